@@ -1,0 +1,44 @@
+# Career Advisor: `make run` to serve, `make test` to check everything.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test index eval bench lint clean
+
+# The stamp is rebuilt whenever pyproject.toml changes, so a pull that adds a dependency installs it.
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+index/CURRENT: | $(BIN)/.installed
+	$(BIN)/advisor index
+
+run: $(BIN)/.installed index/CURRENT
+	$(BIN)/advisor search "How much does a junior ML engineer earn in the UK?" -k 3
+
+index: $(BIN)/.installed
+	$(BIN)/advisor index
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+eval: $(BIN)/.installed index/CURRENT
+	$(BIN)/python eval/retrieval.py
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/build.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/scale.py
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check src tests bench eval
+	$(BIN)/ruff format --check src tests bench eval
+	$(BIN)/mypy src
+
+clean:
+	rm -rf $(VENV) index/CURRENT index/versions

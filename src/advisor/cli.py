@@ -1,0 +1,173 @@
+"""The `advisor` command: index the corpus, search it, and (later) ask and serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from advisor.config import ConfigError, Settings, check_corpus_dir, load_settings
+from advisor.embedding import Embedder, SentenceTransformerEmbedder
+from advisor.index import IndexError_, load_index
+from advisor.indexing import build_index
+from advisor.retrieval import Hit, Retriever
+
+__all__ = ["main"]
+
+EXAMPLES = """\
+examples:
+  advisor index                      build the index, or update it for changed articles
+  advisor index --full --json        rebuild everything and print the counts as JSON
+  advisor search "What does a junior ML engineer earn in the UK?" -k 3
+  advisor search - < questions.txt   one query per line in, one JSON line out
+"""
+
+MAX_QUERY_CHARS = 4000
+
+
+class UsageError(Exception):
+    """Bad input from the user: exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        settings = load_settings()
+        return int(args.run(args, settings))
+    except (ConfigError, UsageError) as exc:
+        print(f"advisor: {exc}", file=sys.stderr)
+        return 2
+    except IndexError_ as exc:
+        print(f"advisor: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("advisor: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last resort: one line, no traceback
+        print(f"advisor: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="advisor",
+        description="Career Advisor: grounded answers from a curated library of career articles.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+
+    index = commands.add_parser("index", help="build or incrementally update the index")
+    index.add_argument("--corpus", type=Path, help="folder of articles (ADVISOR_CORPUS_DIR)")
+    index.add_argument("--index", type=Path, help="index folder (ADVISOR_INDEX_DIR)")
+    index.add_argument("--full", action="store_true", help="re-embed every article")
+    index.add_argument("--hnsw", action="store_true", help="HNSW instead of exact search")
+    index.add_argument("--json", action="store_true", help="print the counts as JSON")
+    index.set_defaults(run=_index)
+
+    search = commands.add_parser("search", help="retrieve passages for a query")
+    search.add_argument("query", help="the query, or - to read one query per line from stdin")
+    search.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
+    search.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.set_defaults(run=_search)
+    return parser
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The configured embedding model, loaded once."""
+    return SentenceTransformerEmbedder(
+        settings.embedding_model_path(), name=settings.embedding_model
+    )
+
+
+def open_retriever(settings: Settings) -> Retriever:
+    """Load the model and the current index, checking that they belong together."""
+    embedder = embedder_for(settings)
+    version = load_index(settings.index_dir, model=settings.embedding_model, dim=embedder.dim)
+    return Retriever(version, embedder)
+
+
+def _index(args: argparse.Namespace, settings: Settings) -> int:
+    corpus = args.corpus or settings.corpus_dir
+    index_dir = args.index or settings.index_dir
+    check_corpus_dir(corpus)
+    kind = "hnsw" if args.hnsw else settings.index_kind
+    report = build_index(
+        corpus,
+        index_dir,
+        lambda: embedder_for(settings),
+        model_name=settings.embedding_model,
+        full=args.full,
+        kind=kind,
+        progress=not args.json,
+    )
+    for skipped in report.skipped:
+        print(f"advisor: {skipped}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        print(
+            f"{report.documents} documents, {report.chunks} chunks "
+            f"(added {report.added}, changed {report.changed}, removed {report.removed}, "
+            f"unchanged {report.unchanged}; {report.embedded} chunks embedded) "
+            f"in {report.seconds:.2f} s -> version {report.version}"
+        )
+    return 0
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    if not 1 <= args.k <= 100:
+        raise UsageError("-k must be between 1 and 100")
+    if args.query == "-":
+        retriever = open_retriever(settings)
+        for line in sys.stdin:
+            query = line.strip()
+            if not query:
+                continue
+            hits = retriever.search(query[:MAX_QUERY_CHARS], k=args.k, mode=args.mode)
+            _print_json({"query": query, "hits": [h.to_json() for h in hits]})
+        return 0
+    query = _check_query(args.query)
+    hits = open_retriever(settings).search(query, k=args.k, mode=args.mode)
+    if args.json:
+        _print_json({"hits": [h.to_json() for h in hits]})
+    else:
+        _print_hits(hits)
+    return 0
+
+
+def _check_query(query: str) -> str:
+    cleaned = "".join(ch for ch in query if ch.isprintable() or ch in "\n\t").strip()
+    if not cleaned:
+        raise UsageError("the query is empty")
+    if len(cleaned) > MAX_QUERY_CHARS:
+        raise UsageError(f"the query is longer than {MAX_QUERY_CHARS} characters")
+    return cleaned
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _print_hits(hits: list[Hit]) -> None:
+    if not hits:
+        print("No passages found.")
+    for hit in hits:
+        where = f"{hit.title}" + (f" › {hit.section}" if hit.section else "")
+        print(f"[{hit.rank}] {hit.score:.2f}  {where}\n    {hit.source}")
+        for line in hit.text.splitlines()[:6]:
+            print(f"    {line[:160]}")
+        print()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

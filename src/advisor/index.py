@@ -1,0 +1,281 @@
+"""The FAISS store: versions on disk, each complete, made current by an atomic pointer switch.
+
+Layout of the index folder::
+
+    CURRENT                  the name of the version in use (replaced atomically)
+    versions/<name>/         vectors.faiss, chunks.jsonl, documents.json, manifest.json
+    versions/<name>.tmp/     a build in progress (or one that crashed: removed by the next build)
+
+A reader only ever follows CURRENT to a finished folder, so a build killed at any moment
+leaves the previous version loadable.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import faiss
+import numpy as np
+
+from advisor.chunking import Chunk
+from advisor.embedding import Vectors
+
+__all__ = [
+    "FORMAT",
+    "DocRecord",
+    "IndexError_",
+    "IndexKind",
+    "IndexNotFound",
+    "IndexVersion",
+    "build_faiss",
+    "chunk_faiss_id",
+    "current_version_name",
+    "load_index",
+    "save_index",
+    "writer_lock",
+]
+
+FORMAT = 1
+KEEP_VERSIONS = 3
+IndexKind = Literal["flat", "hnsw"]
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 64
+
+
+class IndexError_(RuntimeError):  # noqa: N801 - IndexError is a builtin
+    """The index on disk cannot be used as it is; the message says what to do."""
+
+
+class IndexNotFound(IndexError_):
+    pass
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    doc_id: str
+    source: str
+    title: str
+    author: str | None
+    date: str | None
+    content_hash: str
+    chunk_ids: tuple[str, ...]
+
+
+def chunk_faiss_id(chunk_id: str) -> int:
+    """A stable 63-bit FAISS id for a chunk id, so ids survive incremental updates."""
+    return int.from_bytes(hashlib.blake2b(chunk_id.encode(), digest_size=8).digest()) >> 1
+
+
+@dataclass
+class IndexVersion:
+    """One loaded, immutable version: vectors, chunks and documents that agree with each other."""
+
+    name: str
+    model: str
+    dim: int
+    kind: IndexKind
+    faiss_index: Any
+    chunks: dict[int, Chunk]  # faiss id -> chunk
+    documents: dict[str, DocRecord]
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self.chunks)
+
+    def search(self, vector: Vectors, k: int) -> list[tuple[Chunk, float]]:
+        """The k nearest chunks by inner product (cosine: the vectors are unit length)."""
+        k = min(k, self.chunk_count)
+        if k <= 0:
+            return []
+        scores, ids = self.faiss_index.search(vector.reshape(1, -1).astype(np.float32), k)
+        return [
+            (self.chunks[int(i)], float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0
+        ]
+
+    def vectors_for(self, faiss_ids: Sequence[int]) -> Vectors:
+        return np.vstack([self.faiss_index.reconstruct(int(i)) for i in faiss_ids])
+
+    def stored_vectors(self) -> tuple[np.ndarray, Vectors]:
+        """All (ids, vectors) held by the FAISS index, read straight from its storage."""
+        return _stored_vectors(self.faiss_index, self.dim)
+
+
+def build_faiss(kind: IndexKind, dim: int, ids: np.ndarray, vectors: Vectors) -> Any:
+    """An IndexIDMap2 over inner-product flat (exact) or HNSW (approximate, for large corpora)."""
+    if kind == "hnsw":
+        inner = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        inner.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        inner = faiss.IndexFlatIP(dim)
+    index = faiss.IndexIDMap2(inner)
+    if len(ids):
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids.astype(np.int64))
+    return index
+
+
+def _stored_vectors(index: Any, dim: int) -> tuple[np.ndarray, Vectors]:
+    ids = faiss.vector_to_array(index.id_map).astype(np.int64)
+    inner = faiss.downcast_index(index.index)
+    storage = faiss.downcast_index(inner.storage) if isinstance(inner, faiss.IndexHNSW) else inner
+    codes = faiss.vector_to_array(storage.codes)
+    return ids, codes.view(np.float32).reshape(-1, dim)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def current_version_name(index_dir: Path) -> str | None:
+    try:
+        return (index_dir / "CURRENT").read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def load_index(index_dir: Path, model: str | None = None, dim: int | None = None) -> IndexVersion:
+    """Load the current version and check that it is whole and built with the expected model."""
+    name = current_version_name(index_dir)
+    if name is None:
+        raise IndexNotFound(f"no index in {index_dir.name}/ yet: run `advisor index`")
+    folder = index_dir / "versions" / name
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+        faiss_index = faiss.read_index(str(folder / "vectors.faiss"))
+        documents = {
+            d["doc_id"]: DocRecord(**{**d, "chunk_ids": tuple(d["chunk_ids"])})
+            for d in json.loads((folder / "documents.json").read_text())
+        }
+        chunks: dict[int, Chunk] = {}
+        with (folder / "chunks.jsonl").open() as handle:
+            for line in handle:
+                record = json.loads(line)
+                faiss_id = int(record.pop("id"))
+                chunks[faiss_id] = Chunk(**record)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexError_(
+            f"index version {name} is unreadable ({type(exc).__name__}): "
+            "run `advisor index --full` to rebuild it"
+        ) from None
+    if manifest.get("format") != FORMAT:
+        raise IndexError_("the index was written by another version: run `advisor index --full`")
+    stored_ids = faiss.vector_to_array(faiss_index.id_map)
+    if faiss_index.ntotal != len(chunks) or set(stored_ids.tolist()) != set(chunks):
+        raise IndexError_(
+            f"index version {name}: vectors and chunk metadata disagree: "
+            "run `advisor index --full`"
+        )
+    if (model and manifest["model"] != model) or (dim and manifest["dim"] != dim):
+        raise IndexError_(
+            f"the index was built with {manifest['model']} ({manifest['dim']} dimensions) "
+            f"but the configured model is {model}: run `advisor index --full`"
+        )
+    faiss.omp_set_num_threads(1)  # one query at a time: threads only add overhead (50x seen)
+    return IndexVersion(
+        name=name,
+        model=manifest["model"],
+        dim=int(manifest["dim"]),
+        kind=manifest["kind"],
+        faiss_index=faiss_index,
+        chunks=chunks,
+        documents=documents,
+    )
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+@contextmanager
+def writer_lock(index_dir: Path) -> Iterator[None]:
+    """One build at a time per index folder (across processes); raises if one is running."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexError_("another re-index is already running on this index") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def save_index(
+    index_dir: Path,
+    *,
+    model: str,
+    dim: int,
+    kind: IndexKind,
+    faiss_index: Any,
+    chunks: dict[int, Chunk],
+    documents: dict[str, DocRecord],
+) -> str:
+    """Write a new version and make it current; call under writer_lock. Returns its name."""
+    versions = index_dir / "versions"
+    versions.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_builds(versions)
+    name = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.urandom(3).hex()}"
+    staging = versions / f"{name}.tmp"
+    staging.mkdir()
+    faiss.write_index(faiss_index, str(staging / "vectors.faiss"))
+    with (staging / "chunks.jsonl").open("w") as handle:
+        for faiss_id, chunk in chunks.items():
+            handle.write(json.dumps({"id": faiss_id, **asdict(chunk)}, ensure_ascii=False) + "\n")
+    _write_json(staging / "documents.json", [asdict(d) for d in documents.values()])
+    _write_json(
+        staging / "manifest.json",
+        {"format": FORMAT, "model": model, "dim": dim, "kind": kind,
+         "documents": len(documents), "chunks": len(chunks), "created": time.time()},
+    )  # fmt: skip
+    for path in staging.iterdir():
+        _fsync_file(path)
+    _fsync_dir(staging)
+    os.replace(staging, versions / name)
+    _fsync_dir(versions)
+    pointer = index_dir / "CURRENT.tmp"
+    pointer.write_text(name + "\n")
+    _fsync_file(pointer)
+    os.replace(pointer, index_dir / "CURRENT")  # the switch: atomic on POSIX
+    _fsync_dir(index_dir)
+    _prune(versions, keep=name)
+    return name
+
+
+def _write_json(path: Path, value: Any) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=1))
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_abandoned_builds(versions: Path) -> None:
+    for leftover in versions.glob("*.tmp"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _prune(versions: Path, keep: str) -> None:
+    """Keep the newest few versions: other processes may still be serving the previous one."""
+    finished = sorted(p for p in versions.iterdir() if p.is_dir() and not p.name.endswith(".tmp"))
+    for old in finished[:-KEEP_VERSIONS]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,200 @@
+"""Build or update the index: corpus -> chunks -> vectors -> a new store version.
+
+Only new and changed documents are embedded; a re-index with nothing to do loads no model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from advisor.chunking import Chunk, chunk_document, context_text
+from advisor.corpus import Document, Skipped, load_corpus
+from advisor.embedding import Embedder
+from advisor.index import (
+    DocRecord,
+    IndexError_,
+    IndexKind,
+    IndexNotFound,
+    IndexVersion,
+    build_faiss,
+    chunk_faiss_id,
+    load_index,
+    save_index,
+    writer_lock,
+)
+
+__all__ = ["EmbedderFactory", "IndexReport", "build_index"]
+
+EmbedderFactory = Callable[[], Embedder]
+
+
+@dataclass
+class IndexReport:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    documents: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    embedded: int = 0  # chunk texts sent to the embedder
+    version: str | None = None
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "changed": self.changed,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "seconds": round(self.seconds, 3),
+            "embedded": self.embedded,
+            "version": self.version,
+            "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
+        }
+
+
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder_factory: EmbedderFactory,
+    *,
+    model_name: str,
+    full: bool = False,
+    kind: IndexKind = "flat",
+    progress: bool = False,
+) -> IndexReport:
+    """Bring the index in line with the corpus, writing a new version only when something changed."""
+    started = time.perf_counter()
+    with writer_lock(index_dir):
+        documents, skipped = load_corpus(corpus_dir)
+        previous = None if full else _previous(index_dir, model_name)
+        report = IndexReport(skipped=skipped)
+        old_docs = previous.documents if previous else {}
+        # A file that is still there but unreadable today keeps its last good version.
+        unreadable = {s.source for s in skipped if s.reason != "disappeared while indexing"}
+        kept_as_is = {d.doc_id for d in old_docs.values() if d.source in unreadable}
+        current = {d.doc_id: d for d in documents}
+
+        to_embed: list[Document] = []
+        for doc in documents:
+            old = old_docs.get(doc.doc_id)
+            if old is None:
+                report.added += 1
+                to_embed.append(doc)
+            elif old.content_hash != doc.content_hash:
+                report.changed += 1
+                to_embed.append(doc)
+            else:
+                report.unchanged += 1
+        gone = [d for d in old_docs if d not in current and d not in kept_as_is]
+        report.removed = len(gone)
+        report.unchanged += len(kept_as_is)
+
+        if previous is not None and not to_embed and not gone and previous.kind == kind:
+            report.documents, report.chunks = len(old_docs), previous.chunk_count
+            report.version = previous.name
+            report.seconds = time.perf_counter() - started
+            return report
+
+        new_chunks = {doc.doc_id: chunk_document(doc) for doc in to_embed}
+        texts = [
+            context_text(doc.title, chunk.section, chunk.text)
+            for doc in to_embed
+            for chunk in new_chunks[doc.doc_id]
+        ]
+        embedder = embedder_factory() if texts or previous is None else None
+        vectors = embedder.embed(texts, progress=progress) if embedder else np.zeros((0, 0))
+        report.embedded = len(texts)
+        dim = embedder.dim if embedder else previous.dim  # type: ignore[union-attr]
+
+        chunks, records = _merge(previous, old_docs, gone, to_embed, new_chunks)
+        ids, all_vectors = _vectors(previous, chunks, to_embed, new_chunks, vectors, dim)
+        faiss_index = build_faiss(kind, dim, ids, all_vectors)
+        report.version = save_index(
+            index_dir,
+            model=model_name,
+            dim=dim,
+            kind=kind,
+            faiss_index=faiss_index,
+            chunks=chunks,
+            documents=records,
+        )
+        report.documents, report.chunks = len(records), len(chunks)
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def _previous(index_dir: Path, model_name: str) -> IndexVersion | None:
+    try:
+        previous = load_index(index_dir)
+    except IndexNotFound:
+        return None
+    if previous.model != model_name:
+        raise IndexError_(
+            f"the index was built with {previous.model} but the configured model is "
+            f"{model_name}: run `advisor index --full`"
+        )
+    return previous
+
+
+def _merge(
+    previous: IndexVersion | None,
+    old_docs: dict[str, DocRecord],
+    gone: list[str],
+    to_embed: list[Document],
+    new_chunks: dict[str, list[Chunk]],
+) -> tuple[dict[int, Chunk], dict[str, DocRecord]]:
+    """Chunks and document records of the new version: the old ones that stay, plus the new."""
+    replaced = set(gone) | {doc.doc_id for doc in to_embed}
+    chunks: dict[int, Chunk] = {}
+    if previous is not None:
+        chunks = {i: c for i, c in previous.chunks.items() if c.doc_id not in replaced}
+    records = {doc_id: r for doc_id, r in old_docs.items() if doc_id not in replaced}
+    for doc in to_embed:
+        for chunk in new_chunks[doc.doc_id]:
+            faiss_id = chunk_faiss_id(chunk.chunk_id)
+            if faiss_id in chunks:
+                raise IndexError_(f"chunk id collision for {chunk.chunk_id}: re-run with --full")
+            chunks[faiss_id] = chunk
+        records[doc.doc_id] = DocRecord(
+            doc_id=doc.doc_id,
+            source=doc.source,
+            title=doc.title,
+            author=doc.author,
+            date=doc.date,
+            content_hash=doc.content_hash,
+            chunk_ids=tuple(c.chunk_id for c in new_chunks[doc.doc_id]),
+        )
+    return chunks, records
+
+
+def _vectors(
+    previous: IndexVersion | None,
+    chunks: dict[int, Chunk],
+    to_embed: list[Document],
+    new_chunks: dict[str, list[Chunk]],
+    vectors: np.ndarray,
+    dim: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and vectors for the new version: kept ones copied from the old storage, new appended."""
+    new_ids = np.array(
+        [chunk_faiss_id(c.chunk_id) for doc in to_embed for c in new_chunks[doc.doc_id]],
+        dtype=np.int64,
+    )
+    if previous is None:
+        return new_ids, vectors.reshape(-1, dim)
+    old_ids, old_vectors = previous.stored_vectors()
+    keep = np.isin(old_ids, np.fromiter(chunks.keys(), dtype=np.int64, count=len(chunks)))
+    return (
+        np.concatenate([old_ids[keep], new_ids]),
+        np.vstack([old_vectors[keep], vectors.reshape(-1, dim)]),
+    )

@@ -1,0 +1,128 @@
+"""Query -> ranked Hit list: dense (FAISS) and keyword (BM25) results fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.tokenization import Tokenizer
+
+from advisor.chunking import Chunk, context_text
+from advisor.embedding import Embedder
+from advisor.index import IndexVersion
+
+__all__ = ["RRF_K", "Hit", "Mode", "Retriever"]
+
+Mode = Literal["hybrid", "dense", "bm25"]
+RRF_K = 60  # the constant from Cormack et al.; rank 1 in both lists scores 2/61
+CANDIDATES = 50  # from each retriever, before fusion
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    score: float  # fused score scaled to 0..1 (1: first in both lists); the mode's own score otherwise
+    doc_id: str
+    chunk_id: str
+    title: str
+    author: str | None
+    date: str | None
+    source: str
+    section: str | None
+    text: str
+    similarity: float  # cosine similarity of the chunk to the query
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Retriever:
+    """Hybrid search over one index version; build a new Retriever when the version changes."""
+
+    def __init__(self, version: IndexVersion, embedder: Embedder) -> None:
+        self.version = version
+        self.embedder = embedder
+        self._ids = list(version.chunks)
+        self._tokenizer = Tokenizer(stemmer=Stemmer.Stemmer("english"), stopwords="en")
+        corpus = [self._context(version.chunks[i]) for i in self._ids]
+        self._bm25 = bm25s.BM25()
+        if corpus:
+            tokens = self._tokenizer.tokenize(corpus, return_as="ids", show_progress=False)
+            self._bm25.index(tokens, show_progress=False)
+
+    def _context(self, chunk: Chunk) -> str:
+        return context_text(self.version.documents[chunk.doc_id].title, chunk.section, chunk.text)
+
+    def search(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
+        """The k best chunks for a query, duplicates removed, best first."""
+        if not self._ids or not query.strip():
+            return []
+        vector = self.embedder.embed_query(query)
+        n = min(CANDIDATES, len(self._ids))
+        dense = [] if mode == "bm25" else self._dense(vector, n)
+        keyword = [] if mode == "dense" else self._keyword(query, n)
+        if mode == "dense":
+            ranked = dense
+        elif mode == "bm25":
+            top = keyword[0][1] if keyword else 1.0
+            ranked = [(i, s / top) for i, s in keyword]
+        else:
+            ranked = _fuse(dense, keyword)
+        return self._hits(ranked, vector, k)
+
+    def _dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
+        scores, ids = self.version.faiss_index.search(vector.reshape(1, -1), n)
+        return [(int(i), float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
+
+    def _keyword(self, query: str, n: int) -> list[tuple[int, float]]:
+        tokens = self._tokenizer.tokenize(
+            [query], update_vocab=False, return_as="ids", show_progress=False
+        )
+        docs, scores = self._bm25.retrieve(tokens, k=n, show_progress=False, n_threads=1)
+        return [
+            (self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
+        ]
+
+    def _hits(self, ranked: list[tuple[int, float]], vector: np.ndarray, k: int) -> list[Hit]:
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        for faiss_id, score in ranked:
+            chunk = self.version.chunks[faiss_id]
+            key = re.sub(r"\W+", " ", chunk.text).strip().lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            doc = self.version.documents[chunk.doc_id]
+            similarity = float(self.version.faiss_index.reconstruct(faiss_id) @ vector)
+            hits.append(
+                Hit(
+                    rank=len(hits) + 1,
+                    score=round(score, 4),
+                    doc_id=chunk.doc_id,
+                    chunk_id=chunk.chunk_id,
+                    title=doc.title,
+                    author=doc.author,
+                    date=doc.date,
+                    source=doc.source,
+                    section=chunk.section,
+                    text=chunk.text,
+                    similarity=round(similarity, 4),
+                )
+            )
+            if len(hits) == k:
+                break
+        return hits
+
+
+def _fuse(*rankings: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion, scaled so that first place in every list scores 1.0."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, (faiss_id, _) in enumerate(ranking, start=1):
+            fused[faiss_id] = fused.get(faiss_id, 0.0) + 1.0 / (RRF_K + rank)
+    best = len(rankings) / (RRF_K + 1)
+    return sorted(((i, s / best) for i, s in fused.items()), key=lambda item: -item[1])
