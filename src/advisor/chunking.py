@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 # all-MiniLM-L6-v2 reads at most 256 word pieces; the title and section path take ~30.
-DEFAULT_MAX_TOKENS = 160
+DEFAULT_MAX_TOKENS = 180
 DEFAULT_OVERLAP_TOKENS = 40
 
 
@@ -43,8 +43,8 @@ def context_text(title: str, section: str | None, text: str) -> str:
 
 
 def approx_tokens(text: str) -> int:
-    """Word pieces, roughly: words and punctuation marks (close to WordPiece for English)."""
-    return len(re.findall(r"\w+|[^\w\s]", text))
+    """Word pieces, roughly: words, numbers, underscores and punctuation each count one."""
+    return len(re.findall(r"[^\W\d_]+|\d+|[^\w\s]|_", text))
 
 
 def chunk_document(

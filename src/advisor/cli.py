@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from advisor.config import ConfigError, Settings, check_corpus_dir, load_settings
-from advisor.embedding import Embedder, SentenceTransformerEmbedder
-from advisor.index import IndexError_, load_index
+from advisor.embedding import load_embedder
+from advisor.index import IndexError_
 from advisor.indexing import build_index
-from advisor.retrieval import Hit, Retriever
+from advisor.retrieval import Hit, open_retriever
 
 __all__ = ["main"]
 
@@ -81,20 +81,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def embedder_for(settings: Settings) -> Embedder:
-    """The configured embedding model, loaded once."""
-    return SentenceTransformerEmbedder(
-        settings.embedding_model_path(), name=settings.embedding_model
-    )
-
-
-def open_retriever(settings: Settings) -> Retriever:
-    """Load the model and the current index, checking that they belong together."""
-    embedder = embedder_for(settings)
-    version = load_index(settings.index_dir, model=settings.embedding_model, dim=embedder.dim)
-    return Retriever(version, embedder)
-
-
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     corpus = args.corpus or settings.corpus_dir
     index_dir = args.index or settings.index_dir
@@ -103,7 +89,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     report = build_index(
         corpus,
         index_dir,
-        lambda: embedder_for(settings),
+        lambda: load_embedder(settings),
         model_name=settings.embedding_model,
         full=args.full,
         kind=kind,

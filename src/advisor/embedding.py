@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Embedder", "SentenceTransformerEmbedder", "Vectors"]
+__all__ = ["Embedder", "SentenceTransformerEmbedder", "Vectors", "load_embedder"]
+
+if TYPE_CHECKING:
+    from advisor.config import Settings
 
 Vectors = npt.NDArray[np.float32]
 
@@ -75,3 +78,10 @@ class SentenceTransformerEmbedder(Embedder):
     def count_tokens(self, text: str) -> int:
         """Word pieces as the model's own tokenizer counts them (with [CLS] and [SEP])."""
         return len(self._model.tokenizer(text)["input_ids"])
+
+
+def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    """The configured embedding model (the bundled all-MiniLM-L6-v2 by default)."""
+    return SentenceTransformerEmbedder(
+        settings.embedding_model_path(), name=settings.embedding_model
+    )

@@ -12,14 +12,41 @@ import Stemmer
 from bm25s.tokenization import Tokenizer
 
 from advisor.chunking import Chunk, context_text
-from advisor.embedding import Embedder
-from advisor.index import IndexVersion
+from advisor.config import Settings
+from advisor.embedding import Embedder, load_embedder
+from advisor.index import IndexVersion, load_index
 
-__all__ = ["RRF_K", "Hit", "Mode", "Retriever"]
+__all__ = ["RRF_K", "Hit", "Mode", "Retriever", "open_retriever"]
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60  # the constant from Cormack et al.; rank 1 in both lists scores 2/61
 CANDIDATES = 50  # from each retriever, before fusion
+
+
+# Job seekers ask "what do they make?" where articles say "salary range": the keyword side
+# gets the article's words too. Dense retrieval needs no help with these.
+_THESAURUS = {
+    "salary": "salary compensation pay",
+    "earn": "salary compensation pay",
+    "make": "salary compensation",
+    "paid": "salary compensation pay",
+    "pay": "salary compensation",
+    "income": "salary compensation pay",
+    "wage": "salary compensation pay",
+    "phd": "phd degree advanced degrees",
+    "degree": "degree phd",
+    "britain": "uk united kingdom",
+    "uk": "uk united kingdom",
+    "america": "us united states",
+    "remote": "remote hybrid",
+}
+
+
+def expand_query(query: str) -> str:
+    """The query plus the corpus's own words for what it asks (for BM25 only)."""
+    words = re.findall(r"[a-z]+", query.lower())
+    extra = [_THESAURUS[w] for w in words if w in _THESAURUS]
+    return " ".join([query, *extra])
 
 
 @dataclass(frozen=True)
@@ -80,7 +107,7 @@ class Retriever:
 
     def _keyword(self, query: str, n: int) -> list[tuple[int, float]]:
         tokens = self._tokenizer.tokenize(
-            [query], update_vocab=False, return_as="ids", show_progress=False
+            [expand_query(query)], update_vocab=False, return_as="ids", show_progress=False
         )
         docs, scores = self._bm25.retrieve(tokens, k=n, show_progress=False, n_threads=1)
         return [
@@ -126,3 +153,10 @@ def _fuse(*rankings: list[tuple[int, float]]) -> list[tuple[int, float]]:
             fused[faiss_id] = fused.get(faiss_id, 0.0) + 1.0 / (RRF_K + rank)
     best = len(rankings) / (RRF_K + 1)
     return sorted(((i, s / best) for i, s in fused.items()), key=lambda item: -item[1])
+
+
+def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Retriever:
+    """Load the model (unless given) and the current index, checking that they belong together."""
+    embedder = embedder or load_embedder(settings)
+    version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
+    return Retriever(version, embedder)
