@@ -148,7 +148,11 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Skipped]]:
 
 
 def _source(root: Path, path: Path) -> str:
-    return f"{root.name}/{path.relative_to(root).as_posix()}"
+    """The path as users see it: corpus-relative, never the server's absolute path."""
+    try:
+        return f"{root.name}/{path.relative_to(root).as_posix()}"
+    except ValueError:
+        return f"{root.name}/{path.name}"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -508,7 +512,8 @@ def _classify(lines: list[str | None], is_markdown: bool) -> list[Block | None]:
             if header is None and blocks and _is_glued_header(blocks[-1]):
                 previous = blocks.pop()
                 assert previous is not None
-                header = previous.text
+                # Restore the lost cell separators: "Role | United States | United Kingdom | ..."
+                header = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " | ", previous.text)
                 blocks.append(Block("header_row", header))
             blocks.append(Block("row", text, table_header=header))
             continue

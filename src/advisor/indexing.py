@@ -193,7 +193,9 @@ def _vectors(
     if previous is None:
         return new_ids, vectors.reshape(-1, dim)
     old_ids, old_vectors = previous.stored_vectors()
-    keep = np.isin(old_ids, np.fromiter(chunks.keys(), dtype=np.int64, count=len(chunks)))
+    # An edited article keeps the ids of its untouched chunks: those come back as new vectors.
+    kept = np.setdiff1d(np.fromiter(chunks.keys(), dtype=np.int64, count=len(chunks)), new_ids)
+    keep = np.isin(old_ids, kept)
     return (
         np.concatenate([old_ids[keep], new_ids]),
         np.vstack([old_vectors[keep], vectors.reshape(-1, dim)]),

@@ -1,0 +1,62 @@
+"""Structure-aware chunking: sections, whole items, stable ids, and the model's token limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from advisor.chunking import chunk_document, context_text
+from advisor.corpus import load_corpus, parse_document
+from advisor.embedding import SentenceTransformerEmbedder
+
+from .conftest import CORPUS
+
+
+def test_chunks_carry_title_and_section_path() -> None:
+    docs, _ = load_corpus(CORPUS)
+    doc = next(d for d in docs if d.doc_id.startswith("citadel"))
+    chunk = next(c for c in chunk_document(doc) if "Python is not optional" in c.text)
+    assert chunk.section == "The Foundation Skills: What You Must Have Before Anything Else > Python Proficiency"
+    embedded = context_text(doc.title, chunk.section, chunk.text)
+    assert embedded.startswith(doc.title + "\n" + chunk.section + "\n")
+
+
+def test_every_embedded_chunk_fits_the_model(real_embedder: SentenceTransformerEmbedder) -> None:
+    docs, _ = load_corpus(CORPUS)
+    for doc in docs:
+        for chunk in chunk_document(doc):
+            tokens = real_embedder.count_tokens(context_text(doc.title, chunk.section, chunk.text))
+            assert tokens <= real_embedder.max_tokens, (chunk.chunk_id, tokens)
+
+
+def test_list_items_are_never_cut_and_lead_in_stays_with_its_list() -> None:
+    items = "\n".join(f"- Skill number {i}: a reasonably long description of the skill" for i in range(40))
+    doc = parse_document(f"# Skills\n\nSkills needed:\n{items}\n", "corpus/skills.md")
+    chunks = chunk_document(doc, max_tokens=80, overlap_tokens=20)
+    assert len(chunks) > 3
+    for chunk in chunks:
+        for line in chunk.text.splitlines():
+            assert line == "Skills needed:" or line.startswith("- Skill number")
+            assert line.endswith(("skill", ":"))
+        assert not chunk.text.endswith("Skills needed:") or chunk is chunks[-1]
+
+
+def test_long_paragraph_is_cut_between_sentences_with_overlap() -> None:
+    sentences = [f"Sentence {i} talks about feature stores and drift." for i in range(60)]
+    doc = parse_document("# Notes\n\n" + " ".join(sentences) + "\n", "corpus/notes.md")
+    chunks = chunk_document(doc, max_tokens=60, overlap_tokens=30)
+    assert len(chunks) > 3
+    for chunk in chunks:
+        assert chunk.text.startswith("Sentence ") and chunk.text.endswith("drift.")
+    joined = " ".join(c.text for c in chunks)
+    assert all(s in joined for s in sentences)
+
+
+def test_chunk_ids_are_stable_and_local_to_their_text(tmp_path: Path) -> None:
+    text = "# Roles\n\n## Data Scientist\n\nAnalyses data.\n\n## ML Engineer\n\nShips models.\n"
+    first = chunk_document(parse_document(text, "corpus/roles.md"))
+    again = chunk_document(parse_document(text, "corpus/roles.md"))
+    assert [c.chunk_id for c in first] == [c.chunk_id for c in again]
+    edited = text.replace("Ships models.", "Ships and monitors models.")
+    changed = chunk_document(parse_document(edited, "corpus/roles.md"))
+    assert first[0].chunk_id == changed[0].chunk_id
+    assert first[1].chunk_id != changed[1].chunk_id

@@ -1,0 +1,66 @@
+"""The `advisor` command as a user runs it: real processes, real model, real index files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ADVISOR = [sys.executable, "-m", "advisor.cli"]
+
+
+def run(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(ADVISOR + args, env=env, input=stdin, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def indexed_env(cli_env: dict[str, str]) -> dict[str, str]:
+    result = run(["index", "--json"], cli_env)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert {"added", "changed", "removed", "unchanged", "documents", "chunks", "seconds"} <= report.keys()
+    assert (report["added"], report["documents"]) == (5, 5)
+    return cli_env
+
+
+def test_index_search_and_batch_search(indexed_env: dict[str, str]) -> None:
+    again = json.loads(run(["index", "--json"], indexed_env).stdout)
+    assert (again["unchanged"], again["added"]) == (5, 0)
+    assert again["seconds"] < 2
+
+    result = run(["search", "Do I need a PhD?", "-k", "2", "--json"], indexed_env)
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)["hits"]
+    assert len(hits) == 2 and hits[0]["rank"] == 1
+
+    batch = run(["search", "-", "-k", "1"], indexed_env, stdin="What do MLOps engineers do?\n\nIs SQL needed?\n")
+    lines = [json.loads(line) for line in batch.stdout.splitlines()]
+    assert [line["query"] for line in lines] == ["What do MLOps engineers do?", "Is SQL needed?"]
+    assert all(len(line["hits"]) == 1 for line in lines)
+
+    text = run(["search", "What does a staff ML engineer earn?", "-k", "3"], indexed_env)
+    assert "Staff (8+ years)" in text.stdout
+
+
+def test_bad_usage_exits_2_with_one_line(cli_env: dict[str, str]) -> None:
+    for args, env in [
+        (["search", "   "], cli_env),
+        (["search", "x", "-k", "0"], cli_env),
+        (["search", "salary"], cli_env | {"ADVISOR_ANSWER_MODE": "sometimes"}),
+        (["search", "salary"], cli_env | {"ADVISOR_LLM_BASE_URL": "not a url"}),
+        (["index"], cli_env | {"ADVISOR_CORPUS_DIR": "/no/such/folder"}),
+    ]:
+        result = run(args, env)
+        assert result.returncode == 2, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    bad_mode = run(["search", "salary"], cli_env | {"ADVISOR_ANSWER_MODE": "sometimes"})
+    assert bad_mode.stderr.startswith("advisor: ADVISOR_ANSWER_MODE")
+
+
+def test_search_without_an_index_says_what_to_do(cli_env: dict[str, str], tmp_path: Path) -> None:
+    result = run(["search", "salary"], cli_env | {"ADVISOR_INDEX_DIR": str(tmp_path / "empty")})
+    assert result.returncode == 1
+    assert result.stderr.strip() == "advisor: no index in empty/ yet: run `advisor index`"

@@ -1,0 +1,123 @@
+"""The FAISS store on disk: atomic versions, checks on load, crashes, HNSW, one writer."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from advisor.index import IndexError_, IndexNotFound, current_version_name, load_index, writer_lock
+from advisor.indexing import build_index
+
+from .conftest import CountingEmbedder
+
+
+def _build(corpus: Path, index: Path, embedder: CountingEmbedder, **kw: object) -> None:
+    build_index(corpus, index, lambda: embedder, model_name=embedder.name, **kw)  # type: ignore[arg-type]
+
+
+def test_no_index_yet_says_what_to_run(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFound, match="run `advisor index`"):
+        load_index(tmp_path)
+
+
+def test_build_writes_a_version_and_switches_current(corpus_copy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    _build(corpus_copy, index, CountingEmbedder())
+    first = current_version_name(index)
+    (corpus_copy / "new.md").write_text("# New\n\nA brand new article about data engineering.\n")
+    _build(corpus_copy, index, CountingEmbedder())
+    second = current_version_name(index)
+    assert first and second and first != second
+    assert (index / "versions" / first).is_dir()  # the previous version stays for a while
+    assert load_index(index).name == second
+
+
+def test_model_mismatch_asks_for_a_full_rebuild(corpus_copy: Path, tmp_path: Path) -> None:
+    _build(corpus_copy, tmp_path / "index", CountingEmbedder())
+    with pytest.raises(IndexError_, match="--full"):
+        load_index(tmp_path / "index", model="another-model", dim=16)
+    with pytest.raises(IndexError_, match="--full"):
+        load_index(tmp_path / "index", model="all-MiniLM-L6-v2", dim=768)
+
+
+def test_vectors_and_metadata_that_disagree_are_refused(corpus_copy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    _build(corpus_copy, index, CountingEmbedder())
+    chunks = index / "versions" / current_version_name(index) / "chunks.jsonl"  # type: ignore[operator]
+    lines = chunks.read_text().splitlines()
+    chunks.write_text("\n".join(lines[:-1]) + "\n")
+    with pytest.raises(IndexError_, match="disagree"):
+        load_index(index)
+
+
+def test_crash_before_the_switch_leaves_the_previous_version(
+    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "index"
+    _build(corpus_copy, index, CountingEmbedder())
+    before = load_index(index)
+    (corpus_copy / "new.md").write_text("# New\n\nAnother article about prompt engineering.\n")
+    real_replace = os.replace
+
+    def crash_on_switch(src: str | Path, dst: str | Path) -> None:
+        if Path(dst).name == "CURRENT":
+            raise OSError("power cut")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", crash_on_switch)
+    with pytest.raises(OSError, match="power cut"):
+        _build(corpus_copy, index, CountingEmbedder())
+    monkeypatch.undo()
+    after = load_index(index)
+    assert after.name == before.name and after.chunk_count == before.chunk_count
+    _build(corpus_copy, index, CountingEmbedder())  # and the next build completes
+    assert load_index(index).documents.keys() >= {"new"}
+
+
+@pytest.mark.slow
+def test_index_killed_at_random_moments_stays_loadable(
+    corpus_copy: Path, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    """kill -9 of a real `advisor index --full` (real model) at random moments."""
+    env = cli_env | {"ADVISOR_CORPUS_DIR": str(corpus_copy)}
+    index = Path(env["ADVISOR_INDEX_DIR"])
+    command = [sys.executable, "-m", "advisor.cli", "index", "--full", "--json"]
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=300)
+    baseline = load_index(index).chunk_count
+    rng = random.Random(7)
+    for _ in range(5):
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.5, 9.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        version = load_index(index)  # whatever moment it died at, the index loads...
+        assert version.chunk_count == baseline
+        assert version.search(np.ones(version.dim, dtype=np.float32) / version.dim**0.5, 3)
+    result = subprocess.run(command, env=env, check=True, capture_output=True, timeout=300)
+    assert json.loads(result.stdout)["chunks"] == baseline  # ...and a clean re-index completes
+    assert not list((index / "versions").glob("*.tmp"))
+
+
+def test_hnsw_index_finds_the_same_neighbours(corpus_copy: Path, tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    _build(corpus_copy, tmp_path / "flat", embedder)
+    _build(corpus_copy, tmp_path / "hnsw", embedder, kind="hnsw")
+    flat, hnsw = load_index(tmp_path / "flat"), load_index(tmp_path / "hnsw")
+    assert hnsw.kind == "hnsw" and hnsw.chunk_count == flat.chunk_count
+    query = embedder.embed_query("salary")
+    assert [c.chunk_id for c, _ in flat.search(query, 5)] == [c.chunk_id for c, _ in hnsw.search(query, 5)]
+
+
+def test_only_one_writer_at_a_time(tmp_path: Path) -> None:
+    with writer_lock(tmp_path), pytest.raises(IndexError_, match="already running"):
+        with writer_lock(tmp_path):
+            pass
