@@ -12,8 +12,12 @@ import pytest
 ADVISOR = [sys.executable, "-m", "advisor.cli"]
 
 
-def run(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(ADVISOR + args, env=env, input=stdin, capture_output=True, text=True, timeout=300)
+def run(
+    args: list[str], env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ADVISOR + args, env=env, input=stdin, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture
@@ -21,7 +25,15 @@ def indexed_env(cli_env: dict[str, str]) -> dict[str, str]:
     result = run(["index", "--json"], cli_env)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert {"added", "changed", "removed", "unchanged", "documents", "chunks", "seconds"} <= report.keys()
+    assert {
+        "added",
+        "changed",
+        "removed",
+        "unchanged",
+        "documents",
+        "chunks",
+        "seconds",
+    } <= report.keys()
     assert (report["added"], report["documents"]) == (5, 5)
     return cli_env
 
@@ -36,7 +48,11 @@ def test_index_search_and_batch_search(indexed_env: dict[str, str]) -> None:
     hits = json.loads(result.stdout)["hits"]
     assert len(hits) == 2 and hits[0]["rank"] == 1
 
-    batch = run(["search", "-", "-k", "1"], indexed_env, stdin="What do MLOps engineers do?\n\nIs SQL needed?\n")
+    batch = run(
+        ["search", "-", "-k", "1"],
+        indexed_env,
+        stdin="What do MLOps engineers do?\n\nIs SQL needed?\n",
+    )
     lines = [json.loads(line) for line in batch.stdout.splitlines()]
     assert [line["query"] for line in lines] == ["What do MLOps engineers do?", "Is SQL needed?"]
     assert all(len(line["hits"]) == 1 for line in lines)

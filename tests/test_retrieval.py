@@ -8,7 +8,18 @@ from advisor.retrieval import Retriever, expand_query
 
 from .conftest import ROOT
 
-HIT_KEYS = {"rank", "score", "doc_id", "chunk_id", "title", "author", "date", "source", "section", "text"}
+HIT_KEYS = {
+    "rank",
+    "score",
+    "doc_id",
+    "chunk_id",
+    "title",
+    "author",
+    "date",
+    "source",
+    "section",
+    "text",
+}
 
 
 def test_salary_question_finds_the_salary_table(retriever: Retriever) -> None:
@@ -19,7 +30,7 @@ def test_salary_question_finds_the_salary_table(retriever: Retriever) -> None:
     assert (top.author, top.date) == ("JobCannon Team", "2026-03-23")
     assert top.source == "corpus/jobcannon-ai-ml-career-path-2026.txt"
     assert top.section == "AI/ML Career Salary Breakdown (2026)"
-    assert HIT_KEYS <= set(top.to_json())
+    assert set(top.to_json()) >= HIT_KEYS
 
 
 def test_hits_are_ranked_distinct_and_k_long(retriever: Retriever) -> None:
@@ -39,7 +50,9 @@ def test_each_mode_answers(retriever: Retriever) -> None:
 
 def test_gibberish_and_empty_queries(retriever: Retriever) -> None:
     assert retriever.search("   ") == []
-    assert len(retriever.search("qzxv wkpt", k=3)) == 3  # dense always answers; refusal is the answerer's job
+    assert (
+        len(retriever.search("qzxv wkpt", k=3)) == 3
+    )  # dense always answers; refusal is the answerer's job
 
 
 def test_keyword_side_speaks_the_articles_language() -> None:

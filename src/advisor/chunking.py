@@ -132,7 +132,7 @@ def _pack(blocks: list[Block], max_tokens: int, overlap_tokens: int) -> Iterator
 
 
 def _carry_over(chunk: list[Block], overlap_tokens: int) -> list[Block]:
-    """What the next chunk starts with: a dangling lead-in ('Skills needed:'), else a small overlap."""
+    """What the next chunk starts with: a dangling lead-in ('Skills needed:') or a small overlap."""
     last = chunk[-1]
     if last.kind == "paragraph" and last.text.endswith(":") and len(chunk) > 1:
         chunk.pop()

@@ -7,7 +7,6 @@ its text, and reads its metadata from front matter, HTML meta tags or the byline
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -15,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from advisor.dates import find_date
 
@@ -55,7 +54,6 @@ class Document:
     author: str | None
     date: str | None  # YYYY-MM-DD
     blocks: tuple[Block, ...]
-    content_hash: str
 
     @property
     def text(self) -> str:
@@ -77,7 +75,7 @@ class Skipped:
 
 
 def scan_corpus(corpus_dir: Path) -> Iterator[Path | Skipped]:
-    """Yield article files below corpus_dir in a stable order; symlinks are reported, never followed."""
+    """Article files below corpus_dir in a stable order; symlinks are reported, never followed."""
     root = corpus_dir.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         here = Path(dirpath)
@@ -187,7 +185,6 @@ def parse_document(text: str, source: str) -> Document:
         author=meta.author or byline.author,
         date=meta.date or byline.date,
         blocks=tuple(blocks),
-        content_hash=hashlib.sha256(text.encode()).hexdigest(),
     )
 
 
@@ -616,10 +613,14 @@ def _merge_code(blocks: list[Block]) -> list[Block]:
 class _HtmlToMarkdown(HTMLParser):
     """Just enough HTML -> markdown-ish lines: headings, list items, table rows, paragraphs."""
 
-    _SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg",
-             "button", "template", "iframe", "select"}  # fmt: skip
-    _BLOCK = {"p", "div", "section", "article", "main", "br", "blockquote", "pre", "ul", "ol",
-              "table", "thead", "tbody", "dl", "dt", "dd", "figure", "figcaption"}  # fmt: skip
+    _SKIP: ClassVar[set[str]] = {
+        "script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg",
+        "button", "template", "iframe", "select",
+    }  # fmt: skip
+    _BLOCK: ClassVar[set[str]] = {
+        "p", "div", "section", "article", "main", "br", "blockquote", "pre", "ul", "ol",
+        "table", "thead", "tbody", "dl", "dt", "dd", "figure", "figcaption",
+    }  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -702,7 +703,5 @@ def _html_to_markdown(html: str) -> tuple[str, _Meta]:
     meta = parser.meta
     title = meta.get("og:title") or re.sub(r"\s+", " ", "".join(parser.title_parts)).strip()
     author = meta.get("author") or meta.get("article:author") or None
-    raw_date = (
-        meta.get("article:published_time") or meta.get("date") or meta.get("time") or ""
-    )
+    raw_date = meta.get("article:published_time") or meta.get("date") or meta.get("time") or ""
     return "\n".join(parser.lines), _Meta(title or None, author, find_date(raw_date))

@@ -29,7 +29,7 @@ class Embedder(ABC):
         """Embed texts, returning an (n, dim) float32 array of L2-normalised rows."""
 
     def embed(self, texts: Sequence[str], batch_size: int = 64, progress: bool = False) -> Vectors:
-        """Embed any number of texts in batches, with a progress bar when asked and on a terminal."""
+        """Embed any number of texts in batches; a progress bar when asked and on a terminal."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         batches = range(0, len(texts), batch_size)
@@ -37,7 +37,9 @@ class Embedder(ABC):
             from tqdm import tqdm
 
             batches = tqdm(batches, desc="embedding", unit="batch", file=sys.stderr)
-        return np.vstack([self.embed_batch(texts[i : i + batch_size]) for i in batches])
+        parts = [self.embed_batch(texts[i : i + batch_size]) for i in batches]
+        stacked: Vectors = np.vstack(parts).astype(np.float32, copy=False)
+        return stacked
 
     def embed_query(self, text: str) -> Vectors:
         return self.embed_batch([text])[0]
@@ -50,12 +52,11 @@ class SentenceTransformerEmbedder(Embedder):
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()  # "Loading weights" on every start is noise
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # "Loading weights" on every start is noise
         self._model: Any = SentenceTransformer(model, device=device, local_files_only=True)
         self.name = name or model
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
+        get_dim = getattr(self._model, "get_embedding_dimension", None)
+        get_dim = get_dim or self._model.get_sentence_embedding_dimension
         dim = get_dim()
         if dim is None:
             raise ValueError(f"{self.name} does not report its embedding dimension")

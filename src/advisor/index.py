@@ -53,7 +53,7 @@ HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 64
 
 
-class IndexError_(RuntimeError):  # noqa: N801 - IndexError is a builtin
+class IndexError_(RuntimeError):
     """The index on disk cannot be used as it is; the message says what to do."""
 
 
@@ -100,7 +100,9 @@ class IndexVersion:
             return []
         scores, ids = self.faiss_index.search(vector.reshape(1, -1).astype(np.float32), k)
         return [
-            (self.chunks[int(i)], float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0
+            (self.chunks[int(i)], float(s))
+            for s, i in zip(scores[0], ids[0], strict=True)
+            if i >= 0
         ]
 
     def vectors_for(self, faiss_ids: Sequence[int]) -> Vectors:
@@ -113,6 +115,7 @@ class IndexVersion:
 
 def build_faiss(kind: IndexKind, dim: int, ids: np.ndarray, vectors: Vectors) -> Any:
     """An IndexIDMap2 over inner-product flat (exact) or HNSW (approximate, for large corpora)."""
+    inner: Any
     if kind == "hnsw":
         inner = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
@@ -127,8 +130,10 @@ def build_faiss(kind: IndexKind, dim: int, ids: np.ndarray, vectors: Vectors) ->
 
 def _stored_vectors(index: Any, dim: int) -> tuple[np.ndarray, Vectors]:
     ids = faiss.vector_to_array(index.id_map).astype(np.int64)
-    inner = faiss.downcast_index(index.index)
-    storage = faiss.downcast_index(inner.storage) if isinstance(inner, faiss.IndexHNSW) else inner
+    inner: Any = faiss.downcast_index(index.index)
+    storage: Any = (
+        faiss.downcast_index(inner.storage) if isinstance(inner, faiss.IndexHNSW) else inner
+    )
     codes = faiss.vector_to_array(storage.codes)
     return ids, codes.view(np.float32).reshape(-1, dim)
 
@@ -151,7 +156,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
     folder = index_dir / "versions" / name
     try:
         manifest = json.loads((folder / "manifest.json").read_text())
-        faiss_index = faiss.read_index(str(folder / "vectors.faiss"))
+        faiss_index: Any = faiss.read_index(str(folder / "vectors.faiss"))
         documents = {
             d["doc_id"]: DocRecord(**{**d, "chunk_ids": tuple(d["chunk_ids"])})
             for d in json.loads((folder / "documents.json").read_text())
@@ -172,8 +177,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
     stored_ids = faiss.vector_to_array(faiss_index.id_map)
     if faiss_index.ntotal != len(chunks) or set(stored_ids.tolist()) != set(chunks):
         raise IndexError_(
-            f"index version {name}: vectors and chunk metadata disagree: "
-            "run `advisor index --full`"
+            f"index version {name}: vectors and chunk metadata disagree: run `advisor index --full`"
         )
     if (model and manifest["model"] != model) or (dim and manifest["dim"] != dim):
         raise IndexError_(

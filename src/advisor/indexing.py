@@ -5,6 +5,8 @@ Only new and changed documents are embedded; a re-index with nothing to do loads
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,7 +74,7 @@ def build_index(
     kind: IndexKind = "flat",
     progress: bool = False,
 ) -> IndexReport:
-    """Bring the index in line with the corpus, writing a new version only when something changed."""
+    """Bring the index in line with the corpus; a new version only when something changed."""
     started = time.perf_counter()
     with writer_lock(index_dir):
         documents, skipped = load_corpus(corpus_dir)
@@ -84,13 +86,15 @@ def build_index(
         kept_as_is = {d.doc_id for d in old_docs.values() if d.source in unreadable}
         current = {d.doc_id: d for d in documents}
 
+        new_chunks = {doc.doc_id: chunk_document(doc) for doc in documents}
+        fingerprints = {d.doc_id: _fingerprint(d, new_chunks[d.doc_id]) for d in documents}
         to_embed: list[Document] = []
         for doc in documents:
             old = old_docs.get(doc.doc_id)
             if old is None:
                 report.added += 1
                 to_embed.append(doc)
-            elif old.content_hash != doc.content_hash:
+            elif old.content_hash != fingerprints[doc.doc_id]:
                 report.changed += 1
                 to_embed.append(doc)
             else:
@@ -105,7 +109,6 @@ def build_index(
             report.seconds = time.perf_counter() - started
             return report
 
-        new_chunks = {doc.doc_id: chunk_document(doc) for doc in to_embed}
         texts = [
             context_text(doc.title, chunk.section, chunk.text)
             for doc in to_embed
@@ -116,7 +119,7 @@ def build_index(
         report.embedded = len(texts)
         dim = embedder.dim if embedder else previous.dim  # type: ignore[union-attr]
 
-        chunks, records = _merge(previous, old_docs, gone, to_embed, new_chunks)
+        chunks, records = _merge(previous, old_docs, gone, to_embed, new_chunks, fingerprints)
         ids, all_vectors = _vectors(previous, chunks, to_embed, new_chunks, vectors, dim)
         faiss_index = build_faiss(kind, dim, ids, all_vectors)
         report.version = save_index(
@@ -131,6 +134,13 @@ def build_index(
         report.documents, report.chunks = len(records), len(chunks)
         report.seconds = time.perf_counter() - started
         return report
+
+
+def _fingerprint(document: Document, chunks: list[Chunk]) -> str:
+    """A hash of exactly what is indexed: a better parser or chunker re-embeds what it changed."""
+    payload: list[object] = [document.title, document.author, document.date, document.source]
+    payload += [[c.chunk_id, c.section, c.text] for c in chunks]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
 def _previous(index_dir: Path, model_name: str) -> IndexVersion | None:
@@ -152,6 +162,7 @@ def _merge(
     gone: list[str],
     to_embed: list[Document],
     new_chunks: dict[str, list[Chunk]],
+    fingerprints: dict[str, str],
 ) -> tuple[dict[int, Chunk], dict[str, DocRecord]]:
     """Chunks and document records of the new version: the old ones that stay, plus the new."""
     replaced = set(gone) | {doc.doc_id for doc in to_embed}
@@ -171,7 +182,7 @@ def _merge(
             title=doc.title,
             author=doc.author,
             date=doc.date,
-            content_hash=doc.content_hash,
+            content_hash=fingerprints[doc.doc_id],
             chunk_ids=tuple(c.chunk_id for c in new_chunks[doc.doc_id]),
         )
     return chunks, records

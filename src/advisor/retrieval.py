@@ -52,7 +52,9 @@ def expand_query(query: str) -> str:
 @dataclass(frozen=True)
 class Hit:
     rank: int
-    score: float  # fused score scaled to 0..1 (1: first in both lists); the mode's own score otherwise
+    score: (
+        float  # fused score scaled to 0..1 (1: first in both lists); the mode's own score otherwise
+    )
     doc_id: str
     chunk_id: str
     title: str

@@ -1,0 +1,71 @@
+"""Index build throughput against a bare model.encode of the same texts, and incremental re-index.
+
+    python bench/build.py          (part of make bench)
+
+The model is loaded once, before anything is timed, and handed to both sides.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from _common import ROOT
+
+from advisor.chunking import chunk_document, context_text
+from advisor.config import load_settings
+from advisor.corpus import load_corpus
+from advisor.embedding import load_embedder
+from advisor.indexing import build_index
+
+
+def main() -> dict[str, float]:
+    embedder = load_embedder(load_settings())
+    docs, _ = load_corpus(ROOT / "corpus")
+    texts = [context_text(d.title, c.section, c.text) for d in docs for c in chunk_document(d)]
+    embedder.embed(texts[:64])  # warm-up: first calls pay for lazy initialisation
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        shutil.copytree(ROOT / "corpus", corpus)
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            embedder._model.encode(texts, batch_size=64, normalize_embeddings=True)
+            encode_s = time.perf_counter() - start
+            index = Path(tmp) / f"index-{len(runs)}"
+            start = time.perf_counter()
+            report = build_index(corpus, index, lambda: embedder, model_name=embedder.name)
+            build_s = time.perf_counter() - start
+            runs.append((build_s / encode_s, build_s, encode_s, report.chunks))
+        ratio, build_s, encode_s, chunks = sorted(runs)[1]  # the median run
+
+        article = corpus / "classpedia-become-ai-ml-engineer-2026.txt"
+        article.write_text(article.read_text().replace("structured starting map", "structured map"))
+        start = time.perf_counter()
+        changed = build_index(corpus, index, lambda: embedder, model_name=embedder.name)
+        reindex_s = time.perf_counter() - start
+        start = time.perf_counter()
+        build_index(corpus, index, lambda: embedder, model_name=embedder.name)
+        noop_s = time.perf_counter() - start
+
+    result = {
+        "chunks": chunks,
+        "build_seconds": round(build_s, 3),
+        "bare_encode_seconds": round(encode_s, 3),
+        "build_over_encode": round(ratio, 3),
+        "build_chunks_per_second": round(chunks / build_s, 1),
+        "reindex_one_article_seconds": round(reindex_s, 3),
+        "reindex_one_article_embedded": changed.embedded,
+        "reindex_over_full_build": round(reindex_s / build_s, 3),
+        "noop_reindex_seconds": round(noop_s, 4),
+    }
+    print(json.dumps({"build": result}))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Synthetic scale: flat vs HNSW at 100k and 1M chunks, and the whole advisor at 100k.
+
+    python bench/scale.py [--sizes 100000 1000000]     (part of make bench)
+
+Vectors are clustered (real embeddings are, uniform random ones are HNSW's worst case):
+n/100 centres on the unit sphere, each vector a centre plus noise, re-normalised.
+Latency is single-query, single-thread, as the server searches. Recall@10 is HNSW's
+top 10 against flat's exact top 10 for the same queries.
+
+At 100k the script also writes a real index folder (synthetic vectors, chunk texts made
+of corpus sentences) and measures, in a fresh process, the real model + index + BM25
+hybrid search and that process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import faiss
+import numpy as np
+from _common import ROOT, peak_rss_mb, percentiles
+
+from advisor.chunking import Chunk
+from advisor.corpus import load_corpus
+from advisor.index import DocRecord, build_faiss, save_index
+
+DIM = 384
+QUERIES = 300
+
+
+def clustered(n: int, rng: np.random.Generator) -> np.ndarray:
+    centres = rng.standard_normal((max(n // 100, 1), DIM)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    out = np.empty((n, DIM), dtype=np.float32)
+    for start in range(0, n, 100_000):
+        stop = min(start + 100_000, n)
+        noise = rng.standard_normal((stop - start, DIM)).astype(np.float32) * 0.06
+        block = centres[rng.integers(0, len(centres), stop - start)] + noise
+        out[start:stop] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    return out
+
+
+def vector_run(n: int, rng: np.random.Generator) -> dict[str, object]:
+    vectors = clustered(n, rng)
+    ids = np.arange(n, dtype=np.int64)
+    queries = (
+        vectors[rng.integers(0, n, QUERIES)]
+        + rng.standard_normal((QUERIES, DIM)).astype(np.float32) * 0.03
+    )
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    result: dict[str, object] = {"chunks": n}
+    truth = None
+    for kind in ("flat", "hnsw"):
+        faiss.omp_set_num_threads(2)  # building may use both cores
+        start = time.perf_counter()
+        index = build_faiss(kind, DIM, ids, vectors)  # type: ignore[arg-type]
+        build_s = time.perf_counter() - start
+        faiss.omp_set_num_threads(1)  # searching: one query at a time
+        latencies = []
+        found = []
+        for q in queries:
+            start = time.perf_counter()
+            _, neighbours = index.search(q.reshape(1, -1), 10)
+            latencies.append((time.perf_counter() - start) * 1000)
+            found.append(neighbours[0])
+        if truth is None:
+            truth = found
+        recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth, strict=True)])
+        size_mb = faiss.serialize_index(index).nbytes / 2**20
+        result[kind] = {
+            **percentiles(latencies),
+            "recall@10_vs_flat": round(float(recall), 4),
+            "index_mb": round(size_mb, 1),
+            "build_seconds": round(build_s, 1),
+        }
+        del index
+    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    return result
+
+
+def write_synthetic_index(folder: Path, n: int, kind: str, rng: np.random.Generator) -> None:
+    docs, _ = load_corpus(ROOT / "corpus")
+    sentences = [s for d in docs for s in re.split(r"(?<=[.!?])\s+", d.text) if len(s.split()) > 4]
+    records = {
+        f"synthetic-{i}": DocRecord(
+            f"synthetic-{i}", f"corpus/synthetic-{i}.md", f"Article {i}", None, None, "", ()
+        )
+        for i in range(n // 100)
+    }  # fmt: skip
+    chunks = {}
+    for i in range(n):
+        picks = rng.integers(0, len(sentences), 4)
+        text = " ".join(sentences[p] for p in picks)
+        chunks[i] = Chunk(
+            f"synthetic-{i // 100}#{i}", f"synthetic-{i // 100}", "Section", text, i % 100
+        )
+    vectors = clustered(n, rng)
+    faiss.omp_set_num_threads(2)
+    index = build_faiss(kind, DIM, np.arange(n, dtype=np.int64), vectors)  # type: ignore[arg-type]
+    save_index(folder, model="all-MiniLM-L6-v2", dim=DIM, kind=kind, faiss_index=index,  # type: ignore[arg-type]
+               chunks=chunks, documents=records)  # fmt: skip
+
+
+SERVE_PROBE = """
+import json, sys, time
+sys.path.insert(0, {bench!r})
+from _common import peak_rss_mb, percentiles, questions, timed_ms
+from advisor.config import load_settings
+from advisor.retrieval import open_retriever
+start = time.perf_counter()
+retriever = open_retriever(load_settings(index_dir={index!r}))
+load_s = time.perf_counter() - start
+qs = questions()
+for q in qs[:5]:
+    retriever.search(q)
+lat = [timed_ms(lambda q=q: retriever.search(q, k=5)) for q in qs * 4]
+rss = round(peak_rss_mb(), 1)
+load = round(load_s, 1)
+print(json.dumps({{"load_seconds": load, "hybrid": percentiles(lat), "peak_rss_mb": rss}}))
+"""
+
+
+def advisor_run(n: int, kind: str, rng: np.random.Generator) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        write_synthetic_index(Path(tmp), n, kind, rng)
+        probe = SERVE_PROBE.format(bench=str(Path(__file__).parent), index=tmp)
+        out = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        )
+        return {"chunks": n, "kind": kind, **json.loads(out.stdout.splitlines()[-1])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--skip-advisor", action="store_true")
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    if not args.skip_advisor:
+        for kind in ("flat", "hnsw"):
+            print(json.dumps({"advisor_at_scale": advisor_run(100_000, kind, rng)}), flush=True)
+    for n in args.sizes:
+        print(json.dumps({"vectors_at_scale": vector_run(n, rng)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
