@@ -42,7 +42,8 @@ class Embedder(ABC):
         return stacked
 
     def embed_query(self, text: str) -> Vectors:
-        return self.embed_batch([text])[0]
+        vector: Vectors = self.embed_batch([text])[0]
+        return vector
 
 
 class SentenceTransformerEmbedder(Embedder):
