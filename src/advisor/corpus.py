@@ -174,7 +174,7 @@ def parse_document(text: str, source: str) -> Document:
     lines, front = _front_matter(lines)
     meta = _Meta(front.title or meta.title, front.author or meta.author, front.date or meta.date)
     is_markdown = is_html or name.lower().endswith(".md")
-    lines, byline = _strip_header(lines, meta.title, is_markdown)
+    lines, byline = _strip_header(lines, meta.title)
     title = meta.title or byline.title or _markdown_h1(lines) or _title_from_filename(name)
     lines = [line for line in lines if _squash(line) != _squash(title)]
     blocks = _merge_code(_drop_cta_sections(_classify(_drop_boilerplate(lines), is_markdown)))
@@ -295,9 +295,7 @@ _DATE_TEXT = re.compile(
 )
 
 
-def _strip_header(
-    lines: list[str], known_title: str | None, is_markdown: bool
-) -> tuple[list[str], _Byline]:
+def _strip_header(lines: list[str], known_title: str | None) -> tuple[list[str], _Byline]:
     """Find title and byline; drop what stands before the title (menus) and the byline itself."""
     nonblank = [line for line in lines if line.strip()]
     date_at = _byline_date_index(nonblank)

@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -104,9 +104,6 @@ class IndexVersion:
             for s, i in zip(scores[0], ids[0], strict=True)
             if i >= 0
         ]
-
-    def vectors_for(self, faiss_ids: Sequence[int]) -> Vectors:
-        return np.vstack([self.faiss_index.reconstruct(int(i)) for i in faiss_ids])
 
     def stored_vectors(self) -> tuple[np.ndarray, Vectors]:
         """All (ids, vectors) held by the FAISS index, read straight from its storage."""
