@@ -29,6 +29,7 @@ test: $(BIN)/.installed
 
 eval: $(BIN)/.installed index/CURRENT
 	$(BIN)/python eval/retrieval.py
+	$(BIN)/python eval/answers.py
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/build.py

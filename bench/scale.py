@@ -51,8 +51,7 @@ def vector_run(n: int, rng: np.random.Generator) -> dict[str, object]:
     vectors = clustered(n, rng)
     ids = np.arange(n, dtype=np.int64)
     queries = (
-        vectors[rng.integers(0, n, QUERIES)]
-        + rng.standard_normal((QUERIES, DIM)).astype(np.float32) * 0.03
+        vectors[rng.integers(0, n, QUERIES)] + rng.standard_normal((QUERIES, DIM)).astype(np.float32) * 0.03
     )
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     result: dict[str, object] = {"chunks": n}
@@ -98,14 +97,12 @@ def write_synthetic_index(folder: Path, n: int, kind: str, rng: np.random.Genera
     for i in range(n):
         picks = rng.integers(0, len(sentences), 4)
         text = " ".join(sentences[p] for p in picks)
-        chunks[i] = Chunk(
-            f"synthetic-{i // 100}#{i}", f"synthetic-{i // 100}", "Section", text, i % 100
-        )
+        chunks[i] = Chunk(f"synthetic-{i // 100}#{i}", f"synthetic-{i // 100}", "Section", text, i % 100)
     vectors = clustered(n, rng)
     faiss.omp_set_num_threads(2)
     index = build_faiss(kind, DIM, np.arange(n, dtype=np.int64), vectors)  # type: ignore[arg-type]
     save_index(folder, model="all-MiniLM-L6-v2", dim=DIM, kind=kind, faiss_index=index,  # type: ignore[arg-type]
-               chunks=chunks, documents=records)  # fmt: skip
+               chunks=chunks, documents=records, salaries=[])  # fmt: skip
 
 
 SERVE_PROBE = """
@@ -131,9 +128,7 @@ def advisor_run(n: int, kind: str, rng: np.random.Generator) -> dict[str, object
     with tempfile.TemporaryDirectory() as tmp:
         write_synthetic_index(Path(tmp), n, kind, rng)
         probe = SERVE_PROBE.format(bench=str(Path(__file__).parent), index=tmp)
-        out = subprocess.run(
-            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-        )
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
         return {"chunks": n, "kind": kind, **json.loads(out.stdout.splitlines()[-1])}
 
 

@@ -30,9 +30,7 @@ def main() -> dict[str, object]:
         for q in queries:
             search_ms.append(timed_ms(lambda q=q: retriever.search(q, k=5)))
             floor_ms.append(
-                timed_ms(
-                    lambda q=q: index.search(retriever.embedder.embed_query(q).reshape(1, -1), 5)
-                )
+                timed_ms(lambda q=q: index.search(retriever.embedder.embed_query(q).reshape(1, -1), 5))
             )
     result = {
         "queries": len(search_ms),

@@ -35,18 +35,14 @@ def load_golden(path: Path = GOLDEN) -> list[tuple[str, list[str]]]:
     return items
 
 
-def first_relevant_rank(
-    retriever: Retriever, question: str, phrases: list[str], mode: str
-) -> int | None:
+def first_relevant_rank(retriever: Retriever, question: str, phrases: list[str], mode: str) -> int | None:
     for hit in retriever.search(question, k=10, mode=mode):  # type: ignore[arg-type]
         if any(p in _norm(hit.text) for p in phrases):
             return hit.rank
     return None
 
 
-def evaluate(
-    retriever: Retriever, golden: list[tuple[str, list[str]]]
-) -> dict[str, dict[str, float]]:
+def evaluate(retriever: Retriever, golden: list[tuple[str, list[str]]]) -> dict[str, dict[str, float]]:
     results: dict[str, dict[str, float]] = {}
     for mode in MODES:
         ranks = [first_relevant_rank(retriever, q, p, mode) for q, p in golden]
@@ -63,9 +59,7 @@ def evaluate(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
-    parser.add_argument(
-        "--misses", action="store_true", help="list questions not answered in the top 5"
-    )
+    parser.add_argument("--misses", action="store_true", help="list questions not answered in the top 5")
     args = parser.parse_args()
     retriever = open_retriever(load_settings())
     golden = load_golden()

@@ -16,8 +16,7 @@ def test_chunks_carry_title_and_section_path() -> None:
     doc = next(d for d in docs if d.doc_id.startswith("citadel"))
     chunk = next(c for c in chunk_document(doc) if "Python is not optional" in c.text)
     assert (
-        chunk.section
-        == "The Foundation Skills: What You Must Have Before Anything Else > Python Proficiency"
+        chunk.section == "The Foundation Skills: What You Must Have Before Anything Else > Python Proficiency"
     )
     embedded = context_text(doc.title, chunk.section, chunk.text)
     assert embedded.startswith(doc.title + "\n" + chunk.section + "\n")
@@ -32,9 +31,7 @@ def test_every_embedded_chunk_fits_the_model(real_embedder: SentenceTransformerE
 
 
 def test_list_items_are_never_cut_and_lead_in_stays_with_its_list() -> None:
-    items = "\n".join(
-        f"- Skill number {i}: a reasonably long description of the skill" for i in range(40)
-    )
+    items = "\n".join(f"- Skill number {i}: a reasonably long description of the skill" for i in range(40))
     doc = parse_document(f"# Skills\n\nSkills needed:\n{items}\n", "corpus/skills.md")
     chunks = chunk_document(doc, max_tokens=80, overlap_tokens=20)
     assert len(chunks) > 3

@@ -12,12 +12,8 @@ import pytest
 ADVISOR = [sys.executable, "-m", "advisor.cli"]
 
 
-def run(
-    args: list[str], env: dict[str, str], stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ADVISOR + args, env=env, input=stdin, capture_output=True, text=True, timeout=300
-    )
+def run(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(ADVISOR + args, env=env, input=stdin, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture

@@ -131,9 +131,7 @@ def test_no_article_text_is_lost(documents: dict[str, Document]) -> None:
     for doc in documents.values():
         raw = (CORPUS / Path(doc.source).name).read_text()
         raw = re.split(r"\n(?:Found this useful\?|Related articles)\n", raw)[0]  # site, not article
-        chunk_text = (
-            doc.title + " " + " ".join(f"{c.section} {c.text}" for c in chunk_document(doc))
-        )
+        chunk_text = doc.title + " " + " ".join(f"{c.section} {c.text}" for c in chunk_document(doc))
         checked = 0
         for line in raw.splitlines():
             line = line.strip()
@@ -141,9 +139,7 @@ def test_no_article_text_is_lost(documents: dict[str, Document]) -> None:
                 continue
             if re.match(r"^[a-z_]+:", line) or "aieducademy.org" in line:
                 continue  # front matter keys; the one CTA line
-            if line.startswith(
-                ("At AI Educademy", "Start building in-demand", "Start your AI career")
-            ):
+            if line.startswith(("At AI Educademy", "Start building in-demand", "Start your AI career")):
                 continue  # promotion, dropped on purpose
             if line.startswith("Ryan writes about"):
                 continue  # the author box
@@ -192,9 +188,7 @@ def test_code_comment_in_markdown_is_not_a_heading(documents: dict[str, Document
     doc = documents["citadel-cloud-ai-ml-engineer-roadmap-2026"]
     headings = [b.text for b in doc.blocks if b.kind == "heading"]
     assert "Define a simple feedforward network" not in headings
-    assert any(
-        "# Define a simple feedforward network" in b.text for b in doc.blocks if b.kind == "code"
-    )
+    assert any("# Define a simple feedforward network" in b.text for b in doc.blocks if b.kind == "code")
 
 
 @pytest.mark.parametrize(
@@ -249,9 +243,7 @@ def test_fenced_front_matter() -> None:
 def test_bad_files_are_reported_and_skipped(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "good.md").write_text(
-        "# Good\n\nMLOps engineers keep models healthy in production.\n"
-    )
+    (corpus / "good.md").write_text("# Good\n\nMLOps engineers keep models healthy in production.\n")
     (corpus / "empty.txt").write_text("")
     (corpus / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (corpus / "latin1.txt").write_bytes("Salaris: 50.000 pond, caf\xe9".encode("latin-1"))
@@ -284,9 +276,7 @@ def test_file_that_disappears_mid_run_is_skipped(tmp_path: Path) -> None:
     (corpus / "b.md").write_text("# B\n\nSecond article text here.\n")
     paths = [p for p in scan_corpus(corpus) if not isinstance(p, Skipped)]
     os.remove(paths[0])
-    assert read_source(corpus.resolve(), paths[0]) == Skipped(
-        "corpus/a.md", "disappeared while indexing"
-    )
+    assert read_source(corpus.resolve(), paths[0]) == Skipped("corpus/a.md", "disappeared while indexing")
     assert isinstance(read_source(corpus.resolve(), paths[1]), str)
 
 

@@ -95,9 +95,7 @@ def test_index_killed_at_random_moments_stays_loadable(
     baseline = load_index(index).chunk_count
     rng = random.Random(7)
     for _ in range(5):
-        process = subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.5, 9.0))
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -116,9 +114,7 @@ def test_hnsw_index_finds_the_same_neighbours(corpus_copy: Path, tmp_path: Path)
     flat, hnsw = load_index(tmp_path / "flat"), load_index(tmp_path / "hnsw")
     assert hnsw.kind == "hnsw" and hnsw.chunk_count == flat.chunk_count
     query = embedder.embed_query("salary")
-    assert [c.chunk_id for c, _ in flat.search(query, 5)] == [
-        c.chunk_id for c, _ in hnsw.search(query, 5)
-    ]
+    assert [c.chunk_id for c, _ in flat.search(query, 5)] == [c.chunk_id for c, _ in hnsw.search(query, 5)]
 
 
 def test_only_one_writer_at_a_time(tmp_path: Path) -> None:

@@ -12,9 +12,7 @@ from advisor.indexing import IndexReport, build_index
 from .conftest import CountingEmbedder
 
 
-def _index(
-    corpus: Path, index: Path, embedder: CountingEmbedder | None, full: bool = False
-) -> IndexReport:
+def _index(corpus: Path, index: Path, embedder: CountingEmbedder | None, full: bool = False) -> IndexReport:
     def factory() -> CountingEmbedder:
         assert embedder is not None, "the embedding model was loaded for a no-op re-index"
         return embedder
@@ -35,9 +33,7 @@ def test_add_change_delete_and_no_op(corpus_copy: Path, tmp_path: Path) -> None:
 
     # One article changes: only its chunks go to the embedder.
     path = corpus_copy / "classpedia-become-ai-ml-engineer-2026.txt"
-    path.write_text(
-        path.read_text().replace("This guide is your structured", "This guide is your updated")
-    )
+    path.write_text(path.read_text().replace("This guide is your structured", "This guide is your updated"))
     embedder = CountingEmbedder()
     changed = _index(corpus_copy, index, embedder)
     assert (changed.changed, changed.unchanged) == (1, 4)
@@ -48,9 +44,7 @@ def test_add_change_delete_and_no_op(corpus_copy: Path, tmp_path: Path) -> None:
     assert any("This guide is your updated" in t for t in embedder.texts)
 
     # A new article is added, one is removed.
-    (corpus_copy / "data-engineer.md").write_text(
-        "# Data Engineers\n\nThey build pipelines for ML teams.\n"
-    )
+    (corpus_copy / "data-engineer.md").write_text("# Data Engineers\n\nThey build pipelines for ML teams.\n")
     (corpus_copy / "jobcannon-ai-ml-career-path-2026.txt").unlink()
     embedder = CountingEmbedder()
     report = _index(corpus_copy, index, embedder)
@@ -67,9 +61,7 @@ def test_add_change_delete_and_no_op(corpus_copy: Path, tmp_path: Path) -> None:
     assert full.added == 5 and len(embedder.texts) == full.chunks
 
 
-def test_article_that_turns_unreadable_keeps_its_last_good_version(
-    corpus_copy: Path, tmp_path: Path
-) -> None:
+def test_article_that_turns_unreadable_keeps_its_last_good_version(corpus_copy: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
     _index(corpus_copy, index, CountingEmbedder())
     (corpus_copy / "jobcannon-ai-ml-career-path-2026.txt").write_bytes(b"\xff\xfe broken \x00")

@@ -50,9 +50,7 @@ def test_each_mode_answers(retriever: Retriever) -> None:
 
 def test_gibberish_and_empty_queries(retriever: Retriever) -> None:
     assert retriever.search("   ") == []
-    assert (
-        len(retriever.search("qzxv wkpt", k=3)) == 3
-    )  # dense always answers; refusal is the answerer's job
+    assert len(retriever.search("qzxv wkpt", k=3)) == 3  # dense always answers; refusal is the answerer's job
 
 
 def test_keyword_side_speaks_the_articles_language() -> None:

@@ -30,9 +30,7 @@ class ConfigError(ValueError):
 class Settings(BaseSettings):
     """Everything configurable, validated once at start-up."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="ADVISOR_", env_file=".env", extra="ignore", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix="ADVISOR_", env_file=".env", extra="ignore", frozen=True)
 
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
@@ -59,9 +57,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _llm_mode_needs_llm(self) -> Settings:
         if self.answer_mode == "llm" and not (self.llm_base_url and self.llm_model):
-            raise ValueError(
-                "ADVISOR_ANSWER_MODE=llm needs ADVISOR_LLM_BASE_URL and ADVISOR_LLM_MODEL"
-            )
+            raise ValueError("ADVISOR_ANSWER_MODE=llm needs ADVISOR_LLM_BASE_URL and ADVISOR_LLM_MODEL")
         return self
 
     @property

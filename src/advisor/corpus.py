@@ -302,9 +302,7 @@ def _strip_header(lines: list[str], known_title: str | None) -> tuple[list[str],
     byline = _Byline()
     title_at: int | None = None
     if known_title:
-        title_at = next(
-            (i for i, line in enumerate(nonblank) if _squash(line) == _squash(known_title)), None
-        )
+        title_at = next((i for i, line in enumerate(nonblank) if _squash(line) == _squash(known_title)), None)
         if title_at is not None and title_at > len(nonblank) // 2:
             title_at = None
     elif date_at is not None:
@@ -487,8 +485,7 @@ def _line_kind(line: str, is_markdown: bool) -> BlockKind:
 def _classify(lines: list[str | None], is_markdown: bool) -> list[Block | None]:
     """Assign each kept line a block kind; code runs, table headers and heading levels resolved."""
     kinds: list[BlockKind | None] = [
-        None if line is None or not line.strip() else _line_kind(line, is_markdown)
-        for line in lines
+        None if line is None or not line.strip() else _line_kind(line, is_markdown) for line in lines
     ]
     _absorb_comments_into_code(lines, kinds)
     blocks: list[Block | None] = []
@@ -557,9 +554,7 @@ _TOP_LEVEL_NAMES = re.compile(
 )
 
 
-def _heading_level(
-    line: str, lines: list[str | None], kinds: list[BlockKind | None], i: int
-) -> int:
+def _heading_level(line: str, lines: list[str | None], kinds: list[BlockKind | None], i: int) -> int:
     stripped = line.strip()
     hashes = re.match(r"^(#{1,6})\s", stripped)
     if hashes:

@@ -84,6 +84,4 @@ class SentenceTransformerEmbedder(Embedder):
 
 def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     """The configured embedding model (the bundled all-MiniLM-L6-v2 by default)."""
-    return SentenceTransformerEmbedder(
-        settings.embedding_model_path(), name=settings.embedding_model
-    )
+    return SentenceTransformerEmbedder(settings.embedding_model_path(), name=settings.embedding_model)

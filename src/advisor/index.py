@@ -29,6 +29,7 @@ import numpy as np
 
 from advisor.chunking import Chunk
 from advisor.embedding import Vectors
+from advisor.salaries import SalaryRow
 
 __all__ = [
     "FORMAT",
@@ -45,7 +46,7 @@ __all__ = [
     "writer_lock",
 ]
 
-FORMAT = 1
+FORMAT = 2  # 2: salary facts stored beside the chunks
 KEEP_VERSIONS = 3
 IndexKind = Literal["flat", "hnsw"]
 HNSW_M = 32
@@ -88,6 +89,7 @@ class IndexVersion:
     faiss_index: Any
     chunks: dict[int, Chunk]  # faiss id -> chunk
     documents: dict[str, DocRecord]
+    salaries: list[SalaryRow]
 
     @property
     def chunk_count(self) -> int:
@@ -99,11 +101,7 @@ class IndexVersion:
         if k <= 0:
             return []
         scores, ids = self.faiss_index.search(vector.reshape(1, -1).astype(np.float32), k)
-        return [
-            (self.chunks[int(i)], float(s))
-            for s, i in zip(scores[0], ids[0], strict=True)
-            if i >= 0
-        ]
+        return [(self.chunks[int(i)], float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
 
     def stored_vectors(self) -> tuple[np.ndarray, Vectors]:
         """All (ids, vectors) held by the FAISS index, read straight from its storage."""
@@ -128,9 +126,7 @@ def build_faiss(kind: IndexKind, dim: int, ids: np.ndarray, vectors: Vectors) ->
 def _stored_vectors(index: Any, dim: int) -> tuple[np.ndarray, Vectors]:
     ids = faiss.vector_to_array(index.id_map).astype(np.int64)
     inner: Any = faiss.downcast_index(index.index)
-    storage: Any = (
-        faiss.downcast_index(inner.storage) if isinstance(inner, faiss.IndexHNSW) else inner
-    )
+    storage: Any = faiss.downcast_index(inner.storage) if isinstance(inner, faiss.IndexHNSW) else inner
     codes = faiss.vector_to_array(storage.codes)
     return ids, codes.view(np.float32).reshape(-1, dim)
 
@@ -153,6 +149,8 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
     folder = index_dir / "versions" / name
     try:
         manifest = json.loads((folder / "manifest.json").read_text())
+        if manifest.get("format") != FORMAT:
+            raise IndexError_("the index was written by another version: run `advisor index --full`")
         faiss_index: Any = faiss.read_index(str(folder / "vectors.faiss"))
         documents = {
             d["doc_id"]: DocRecord(**{**d, "chunk_ids": tuple(d["chunk_ids"])})
@@ -164,13 +162,14 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
                 record = json.loads(line)
                 faiss_id = int(record.pop("id"))
                 chunks[faiss_id] = Chunk(**record)
+        salaries = [SalaryRow(**row) for row in json.loads((folder / "salaries.json").read_text())]
+    except IndexError_:
+        raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexError_(
             f"index version {name} is unreadable ({type(exc).__name__}): "
             "run `advisor index --full` to rebuild it"
         ) from None
-    if manifest.get("format") != FORMAT:
-        raise IndexError_("the index was written by another version: run `advisor index --full`")
     stored_ids = faiss.vector_to_array(faiss_index.id_map)
     if faiss_index.ntotal != len(chunks) or set(stored_ids.tolist()) != set(chunks):
         raise IndexError_(
@@ -190,6 +189,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
         faiss_index=faiss_index,
         chunks=chunks,
         documents=documents,
+        salaries=salaries,
     )
 
 
@@ -220,6 +220,7 @@ def save_index(
     faiss_index: Any,
     chunks: dict[int, Chunk],
     documents: dict[str, DocRecord],
+    salaries: list[SalaryRow],
 ) -> str:
     """Write a new version and make it current; call under writer_lock. Returns its name."""
     versions = index_dir / "versions"
@@ -233,6 +234,7 @@ def save_index(
         for faiss_id, chunk in chunks.items():
             handle.write(json.dumps({"id": faiss_id, **asdict(chunk)}, ensure_ascii=False) + "\n")
     _write_json(staging / "documents.json", [asdict(d) for d in documents.values()])
+    _write_json(staging / "salaries.json", [asdict(row) for row in salaries])
     _write_json(
         staging / "manifest.json",
         {"format": FORMAT, "model": model, "dim": dim, "kind": kind,

@@ -30,6 +30,7 @@ from advisor.index import (
     save_index,
     writer_lock,
 )
+from advisor.salaries import SalaryRow, salary_rows
 
 __all__ = ["EmbedderFactory", "IndexReport", "build_index"]
 
@@ -87,7 +88,10 @@ def build_index(
         current = {d.doc_id: d for d in documents}
 
         new_chunks = {doc.doc_id: chunk_document(doc) for doc in documents}
-        fingerprints = {d.doc_id: _fingerprint(d, new_chunks[d.doc_id]) for d in documents}
+        salaries = {doc.doc_id: salary_rows(doc) for doc in documents}
+        fingerprints = {
+            d.doc_id: _fingerprint(d, new_chunks[d.doc_id], salaries[d.doc_id]) for d in documents
+        }
         to_embed: list[Document] = []
         for doc in documents:
             old = old_docs.get(doc.doc_id)
@@ -122,6 +126,9 @@ def build_index(
         chunks, records = _merge(previous, old_docs, gone, to_embed, new_chunks, fingerprints)
         ids, all_vectors = _vectors(previous, chunks, to_embed, new_chunks, vectors, dim)
         faiss_index = build_faiss(kind, dim, ids, all_vectors)
+        facts = [row for d in records for row in salaries.get(d, [])]
+        if previous is not None:  # articles kept as they were keep their facts too
+            facts += [row for row in previous.salaries if row.doc_id in kept_as_is]
         report.version = save_index(
             index_dir,
             model=model_name,
@@ -130,16 +137,18 @@ def build_index(
             faiss_index=faiss_index,
             chunks=chunks,
             documents=records,
+            salaries=facts,
         )
         report.documents, report.chunks = len(records), len(chunks)
         report.seconds = time.perf_counter() - started
         return report
 
 
-def _fingerprint(document: Document, chunks: list[Chunk]) -> str:
+def _fingerprint(document: Document, chunks: list[Chunk], salaries: list[SalaryRow]) -> str:
     """A hash of exactly what is indexed: a better parser or chunker re-embeds what it changed."""
     payload: list[object] = [document.title, document.author, document.date, document.source]
     payload += [[c.chunk_id, c.section, c.text] for c in chunks]
+    payload += [[r.role, r.level, r.region, r.range, r.quote] for r in salaries]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -42,6 +42,16 @@ _THESAURUS = {
 }
 
 
+# Words that carry no topic: conversational filler and numbers spelled out.
+_FILLER = set(
+    [
+        "tell", "please", "could", "would", "kind", "really", "whatever", "pick", "share", "thanks",
+        "hello", "hey", "want", "like", "one", "two", "three", "four", "five", "six", "seven",
+        "eight", "nine", "ten", "eleven", "twelve", "first", "second", "third"
+    ]
+)  # fmt: skip
+
+
 def expand_query(query: str) -> str:
     """The query plus the corpus's own words for what it asks (for BM25 only)."""
     words = re.findall(r"[a-z]+", query.lower())
@@ -52,9 +62,7 @@ def expand_query(query: str) -> str:
 @dataclass(frozen=True)
 class Hit:
     rank: int
-    score: (
-        float  # fused score scaled to 0..1 (1: first in both lists); the mode's own score otherwise
-    )
+    score: float  # fused score scaled to 0..1 (1: first in both lists); the mode's own score otherwise
     doc_id: str
     chunk_id: str
     title: str
@@ -76,12 +84,23 @@ class Retriever:
         self.version = version
         self.embedder = embedder
         self._ids = list(version.chunks)
-        self._tokenizer = Tokenizer(stemmer=Stemmer.Stemmer("english"), stopwords="en")
+        self._stemmer = Stemmer.Stemmer("english")
+        self._tokenizer = Tokenizer(stemmer=self._stemmer, stopwords="en")
         corpus = [self._context(version.chunks[i]) for i in self._ids]
         self._bm25 = bm25s.BM25()
         if corpus:
             tokens = self._tokenizer.tokenize(corpus, return_as="ids", show_progress=False)
             self._bm25.index(tokens, show_progress=False)
+
+    def unknown_terms(self, query: str) -> list[str]:
+        """Topic words of the query that no article uses (filler and number words aside)."""
+        words = [w for w in re.findall(r"[a-z]+", query.lower()) if w not in _FILLER]
+        if not words:
+            return []
+        fresh = Tokenizer(stemmer=self._stemmer, stopwords="en")
+        stems = fresh.tokenize([" ".join(words)], return_as="string", show_progress=False)[0]
+        known = self._tokenizer.get_vocab_dict()
+        return [stem for stem in stems if stem not in known]
 
     def _context(self, chunk: Chunk) -> str:
         return context_text(self.version.documents[chunk.doc_id].title, chunk.section, chunk.text)
@@ -112,9 +131,7 @@ class Retriever:
             [expand_query(query)], update_vocab=False, return_as="ids", show_progress=False
         )
         docs, scores = self._bm25.retrieve(tokens, k=n, show_progress=False, n_threads=1)
-        return [
-            (self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
-        ]
+        return [(self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
     def _hits(self, ranked: list[tuple[int, float]], vector: np.ndarray, k: int) -> list[Hit]:
         hits: list[Hit] = []

@@ -80,10 +80,7 @@ def _table_row(document: Document, block: Block) -> list[SalaryRow]:
         if not money_at or len(cells) != len(header):
             return []
         level = cells[1] if len(cells) > 2 and 1 not in money_at else None
-        return [
-            _row(document, block.text, cells[0], level, _region(header[i]), cells[i])
-            for i in money_at
-        ]
+        return [_row(document, block.text, cells[0], level, _region(header[i]), cells[i]) for i in money_at]
     # Glued: "Junior ML Engineer (0-2 years)$100,000 – $130,000£45,000 – £65,000..."
     ranges = _RANGE.findall(block.text)
     role, level = _role_and_level(block.text[: _RANGE.search(block.text).start()])  # type: ignore[union-attr]

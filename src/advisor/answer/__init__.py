@@ -1,0 +1,1 @@
+"""Grounded answers: extractive (default, offline) or through an OpenAI-compatible LLM."""

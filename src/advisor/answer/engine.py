@@ -1,0 +1,195 @@
+"""The advisor: question -> standalone query -> passages -> grounded answer -> stored turn."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from advisor.answer.extractive import ExtractiveAnswerer
+from advisor.answer.generative import LLMAnswerer
+from advisor.answer.models import Answer
+from advisor.conversation import ConversationStore, Message, rewrite_follow_up
+from advisor.llm import LLMClient, LLMError
+from advisor.retrieval import Hit, Retriever
+
+__all__ = [
+    "MAX_QUESTION_CHARS",
+    "STARTER_QUESTIONS",
+    "Advisor",
+    "AnswerUnavailable",
+    "BadQuestion",
+    "Event",
+    "clean_question",
+]
+
+MAX_QUESTION_CHARS = 4000
+TOP_K = 5
+# Calibrated on eval/golden.jsonl, eval/followups.jsonl and eval/out_of_scope.jsonl
+# (see README): the weakest in-scope question's best passage scores 0.227.
+MIN_SIMILARITY = 0.20
+UNKNOWN_TERM_SIMILARITY = 0.45  # below this, a topic word no article uses means "not covered"
+_PERSONAL_DECISION = re.compile(
+    r"\b(should|shall) i\s+(accept|take|join|sign|decline|turn down|quit|leave)\b"
+    r".*\b(offer|job|company|position)",
+    re.IGNORECASE,
+)
+STARTER_QUESTIONS = [
+    "What does a junior ML engineer earn in the UK?",
+    "Do I need a PhD to become an ML engineer?",
+    "Which certifications matter for ML engineers?",
+    "How do I move from software engineering into MLOps?",
+]
+
+
+class BadQuestion(ValueError):
+    """The question cannot be answered as sent (empty, too long)."""
+
+
+class AnswerUnavailable(RuntimeError):
+    """The LLM failed; the retrieved sources are still worth showing."""
+
+    def __init__(self, message: str, hits: list[Hit], conversation_id: str, query: str) -> None:
+        super().__init__(message)
+        self.hits = hits
+        self.conversation_id = conversation_id
+        self.query = query
+
+
+@dataclass(frozen=True)
+class Event:
+    """One server-sent event of a streamed answer: token, citations, done or error."""
+
+    kind: Literal["token", "citations", "done", "error"]
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def clean_question(question: str) -> str:
+    """Drop control characters and surrounding space; refuse empty and oversized questions."""
+    cleaned = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
+    if not cleaned:
+        raise BadQuestion("the question is empty")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise BadQuestion(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+    return cleaned
+
+
+@dataclass
+class _Turn:
+    question: str
+    conversation_id: str
+    history: list[Message]
+    query: str
+    hits: list[Hit]
+
+
+class Advisor:
+    """Answers questions in conversations; extractive by default, LLM when one is configured."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        store: ConversationStore,
+        llm: LLMClient | None = None,
+        mode: Literal["auto", "llm", "extractive"] = "auto",
+    ) -> None:
+        self.store = store
+        self.mode: Literal["llm", "extractive"] = (
+            "llm" if llm is not None and mode in ("auto", "llm") else "extractive"
+        )
+        self._llm = LLMAnswerer(llm, retriever.embedder) if llm is not None else None
+        self.use(retriever)
+
+    def use(self, retriever: Retriever) -> None:
+        """Switch to another index version; answers in flight finish on the one they started with."""
+        self._state = (retriever, ExtractiveAnswerer(retriever.embedder, retriever.version.salaries))
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._state[0]
+
+    # ---------------------------------------------------------------------------------
+
+    def ask(self, question: str, conversation_id: str | None = None) -> Answer:
+        """A complete answer, stored with its question; raises AnswerUnavailable if the LLM fails."""
+        answer: Answer | None = None
+        for event in self.stream(question, conversation_id):
+            if event.kind == "done":
+                answer = event.data["answer"]
+            elif event.kind == "error":
+                raise event.data["exception"]
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, conversation_id: str | None = None) -> Iterator[Event]:
+        """Tokens as they are produced, then citations, then the stored answer (`done`).
+
+        A failure of the LLM yields an `error` event carrying the sources; nothing is stored.
+        Bad questions and unknown conversations raise before the first event.
+        """
+        retriever, extractive = self._state
+        turn = self._prepare(question, conversation_id, retriever)
+        refusal = self._refusal(turn, retriever)
+        if refusal is not None or self._llm is None:
+            answer = refusal or extractive.answer(turn.query, turn.hits)
+            for line in answer.answer.splitlines(keepends=True):
+                yield Event("token", {"text": line})
+        else:
+            parts: list[str] = []
+            try:
+                for token in self._llm.stream(turn.question, turn.hits, turn.history):
+                    parts.append(token)
+                    yield Event("token", {"text": token})
+            except LLMError as exc:
+                error = AnswerUnavailable(str(exc), turn.hits, turn.conversation_id, turn.query)
+                yield Event("error", {"error": str(exc), "exception": error})
+                return
+            answer = self._llm.finish("".join(parts), turn.hits)
+        answer.conversation_id = turn.conversation_id
+        answer.query = turn.query
+        yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
+        self.store.add_turn(
+            turn.conversation_id,
+            turn.question,
+            turn.query,
+            answer.answer,
+            [c.to_json() for c in answer.citations],
+        )
+        yield Event("done", {"answer": answer})
+
+    def _prepare(self, question: str, conversation_id: str | None, retriever: Retriever) -> _Turn:
+        question = clean_question(question)
+        if conversation_id is None:
+            conversation_id = self.store.create()
+            history: list[Message] = []
+        else:
+            history = self.store.messages(conversation_id)  # ConversationNotFound if unknown
+        query = self._standalone(question, conversation_id, history)
+        return _Turn(question, conversation_id, history, query, retriever.search(query, k=TOP_K))
+
+    def _standalone(self, question: str, conversation_id: str, history: list[Message]) -> str:
+        if not history:
+            return question
+        if self._llm is not None:
+            try:
+                return self._llm.condense(question, history)
+            except LLMError:
+                pass  # the rule-based rewrite still works without the LLM
+        return rewrite_follow_up(question, self.store.queries(conversation_id))
+
+    def _refusal(self, turn: _Turn, retriever: Retriever) -> Answer | None:
+        best = max((h.similarity for h in turn.hits), default=0.0)
+        not_covered = (
+            best < MIN_SIMILARITY
+            or (best < UNKNOWN_TERM_SIMILARITY and retriever.unknown_terms(turn.query))
+            or _PERSONAL_DECISION.search(turn.query)
+        )
+        if not not_covered:
+            return None
+        suggestions = "\n".join(f"- {q}" for q in STARTER_QUESTIONS[:3])
+        text = (
+            "My career articles don't cover that, so I won't guess. "
+            f"Questions I can answer from them include:\n\n{suggestions}"
+        )
+        return Answer(text, [], True, self.mode)

@@ -1,0 +1,71 @@
+"""The LLM answerer: numbered sources in delimiters, streamed tokens, checked citations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import jinja2
+
+from advisor.answer.citations import check_citations
+from advisor.answer.models import Answer
+from advisor.chunking import approx_tokens
+from advisor.conversation import Message
+from advisor.embedding import Embedder
+from advisor.llm import ChatMessage, LLMClient
+from advisor.retrieval import Hit
+
+__all__ = ["HISTORY_TOKENS", "LLMAnswerer"]
+
+HISTORY_TOKENS = 600  # earlier turns sent along, newest first, within this budget
+_NOT_COVERED = ("do not cover", "don't cover", "does not cover", "doesn't cover", "not covered")
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "prompts"),
+    autoescape=False,  # plain text for a model, not HTML
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=False,
+)
+
+
+def trim_history(history: list[Message], budget: int = HISTORY_TOKENS) -> list[Message]:
+    """The most recent messages that fit the budget, in their original order."""
+    kept: list[Message] = []
+    used = 0
+    for message in reversed(history):
+        cost = approx_tokens(message.content)
+        if used + cost > budget:
+            break
+        kept.append(message)
+        used += cost
+    return kept[::-1]
+
+
+class LLMAnswerer:
+    def __init__(self, client: LLMClient, embedder: Embedder, max_tokens: int = 400) -> None:
+        self.client = client
+        self.embedder = embedder
+        self.max_tokens = max_tokens
+
+    def messages(self, question: str, hits: list[Hit], history: list[Message]) -> list[ChatMessage]:
+        system = _TEMPLATES.get_template("system.j2").render()
+        user = _TEMPLATES.get_template("answer.j2").render(question=question, hits=hits)
+        past = [ChatMessage(m.role, m.content) for m in trim_history(history)]
+        return [ChatMessage("system", system), *past, ChatMessage("user", user)]
+
+    def condense(self, question: str, history: list[Message]) -> str:
+        """A standalone version of a follow-up question, written by the LLM."""
+        prompt = _TEMPLATES.get_template("condense.j2").render(
+            question=question, history=trim_history(history, 300)
+        )
+        rewritten = self.client.complete([ChatMessage("user", prompt)], max_tokens=60).strip()
+        first_line = rewritten.splitlines()[0].strip() if rewritten else ""
+        return first_line if 3 <= len(first_line) <= 300 else question
+
+    def stream(self, question: str, hits: list[Hit], history: list[Message]) -> Iterator[str]:
+        yield from self.client.stream(self.messages(question, hits, history), self.max_tokens)
+
+    def finish(self, text: str, hits: list[Hit]) -> Answer:
+        """The complete answer with citations for its [n] markers and what no source backs."""
+        citations, unsupported = check_citations(text, hits, self.embedder)
+        refused = not citations and any(phrase in text.lower() for phrase in _NOT_COVERED)
+        return Answer(text.strip(), citations, refused, "llm", unsupported=unsupported)
