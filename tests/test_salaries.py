@@ -60,5 +60,5 @@ def test_every_row_quotes_its_chunk_verbatim(
     for document, rows in rows_by_doc.values():
         lines = {line for c in chunk_document(document) for line in c.text.splitlines()}
         for row in rows:
-            assert row.quote in lines
+            assert any(row.quote in line for line in lines)
             assert row.range in row.quote  # the figure is never rewritten

@@ -9,11 +9,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from advisor.answer.engine import Advisor, AnswerUnavailable, BadQuestion, clean_question
+from advisor.answer.models import Answer, Citation
 from advisor.config import ConfigError, Settings, check_corpus_dir, load_settings
+from advisor.conversation import ConversationNotFound
 from advisor.embedding import load_embedder
 from advisor.index import IndexError_
 from advisor.indexing import build_index
 from advisor.retrieval import Hit, open_retriever
+from advisor.services import open_advisor
 
 __all__ = ["main"]
 
@@ -23,9 +27,10 @@ examples:
   advisor index --full --json        rebuild everything and print the counts as JSON
   advisor search "What does a junior ML engineer earn in the UK?" -k 3
   advisor search - < questions.txt   one query per line in, one JSON line out
+  advisor ask "Do I need a PhD to become an ML engineer?"
+  advisor ask - < questions.txt      one answer per line, as JSON
+  advisor chat                       a conversation in the terminal (/sources, /new, /quit)
 """
-
-MAX_QUERY_CHARS = 4000
 
 
 class UsageError(Exception):
@@ -41,9 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         return int(args.run(args, settings))
-    except (ConfigError, UsageError) as exc:
+    except (ConfigError, UsageError, BadQuestion) as exc:
         print(f"advisor: {exc}", file=sys.stderr)
         return 2
+    except ConversationNotFound as exc:
+        print(f"advisor: no conversation with id {exc}", file=sys.stderr)
+        return 2
+    except AnswerUnavailable as exc:
+        print(f"advisor: {exc}; the sources were: {_source_list(exc.hits)}", file=sys.stderr)
+        return 1
     except IndexError_ as exc:
         print(f"advisor: {exc}", file=sys.stderr)
         return 1
@@ -78,6 +89,15 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
     search.add_argument("--json", action="store_true", help="print JSON")
     search.set_defaults(run=_search)
+
+    ask = commands.add_parser("ask", help="one grounded answer")
+    ask.add_argument("question", help="the question, or - to read one question per line from stdin")
+    ask.add_argument("--conversation", metavar="ID", help="continue this conversation")
+    ask.add_argument("--json", action="store_true", help="print the ANSWER as JSON")
+    ask.set_defaults(run=_ask)
+
+    chat = commands.add_parser("chat", help="a conversation in the terminal")
+    chat.set_defaults(run=_chat)
     return parser
 
 
@@ -118,7 +138,7 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
             query = line.strip()
             if not query:
                 continue
-            hits = retriever.search(query[:MAX_QUERY_CHARS], k=args.k, mode=args.mode)
+            hits = retriever.search(query[:4000], k=args.k, mode=args.mode)
             _print_json({"query": query, "hits": [h.to_json() for h in hits]})
         return 0
     query = _check_query(args.query)
@@ -131,12 +151,89 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _check_query(query: str) -> str:
-    cleaned = "".join(ch for ch in query if ch.isprintable() or ch in "\n\t").strip()
-    if not cleaned:
-        raise UsageError("the query is empty")
-    if len(cleaned) > MAX_QUERY_CHARS:
-        raise UsageError(f"the query is longer than {MAX_QUERY_CHARS} characters")
-    return cleaned
+    return clean_question(query)
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.question != "-":
+        clean_question(args.question)  # a bad question fails before the model loads
+    advisor = open_advisor(settings)
+    if args.question == "-":
+        for line in sys.stdin:
+            question = line.strip()
+            if not question:
+                continue
+            try:
+                _print_json({"query": question, **advisor.ask(question).to_json()})
+            except (BadQuestion, AnswerUnavailable) as exc:
+                _print_json({"query": question, "error": str(exc)})
+        return 0
+    answer = advisor.ask(args.question, args.conversation)
+    if args.json:
+        _print_json(answer.to_json())
+    else:
+        print(answer.answer)
+        _print_citations(answer.citations)
+        print(f"\n(conversation {answer.conversation_id})", file=sys.stderr)
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    advisor = open_advisor(settings)
+    print(f"Career Advisor ({advisor.mode} answers). /sources shows the last sources, /new starts over,")
+    print("/quit leaves. Ask about AI and ML careers:")
+    conversation: str | None = None
+    last: Answer | None = None
+    while True:
+        try:
+            question = input("\nyou> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if question in ("/quit", "/exit"):
+            return 0
+        if question == "/new":
+            conversation, last = None, None
+            print("(a new conversation)")
+            continue
+        if question == "/sources":
+            _print_citations(last.citations if last else [])
+            continue
+        if not question:
+            continue
+        last = _chat_turn(advisor, question, conversation) or last
+        conversation = last.conversation_id if last else conversation
+
+
+def _chat_turn(advisor: Advisor, question: str, conversation: str | None) -> Answer | None:
+    print("advisor> ", end="", flush=True)
+    try:
+        for event in advisor.stream(question, conversation):
+            if event.kind == "token":
+                print(event.data["text"], end="", flush=True)
+            elif event.kind == "error":
+                error: AnswerUnavailable = event.data["exception"]
+                print(f"\n[{error}] The sources I found: {_source_list(error.hits)}")
+                return None
+            elif event.kind == "done":
+                answer: Answer = event.data["answer"]
+                print()
+                return answer
+    except BadQuestion as exc:
+        print(f"[{exc}]")
+    return None
+
+
+def _print_citations(citations: list[Citation]) -> None:
+    if not citations:
+        print("(no sources)")
+    for c in citations:
+        where = f" › {c.section}" if c.section else ""
+        print(f"[{c.n}] {c.title}{where} ({c.source})\n    “{c.quote}”")
+
+
+def _source_list(hits: list[Hit]) -> str:
+    return "; ".join(f"{h.title} ({h.source})" for h in hits) or "none"
 
 
 def _print_json(value: Any) -> None:

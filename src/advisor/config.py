@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = Field(default=None, repr=False)
+    llm_connect_timeout: float = Field(default=3.0, gt=0)
+    llm_timeout: float = Field(default=60.0, gt=0)  # read timeout: longest wait between tokens
+    llm_max_retries: int = Field(default=1, ge=0, le=5)
     answer_mode: Literal["auto", "llm", "extractive"] = "auto"
     admin_token: str | None = Field(default=None, repr=False)
     api_keys: str | None = Field(default=None, repr=False)

@@ -186,6 +186,19 @@ _THING = re.compile(r"\b(it|that|this|those|these|ones)\b", re.I)
 _FRAGMENT = re.compile(r"^(and|what about|how about|and what about|same for|also|or)\b", re.I)
 
 
+# Words that ask about a topic without naming one: "What's the salary range?"
+_GENERIC = set(
+    "what whats what's how which who why when where is are was do does did can could should would "
+    "the a an and or of in on for to at it its i me my you your they them their there this that "
+    "salary salaries range pay paid earn earnings make cost long take time need needed skills "
+    "requirements outlook job jobs role roles career much many typical average usually about s".split()
+)
+
+
+def _topic_words(question: str) -> set[str]:
+    return set(re.findall(r"[a-z']+", question.lower())) - _GENERIC
+
+
 def _find(options: list[str], text: str) -> str | None:
     """The first option named in text, as the text spells it."""
     for option in options:  # longer names come first in each list
@@ -213,7 +226,7 @@ def rewrite_follow_up(question: str, previous_queries: list[str]) -> str:
     slots = [(_find(_ROLES, question), _ROLES), (_find(_REGIONS, question), _REGIONS),
              (_find(_LEVELS, question), _LEVELS)]  # fmt: skip
     named = [(new, options) for new, options in slots if new]
-    is_fragment = bool(_FRAGMENT.match(question.strip())) or len(question.split()) <= 4
+    is_fragment = bool(_FRAGMENT.match(question.strip())) or not _topic_words(question)
     if named and is_fragment and not _PEOPLE.search(question):
         return _substitute(last, named)
     role = slots[0][0] or next((r for q in reversed(previous_queries) if (r := _find(_ROLES, q))), None)

@@ -98,4 +98,4 @@ def _list_item(document: Document, block: Block, heading: str) -> list[SalaryRow
     if not money:
         return []
     role = re.sub(r"^\d+\.\s*", "", heading)
-    return [_row(document, block.text, role, None, _region(label), money.group(0))]
+    return [_row(document, text, role, None, _region(label), money.group(0))]  # quote without "•"

@@ -19,6 +19,7 @@ from advisor.salaries import SalaryRow
 
 __all__ = ["ExtractiveAnswerer", "Unit", "split_units"]
 
+LEAD_IN_WORDS = 15  # a shorter sentence ending in ":" only introduces what follows
 MAX_SUPPORT = 4  # supporting bullets after the first sentence
 SUPPORT_RATIO = 0.6  # a bullet scores at least this share of the best unit
 # A unit's score: meaning, shared words, its passage's rank, words shared with its heading.
@@ -65,7 +66,7 @@ def split_units(hit: Hit) -> list[Unit]:
         line = line.strip()
         if not line or line.startswith(("| Role", "Role |")):
             continue
-        if line.endswith(":") and len(line.split()) < 12:
+        if line.endswith(":") and len(line.split()) < LEAD_IN_WORDS:
             continue  # a lead-in such as "Skills needed:" says nothing by itself
         if re.match(r"^(import|from|def|class|return)\b|[({\[,]$", line):
             continue
@@ -75,7 +76,7 @@ def split_units(hit: Hit) -> list[Unit]:
         for piece in pieces:
             piece = re.sub(r"^(?:[-*•]|\d+\.)\s+", "", piece).strip()
             words = len(piece.split())
-            if words >= 4 and piece in hit.text and (words >= 12 or not piece.endswith(":")):
+            if words >= 4 and piece in hit.text and (words >= LEAD_IN_WORDS or not piece.endswith(":")):
                 units.append(Unit(piece, hit))
     return units
 
