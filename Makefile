@@ -34,6 +34,7 @@ eval: $(BIN)/.installed index/CURRENT
 bench: $(BIN)/.installed
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/ask.py
 	$(BIN)/python bench/scale.py
 
 lint: $(BIN)/.installed

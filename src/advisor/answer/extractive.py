@@ -19,6 +19,7 @@ from advisor.salaries import SalaryRow
 
 __all__ = ["ExtractiveAnswerer", "Unit", "split_units"]
 
+EMBED_CANDIDATES = 16  # units embedded per question (the cold path's main cost)
 LEAD_IN_WORDS = 15  # a shorter sentence ending in ":" only introduces what follows
 MAX_SUPPORT = 4  # supporting bullets after the first sentence
 SUPPORT_RATIO = 0.6  # a bullet scores at least this share of the best unit
@@ -150,19 +151,21 @@ class ExtractiveAnswerer:
         return Answer("\n".join(lines), citations, False, "extractive")
 
     def _score(self, query: str, units: list[Unit]) -> np.ndarray:
-        """Cosine similarity to the question, plus keyword overlap, plus a little for rank."""
-        query_vector = self.embedder.embed_query(query)
-        vectors = self._vectors([u.text for u in units])
-        cosine = vectors @ query_vector
+        """Meaning (cosine to the question), shared words, passage rank and heading, weighted.
+
+        Only the EMBED_CANDIDATES units that score best without meaning are embedded; the
+        rest keep their cheap score, which is low enough never to be chosen over them.
+        """
         query_words = _words(query)
         overlap = np.array([len(query_words & _words(u.text)) / max(len(query_words), 1) for u in units])
         rank_bonus = np.array([(6 - min(u.hit.rank, 6)) / 5 for u in units])
         heading = np.array(  # the article's own heading says what a passage is about
             [len(query_words & _words(_heading(u.hit))) / max(len(query_words), 1) for u in units]
         )
-        scored: np.ndarray = (
-            W_COSINE * cosine + W_OVERLAP * overlap + W_RANK * rank_bonus + W_HEADING * heading
-        )
+        scored: np.ndarray = W_OVERLAP * overlap + W_RANK * rank_bonus + W_HEADING * heading
+        candidates = np.argsort(-scored)[:EMBED_CANDIDATES]
+        vectors = self._vectors([units[i].text for i in candidates])
+        scored[candidates] += W_COSINE * (vectors @ self.embedder.embed_query(query))
         return scored
 
     def _vectors(self, texts: list[str]) -> Vectors:
