@@ -46,6 +46,18 @@ class Settings(BaseSettings):
     answer_mode: Literal["auto", "llm", "extractive"] = "auto"
     admin_token: str | None = Field(default=None, repr=False)
     api_keys: str | None = Field(default=None, repr=False)
+    rate_limit: str = "120/minute"  # per API key, or per client address without keys
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit_parses(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError("must look like 120/minute or 10/second") from None
+        return value
 
     @field_validator("llm_base_url")
     @classmethod

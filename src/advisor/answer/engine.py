@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -94,12 +95,15 @@ class Advisor:
         llm: LLMClient | None = None,
         mode: Literal["auto", "llm", "extractive"] = "auto",
         max_tokens: int = 400,
+        observe: Callable[[str, float], None] | None = None,
     ) -> None:
+        """observe(stage, seconds) hears how long "retrieval" and "llm" took, for metrics."""
         self.store = store
         self.mode: Literal["llm", "extractive"] = (
             "llm" if llm is not None and mode in ("auto", "llm") else "extractive"
         )
         self._llm = LLMAnswerer(llm, retriever.embedder, max_tokens) if llm is not None else None
+        self._observe = observe or (lambda stage, seconds: None)
         self.use(retriever)
 
     def use(self, retriever: Retriever) -> None:
@@ -112,10 +116,12 @@ class Advisor:
 
     # ---------------------------------------------------------------------------------
 
-    def ask(self, question: str, conversation_id: str | None = None) -> Answer:
+    def ask(
+        self, question: str, conversation_id: str | None = None, history: list[Message] | None = None
+    ) -> Answer:
         """A complete answer, stored with its question; raises AnswerUnavailable if the LLM fails."""
         answer: Answer | None = None
-        for event in self.stream(question, conversation_id):
+        for event in self.stream(question, conversation_id, history):
             if event.kind == "done":
                 answer = event.data["answer"]
             elif event.kind == "error":
@@ -123,14 +129,18 @@ class Advisor:
         assert answer is not None
         return answer
 
-    def stream(self, question: str, conversation_id: str | None = None) -> Iterator[Event]:
+    def stream(
+        self, question: str, conversation_id: str | None = None, history: list[Message] | None = None
+    ) -> Iterator[Event]:
         """Tokens as they are produced, then citations, then the stored answer (`done`).
 
-        A failure of the LLM yields an `error` event carrying the sources; nothing is stored.
-        Bad questions and unknown conversations raise before the first event.
+        `history` gives the earlier messages directly (OpenAI-style clients send the whole
+        conversation); otherwise they come from the stored conversation. A failure of the
+        LLM yields an `error` event carrying the sources; nothing is stored. Bad questions
+        and unknown conversations raise before the first event.
         """
         retriever, extractive = self._state
-        turn = self._prepare(question, conversation_id, retriever)
+        turn = self._prepare(question, conversation_id, history, retriever)
         refusal = self._refusal(turn, retriever)
         if refusal is not None or self._llm is None:
             answer = refusal or extractive.answer(turn.query, turn.hits)
@@ -138,6 +148,7 @@ class Advisor:
                 yield Event("token", {"text": line})
         else:
             parts: list[str] = []
+            started = time.perf_counter()
             try:
                 for token in self._llm.stream(turn.question, turn.hits, turn.history):
                     parts.append(token)
@@ -146,6 +157,7 @@ class Advisor:
                 error = AnswerUnavailable(str(exc), turn.hits, turn.conversation_id, turn.query)
                 yield Event("error", {"error": str(exc), "exception": error})
                 return
+            self._observe("llm", time.perf_counter() - started)
             answer = self._llm.finish("".join(parts), turn.hits)
         answer.conversation_id = turn.conversation_id
         answer.query = turn.query
@@ -159,17 +171,29 @@ class Advisor:
         )
         yield Event("done", {"answer": answer})
 
-    def _prepare(self, question: str, conversation_id: str | None, retriever: Retriever) -> _Turn:
+    def _prepare(
+        self,
+        question: str,
+        conversation_id: str | None,
+        history: list[Message] | None,
+        retriever: Retriever,
+    ) -> _Turn:
         question = clean_question(question)
-        if conversation_id is None:
+        if history is not None:
             conversation_id = self.store.create()
-            history: list[Message] = []
+            previous = [m.content for m in history if m.role == "user"]
+        elif conversation_id is None:
+            conversation_id, history, previous = self.store.create(), [], []
         else:
             history = self.store.messages(conversation_id)  # ConversationNotFound if unknown
-        query = self._standalone(question, conversation_id, history)
-        return _Turn(question, conversation_id, history, query, retriever.search(query, k=TOP_K))
+            previous = self.store.queries(conversation_id)
+        query = self._standalone(question, history, previous)
+        started = time.perf_counter()
+        hits = retriever.search(query, k=TOP_K)
+        self._observe("retrieval", time.perf_counter() - started)
+        return _Turn(question, conversation_id, history, query, hits)
 
-    def _standalone(self, question: str, conversation_id: str, history: list[Message]) -> str:
+    def _standalone(self, question: str, history: list[Message], previous: list[str]) -> str:
         if not history:
             return question
         if self._llm is not None:
@@ -177,7 +201,7 @@ class Advisor:
                 return self._llm.condense(question, history)
             except LLMError:
                 pass  # the rule-based rewrite still works without the LLM
-        return rewrite_follow_up(question, self.store.queries(conversation_id))
+        return rewrite_follow_up(question, previous)
 
     def _refusal(self, turn: _Turn, retriever: Retriever) -> Answer | None:
         best = max((h.similarity for h in turn.hits), default=0.0)
