@@ -19,7 +19,7 @@ index/CURRENT: | $(BIN)/.installed
 	$(BIN)/advisor index
 
 run: $(BIN)/.installed index/CURRENT
-	$(BIN)/advisor search "How much does a junior ML engineer earn in the UK?" -k 3
+	$(BIN)/advisor serve --host 127.0.0.1 --port 8000
 
 index: $(BIN)/.installed
 	$(BIN)/advisor index

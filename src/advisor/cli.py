@@ -14,7 +14,7 @@ from advisor.answer.models import Answer, Citation
 from advisor.config import ConfigError, Settings, check_corpus_dir, load_settings
 from advisor.conversation import ConversationNotFound
 from advisor.embedding import load_embedder
-from advisor.index import IndexError_
+from advisor.index import IndexError_, load_index
 from advisor.indexing import build_index
 from advisor.retrieval import Hit, open_retriever
 from advisor.services import open_advisor
@@ -98,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", help="a conversation in the terminal")
     chat.set_defaults(run=_chat)
+
+    serve = commands.add_parser("serve", help="run the web app and API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="processes sharing index and database")
+    serve.set_defaults(run=_serve)
     return parser
 
 
@@ -222,6 +228,23 @@ def _chat_turn(advisor: Advisor, question: str, conversation: str | None) -> Ans
     except BadQuestion as exc:
         print(f"[{exc}]")
     return None
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    if not 1 <= args.workers <= 64:
+        raise UsageError("--workers must be between 1 and 64")
+    load_index(settings.index_dir)  # fail fast, with the usual one line, if there is no index
+    uvicorn.run(
+        "advisor.api:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+    )
+    return 0
 
 
 def _print_citations(citations: list[Citation]) -> None:
