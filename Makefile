@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test index eval bench lint clean
+.PHONY: run test index eval bench lint clean screenshots
 
 # The stamp is rebuilt whenever pyproject.toml changes, so a pull that adds a dependency installs it.
 $(BIN)/.installed: pyproject.toml
@@ -24,8 +24,15 @@ run: $(BIN)/.installed index/CURRENT
 index: $(BIN)/.installed
 	$(BIN)/advisor index
 
-test: $(BIN)/.installed
+# The browser tests drive Debian's chromium; Playwright cannot download browsers here.
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+test: $(BIN)/.installed /usr/bin/chromium
 	$(BIN)/python -m pytest
+
+screenshots: $(BIN)/.installed /usr/bin/chromium index/CURRENT
+	$(BIN)/python docs/screenshots.py
 
 eval: $(BIN)/.installed index/CURRENT
 	$(BIN)/python eval/retrieval.py
@@ -35,6 +42,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/ask.py
+	$(BIN)/python bench/api.py
 	$(BIN)/python bench/scale.py
 
 lint: $(BIN)/.installed

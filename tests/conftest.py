@@ -151,3 +151,59 @@ def own_llama_server() -> Iterator[LlamaServer]:
     server = LlamaServer()
     yield server
     server.stop()
+
+
+# ----------------------------------------------------------------------------- a live server
+
+HOSTILE_ARTICLE = """---
+title: Hostile Pipelines Handbook <img src=x onerror="window.__pwned='title'">
+author: Mallory <script>window.__pwned='author'</script>
+date: 2026-07-01
+---
+# Hostile Pipelines Handbook
+
+Zephyr data wranglers build zephyr pipelines <script>window.__pwned='script'</script> every day.
+Zephyr wranglers also fix <img src=x onerror="window.__pwned='img'"> broken zephyr feeds.
+Read the [zephyr guide](javascript:window.__pwned='link') and <svg onload="window.__pwned='svg'"></svg> more.
+"""
+
+
+class LiveServer:
+    """`advisor serve` in its own process, on loopback, over a corpus with a hostile article."""
+
+    def __init__(self, root: Path, embedder: Embedder) -> None:
+        corpus = root / "corpus"
+        shutil.copytree(CORPUS, corpus)
+        (corpus / "hostile-pipelines.md").write_text(HOSTILE_ARTICLE)
+        build_index(corpus, root / "index", lambda: embedder, model_name=embedder.name)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
+        env |= {"ADVISOR_CORPUS_DIR": str(corpus), "ADVISOR_INDEX_DIR": str(root / "index"),
+                "ADVISOR_DATA_DIR": str(root / "data"), "ADVISOR_RATE_LIMIT": "10000/minute",
+                "HF_HUB_OFFLINE": "1"}  # fmt: skip
+        command = [sys.executable, "-m", "advisor.cli", "serve", "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/health", timeout=1)
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("advisor serve exited at start") from None
+                time.sleep(0.3)
+        raise RuntimeError("advisor serve did not start in 120 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path_factory.mktemp("live"), real_embedder)
+    yield server
+    server.stop()

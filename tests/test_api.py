@@ -78,9 +78,9 @@ def test_chat_conversation_and_feedback(client: TestClient) -> None:
     conversation = client.get(f"/api/conversations/{cid}").json()
     assert [m["role"] for m in conversation["messages"]] == ["user", "assistant"] * 2
     assert conversation["messages"][3]["citations"] == second["citations"]
-    assert client.post("/api/feedback", json={"conversation_id": cid, "message_index": 1, "rating": 1}).json() == {
-        "ok": True
-    }
+    assert client.post(
+        "/api/feedback", json={"conversation_id": cid, "message_index": 1, "rating": 1}
+    ).json() == {"ok": True}
     bad_index = client.post("/api/feedback", json={"conversation_id": cid, "message_index": 0, "rating": -1})
     assert bad_index.status_code == 422
     bad_rating = client.post("/api/feedback", json={"conversation_id": cid, "message_index": 1, "rating": 5})
@@ -112,7 +112,12 @@ def test_bad_input_gets_the_right_status_and_loses_nothing(client: TestClient) -
         (client.post("/api/chat", json={"message": "hi", "surprise": 1}), 422),
         (client.post("/api/chat", json={"message": "hi", "conversation_id": "0" * 32}), 404),
         (client.get("/api/conversations/unknown"), 404),
-        (client.post("/api/feedback", json={"conversation_id": "unknown", "message_index": 1, "rating": 1}), 404),
+        (
+            client.post(
+                "/api/feedback", json={"conversation_id": "unknown", "message_index": 1, "rating": 1}
+            ),
+            404,
+        ),
         (client.post("/api/chat", content=b"x" * 1_000_001, headers=json_headers), 413),
         (client.post("/api/chat", content=iter([b"x" * 600_000, b"x" * 600_000]), headers=json_headers), 413),
         (client.get("/no/such/page"), 404),
@@ -121,7 +126,11 @@ def test_bad_input_gets_the_right_status_and_loses_nothing(client: TestClient) -
         assert response.status_code == status, (status, response.text[:200])
         body = response.json()
         assert isinstance(body["error"], str) and body["error"]
-        assert "Traceback" not in response.text and "/tmp/" not in response.text and "/work/" not in response.text
+        assert (
+            "Traceback" not in response.text
+            and "/tmp/" not in response.text
+            and "/work/" not in response.text
+        )
     assert len(client.get(f"/api/conversations/{cid}").json()["messages"]) == 2
 
 
@@ -168,7 +177,9 @@ def test_reindex_needs_the_admin_token_and_switches_without_restart(
     readers = [threading.Thread(target=keep_searching) for _ in range(4)]
     for reader in readers:
         reader.start()
-    report = client.post("/api/reindex", json={"full": False}, headers={"authorization": "Bearer admin-secret"})
+    report = client.post(
+        "/api/reindex", json={"full": False}, headers={"authorization": "Bearer admin-secret"}
+    )
     done.set()
     for reader in readers:
         reader.join()
@@ -233,7 +244,9 @@ def test_llm_down_is_503_with_the_sources(folders: dict[str, Path], real_embedde
         assert "127.0.0.1" not in response.text
         events = sse(client.post("/api/chat", json={"message": "What is MLflow?", "stream": True}).text)
         assert [kind for kind, _ in events] == ["error"] and events[0][1]["detail"]["sources"]
-        openai = client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "What is MLflow?"}]})
+        openai = client.post(
+            "/v1/chat/completions", json={"messages": [{"role": "user", "content": "What is MLflow?"}]}
+        )
         assert openai.status_code == 503
 
 

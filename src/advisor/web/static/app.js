@@ -154,10 +154,9 @@ function actions(text, messageIndex) {
     }
   });
   bar.append(copy);
-  for (const [label, rating] of [["👍", 1], ["👎", -1]]) {
+  for (const [label, rating] of [["Helpful", 1], ["Not helpful", -1]]) {
     const button = element("button", label);
     button.type = "button";
-    button.setAttribute("aria-label", rating > 0 ? "Helpful" : "Not helpful");
     button.setAttribute("aria-pressed", "false");
     button.addEventListener("click", () => sendFeedback(bar, button, messageIndex, rating));
     bar.append(button);
