@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -30,6 +32,8 @@ from advisor.services import llm_client
 __all__ = ["WEB_DIR", "create_app"]
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+WATCH_SECONDS = 0.5
+log = logging.getLogger("advisor.api")
 DESCRIPTION = """\
 Career advice for people moving into AI and ML work, answered only from a curated
 library of articles, with a citation for every claim.
@@ -48,7 +52,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = await run_in_threadpool(_services, settings, embedder, metrics)
         app.state.services = services
+        watcher = asyncio.create_task(_follow_index(services))
         yield
+        watcher.cancel()
 
     app = FastAPI(
         title="Career Advisor",
@@ -72,6 +78,16 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         return templates.TemplateResponse(request, "index.html", {"starters": STARTER_QUESTIONS})
 
     return app
+
+
+async def _follow_index(services: Services) -> None:
+    """Pick up a version another worker or `advisor index` made current (within a second)."""
+    while True:
+        await asyncio.sleep(WATCH_SECONDS)
+        try:
+            await run_in_threadpool(services.reindexer.follow_current)
+        except Exception:  # keep watching whatever happens; the old version keeps serving
+            log.exception("following the index pointer failed")
 
 
 def _services(settings: Settings, embedder: Embedder | None, metrics: Metrics) -> Services:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -9,11 +10,13 @@ from advisor.answer.engine import Advisor
 from advisor.api.metrics import Metrics
 from advisor.config import Settings
 from advisor.embedding import Embedder
-from advisor.index import IndexError_, IndexVersion, load_index
+from advisor.index import IndexError_, IndexVersion, current_version_name, load_index
 from advisor.indexing import IndexReport, build_index
 from advisor.retrieval import Retriever
 
 __all__ = ["ReindexRunning", "Reindexer", "Services"]
+
+log = logging.getLogger("advisor.api")
 
 
 class ReindexRunning(RuntimeError):
@@ -49,6 +52,23 @@ class Reindexer:
             return report
         finally:
             self._lock.release()
+
+    def follow_current(self) -> bool:
+        """Switch to the version another process made current; False when nothing changed.
+
+        Several workers share one index folder: whichever of them re-indexes, the others
+        see the CURRENT pointer move and load the new version themselves.
+        """
+        name = current_version_name(self.settings.index_dir)
+        if name is None or name == self.advisor.retriever.version.name or self._lock.locked():
+            return False
+        try:
+            version = load_index(self.settings.index_dir, self.embedder.name, self.embedder.dim)
+        except IndexError_ as exc:
+            log.warning("index version %s not loaded, still serving the previous one: %s", name, exc)
+            return False
+        self.switch(version)
+        return True
 
     def switch(self, version: IndexVersion) -> None:
         self.advisor.use(Retriever(version, self.embedder))
