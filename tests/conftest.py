@@ -171,7 +171,7 @@ Read the [zephyr guide](javascript:window.__pwned='link') and <svg onload="windo
 class LiveServer:
     """`advisor serve` in its own process, on loopback, over a corpus with a hostile article."""
 
-    def __init__(self, root: Path, embedder: Embedder) -> None:
+    def __init__(self, root: Path, embedder: Embedder, extra_env: dict[str, str] | None = None) -> None:
         corpus = root / "corpus"
         shutil.copytree(CORPUS, corpus)
         (corpus / "hostile-pipelines.md").write_text(HOSTILE_ARTICLE)
@@ -181,7 +181,7 @@ class LiveServer:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
         env |= {"ADVISOR_CORPUS_DIR": str(corpus), "ADVISOR_INDEX_DIR": str(root / "index"),
                 "ADVISOR_DATA_DIR": str(root / "data"), "ADVISOR_RATE_LIMIT": "10000/minute",
-                "HF_HUB_OFFLINE": "1"}  # fmt: skip
+                "HF_HUB_OFFLINE": "1", **(extra_env or {})}  # fmt: skip
         command = [sys.executable, "-m", "advisor.cli", "serve", "--port", str(self.port)]
         self.process = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

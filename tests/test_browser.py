@@ -7,7 +7,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from advisor.embedding import Embedder
+
 from .conftest import LiveServer
+from .fake_llm import FakeLLM
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -114,4 +117,40 @@ def test_no_sideways_scrolling_at_phone_width(browser: Browser, live_server: Liv
     ask(page, "How much does a junior ML engineer earn in the UK?")
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], widths
+    page.context.close()
+
+
+HOSTILE_REPLY = (
+    "Here you go <script>window.__pwned='reply-script'</script> and "
+    "<img src=x onerror=\"window.__pwned='reply-img'\"> plus <svg onload=\"window.__pwned='reply-svg'\"> "
+    "[click me](javascript:window.__pwned='reply-link') or **bold** [1]."
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_llm_server(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder
+) -> Iterator[LiveServer]:
+    fake = FakeLLM("ok", reply=HOSTILE_REPLY)
+    env = {"ADVISOR_LLM_BASE_URL": fake.base_url, "ADVISOR_LLM_MODEL": "fake", "ADVISOR_ANSWER_MODE": "llm"}
+    server = LiveServer(tmp_path_factory.mktemp("hostile-llm"), real_embedder, env)
+    yield server
+    server.stop()
+    fake.close()
+
+
+def test_hostile_llm_reply_runs_nothing_live_or_reloaded(
+    browser: Browser, hostile_llm_server: LiveServer
+) -> None:
+    page = open_page(browser, hostile_llm_server)
+    ask(page, "What does an MLOps engineer do?")
+    for _ in range(2):  # as streamed, then as rendered from the stored conversation
+        messages = page.locator("#messages")
+        expect(messages).to_contain_text("<script>")
+        expect(messages.locator(".body strong").last).to_have_text("bold")
+        assert page.evaluate("window.__pwned") is None
+        for selector in ("#messages script", "#messages img", "#messages svg", "a[href^='javascript:']"):
+            assert page.locator(selector).count() == 0, selector
+        page.reload()
+        expect(page.locator(".message.assistant")).to_have_count(1)
     page.context.close()
