@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test index eval bench lint clean screenshots
+.PHONY: run test index eval bench lint clean screenshots fuzz
 
 # The stamp is rebuilt whenever pyproject.toml changes, so a pull that adds a dependency installs it.
 $(BIN)/.installed: pyproject.toml
@@ -30,6 +30,9 @@ index: $(BIN)/.installed
 
 test: $(BIN)/.installed /usr/bin/chromium
 	$(BIN)/python -m pytest
+
+fuzz: $(BIN)/.installed
+	FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest tests/test_fuzz.py -q
 
 screenshots: $(BIN)/.installed /usr/bin/chromium index/CURRENT
 	$(BIN)/python docs/screenshots.py

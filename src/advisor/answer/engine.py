@@ -66,9 +66,12 @@ class Event:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls, less tab and newline
+
+
 def clean_question(question: str) -> str:
     """Drop control characters and surrounding space; refuse empty and oversized questions."""
-    cleaned = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
+    cleaned = _CONTROL.sub("", question).strip()
     if not cleaned:
         raise BadQuestion("the question is empty")
     if len(cleaned) > MAX_QUESTION_CHARS:

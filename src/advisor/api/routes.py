@@ -43,6 +43,21 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         429: "Too many requests (see Retry-After)", 503: "LLM backend down: the sources come back in detail",
     }.items()
 }  # fmt: skip
+STREAMED: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The answer; server-sent events when the request asks to stream",
+        "content": {
+            "text/event-stream": {
+                "schema": {  # one server-sent event; `data` is JSON text
+                    "type": "object",
+                    "properties": {"event": {"type": "string"}, "data": {"type": "string"}},
+                    "required": ["data"],
+                }
+            }
+        },
+    },
+    **ERRORS,
+}
 router = APIRouter()
 
 
@@ -73,7 +88,7 @@ async def search(body: SearchIn, services: ServicesDep) -> dict[str, Any]:
     return {"hits": [h.to_json() for h in hits]}
 
 
-@router.post("/api/chat", response_model=AnswerOut, responses=ERRORS, tags=["advisor"])
+@router.post("/api/chat", response_model=AnswerOut, responses=STREAMED, tags=["advisor"])
 async def chat(body: ChatIn, services: ServicesDep) -> Any:
     """A grounded answer with citations; with `"stream": true`, server-sent events
     `token`, `citations`, `done` (the ANSWER) or `error` (with the sources)."""
@@ -163,7 +178,7 @@ def models() -> dict[str, Any]:
     }
 
 
-@router.post("/v1/chat/completions", responses=ERRORS, tags=["openai"])
+@router.post("/v1/chat/completions", responses=STREAMED, tags=["openai"])
 async def chat_completions(body: OpenAIChatIn, services: ServicesDep) -> Any:
     """OpenAI chat completions; the `messages` list is the conversation. Citations ride in a
     `citations` field of the response (and of the last chunk when streaming)."""

@@ -60,8 +60,12 @@ class SearchOut(BaseModel):
     hits: list[HitOut]
 
 
+# At least one printable character that is not a space: control characters are stripped.
+QUESTION_PATTERN = r"[^\s\x00-\x1f\x7f-\x9f]"
+
+
 class ChatIn(_In):
-    message: str = Field(max_length=MAX_QUESTION_CHARS)
+    message: str = Field(max_length=MAX_QUESTION_CHARS, pattern=QUESTION_PATTERN)
     conversation_id: str | None = Field(default=None, max_length=64)
     stream: bool = False
 
