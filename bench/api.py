@@ -37,7 +37,11 @@ def timed(fn: object) -> float:
 def main() -> dict[str, object]:
     port = free_port()
     with tempfile.TemporaryDirectory() as data:
-        env = os.environ | {"ADVISOR_DATA_DIR": data, "ADVISOR_RATE_LIMIT": "100000/minute", "HF_HUB_OFFLINE": "1"}
+        env = os.environ | {
+            "ADVISOR_DATA_DIR": data,
+            "ADVISOR_RATE_LIMIT": "100000/minute",
+            "HF_HUB_OFFLINE": "1",
+        }
         command = [sys.executable, "-m", "advisor.cli", "serve", "--port", str(port)]
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -54,10 +58,20 @@ def main() -> dict[str, object]:
                 search, chat, first_event = [], [], []
                 for _ in range(REPEATS):
                     for q in qs:
-                        search.append(timed(lambda q=q: client.post("/api/search", json={"query": q}).raise_for_status()))
-                        chat.append(timed(lambda q=q: client.post("/api/chat", json={"message": q}).raise_for_status()))
+                        search.append(
+                            timed(
+                                lambda q=q: client.post("/api/search", json={"query": q}).raise_for_status()
+                            )
+                        )
+                        chat.append(
+                            timed(
+                                lambda q=q: client.post("/api/chat", json={"message": q}).raise_for_status()
+                            )
+                        )
                         start = time.perf_counter()
-                        with client.stream("POST", "/api/chat", json={"message": q, "stream": True}) as response:
+                        with client.stream(
+                            "POST", "/api/chat", json={"message": q, "stream": True}
+                        ) as response:
                             lines = response.iter_lines()
                             next(lines)
                             first_event.append((time.perf_counter() - start) * 1000)
