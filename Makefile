@@ -28,7 +28,11 @@ index: $(BIN)/.installed
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
-test: $(BIN)/.installed /usr/bin/chromium
+# The conversation store is also tested against a real PostgreSQL server (Debian's).
+/usr/lib/postgresql:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+
+test: $(BIN)/.installed /usr/bin/chromium /usr/lib/postgresql
 	$(BIN)/python -m pytest
 
 fuzz: $(BIN)/.installed
@@ -41,12 +45,8 @@ eval: $(BIN)/.installed index/CURRENT
 	$(BIN)/python eval/retrieval.py
 	$(BIN)/python eval/answers.py
 
-bench: $(BIN)/.installed
-	$(BIN)/python bench/build.py
-	$(BIN)/python bench/search.py
-	$(BIN)/python bench/ask.py
-	$(BIN)/python bench/api.py
-	$(BIN)/python bench/scale.py
+bench: $(BIN)/.installed index/CURRENT
+	$(BIN)/python bench/report.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests bench eval

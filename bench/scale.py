@@ -132,17 +132,25 @@ def advisor_run(n: int, kind: str, rng: np.random.Generator) -> dict[str, object
         return {"chunks": n, "kind": kind, **json.loads(out.stdout.splitlines()[-1])}
 
 
+def run(sizes: list[int], with_advisor: bool = True) -> dict[str, list[dict[str, object]]]:
+    rng = np.random.default_rng(0)
+    result: dict[str, list[dict[str, object]]] = {"advisor": [], "vectors": []}
+    if with_advisor:
+        for kind in ("flat", "hnsw"):
+            result["advisor"].append(advisor_run(100_000, kind, rng))
+            print(json.dumps({"advisor_at_scale": result["advisor"][-1]}), flush=True)
+    for n in sizes:
+        result["vectors"].append(vector_run(n, rng))
+        print(json.dumps({"vectors_at_scale": result["vectors"][-1]}), flush=True)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--skip-advisor", action="store_true")
     args = parser.parse_args()
-    rng = np.random.default_rng(0)
-    if not args.skip_advisor:
-        for kind in ("flat", "hnsw"):
-            print(json.dumps({"advisor_at_scale": advisor_run(100_000, kind, rng)}), flush=True)
-    for n in args.sizes:
-        print(json.dumps({"vectors_at_scale": vector_run(n, rng)}), flush=True)
+    run(args.sizes, not args.skip_advisor)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -207,3 +208,33 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedde
     server = LiveServer(tmp_path_factory.mktemp("live"), real_embedder)
     yield server
     server.stop()
+
+
+# ----------------------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server (Debian's), its own cluster in a temp folder, on a Unix socket."""
+    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    assert binaries, "PostgreSQL is not installed (make test installs it with apt)"
+    bin_dir = binaries[-1]
+    root = Path(tempfile.mkdtemp(prefix="advisor-pg-"))  # not under pytest's 0700 root-only folder
+    as_postgres: list[str] = []
+    if os.geteuid() == 0:  # the server refuses to run as root
+        shutil.chown(root, "postgres", "postgres")
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+    data = root / "data"
+    subprocess.run([*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "advisor"],
+                   check=True, capture_output=True)  # fmt: skip
+    options = f"-k {root} -c listen_addresses='' -c fsync=on"
+    # -l: the server's own output goes to a file; with pipes, run() would wait for it forever.
+    subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
+                    str(root / "server.log"), "-w", "start"],
+                   check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, timeout=60)  # fmt: skip
+    try:
+        yield f"postgresql://advisor@/postgres?host={root}"
+    finally:
+        subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)  # fmt: skip
+        shutil.rmtree(root, ignore_errors=True)

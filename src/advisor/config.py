@@ -47,6 +47,20 @@ class Settings(BaseSettings):
     admin_token: str | None = Field(default=None, repr=False)
     api_keys: str | None = Field(default=None, repr=False)
     rate_limit: str = "120/minute"  # per API key, or per client address without keys
+    database_url: str | None = Field(default=None, repr=False)  # default: SQLite in data_dir
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_scheme(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    def conversation_store_location(self) -> str:
+        """Where conversations live: ADVISOR_DATABASE_URL, else data_dir/conversations.db."""
+        return self.database_url or str(self.data_dir / "conversations.db")
 
     @field_validator("rate_limit")
     @classmethod

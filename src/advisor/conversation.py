@@ -34,79 +34,91 @@ class Message:
         return {"role": self.role, "content": self.content, "citations": self.citations}
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversations (
-    id TEXT PRIMARY KEY,
-    created REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS messages (
-    conversation_id TEXT NOT NULL REFERENCES conversations(id),
-    idx INTEGER NOT NULL,
-    role TEXT NOT NULL,
-    content TEXT NOT NULL,
-    citations TEXT NOT NULL DEFAULT '[]',
-    query TEXT,
-    created REAL NOT NULL,
-    PRIMARY KEY (conversation_id, idx)
-);
-CREATE TABLE IF NOT EXISTS feedback (
-    conversation_id TEXT NOT NULL REFERENCES conversations(id),
-    message_index INTEGER NOT NULL,
-    rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
-    comment TEXT NOT NULL DEFAULT '',
-    created REAL NOT NULL
-);
-"""
+_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS conversations (
+        id TEXT PRIMARY KEY,
+        created DOUBLE PRECISION NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS messages (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        idx INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        content TEXT NOT NULL,
+        citations TEXT NOT NULL DEFAULT '[]',
+        query TEXT,
+        created DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (conversation_id, idx)
+    )""",
+    """CREATE TABLE IF NOT EXISTS feedback (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        message_index INTEGER NOT NULL,
+        rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+        comment TEXT NOT NULL DEFAULT '',
+        created DOUBLE PRECISION NOT NULL
+    )""",
+]
 
 
 class ConversationStore:
-    """One SQLite file; safe to share between threads and between processes (WAL)."""
+    """Conversations in SQLite (a file, WAL mode) or PostgreSQL (a `postgresql://` URL).
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
+    Safe to share between threads (a connection per thread) and between processes: several
+    workers, or several machines with PostgreSQL, can serve the same conversations.
+    """
+
+    def __init__(self, location: Path | str) -> None:
+        self.url = str(location)
+        self.is_postgres = self.url.startswith(("postgresql://", "postgres://"))
+        if not self.is_postgres:
+            self.path = Path(self.url.removeprefix("sqlite:///"))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
+        for statement in _SCHEMA:
+            self._execute(statement)
 
-    def _connect(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+    def _connect(self) -> Any:
+        db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")  # a turn that was answered survives a crash
-            db.execute("PRAGMA foreign_keys=ON")
+            if self.is_postgres:
+                import psycopg
+
+                db = psycopg.connect(self.url, autocommit=True)
+            else:
+                db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=FULL")  # a turn that was answered survives a crash
+                db.execute("PRAGMA foreign_keys=ON")
             self._local.db = db
         return db
 
+    def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        """Run one statement; SQL is written with ? placeholders for both backends."""
+        return self._connect().execute(sql.replace("?", "%s") if self.is_postgres else sql, params)
+
     def create(self) -> str:
         conversation_id = uuid.uuid4().hex
-        self._connect().execute(
-            "INSERT INTO conversations (id, created) VALUES (?, ?)", (conversation_id, time.time())
-        )
+        self._execute("INSERT INTO conversations (id, created) VALUES (?, ?)", (conversation_id, time.time()))
         return conversation_id
 
     def exists(self, conversation_id: str) -> bool:
-        row = (
-            self._connect().execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
-        )
+        row = self._execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
         return row is not None
 
     def messages(self, conversation_id: str) -> list[Message]:
         if not self.exists(conversation_id):
             raise ConversationNotFound(conversation_id)
-        rows = self._connect().execute(
+        rows = self._execute(
             "SELECT role, content, citations FROM messages WHERE conversation_id = ? ORDER BY idx",
             (conversation_id,),
-        )
+        ).fetchall()
         return [Message(role, content, json.loads(citations)) for role, content, citations in rows]
 
     def queries(self, conversation_id: str) -> list[str]:
         """The standalone queries of earlier user turns, oldest first."""
-        rows = self._connect().execute(
+        rows = self._execute(
             "SELECT query FROM messages WHERE conversation_id = ? AND role = 'user' ORDER BY idx",
             (conversation_id,),
-        )
+        ).fetchall()
         return [query for (query,) in rows if query]
 
     def add_turn(
@@ -118,39 +130,34 @@ class ConversationStore:
         citations: list[dict[str, Any]],
     ) -> None:
         """Store a question and its complete answer together, or neither."""
-        db = self._connect()
         now = time.time()
-        db.execute("BEGIN IMMEDIATE")
+        rows = [
+            (conversation_id, "user", question, "[]", query, now),
+            (conversation_id, "assistant", answer, json.dumps(citations), None, now),
+        ]
+        self._execute("BEGIN" if self.is_postgres else "BEGIN IMMEDIATE")
         try:
-            (count,) = db.execute(
+            if self.is_postgres:  # turns of one conversation are numbered one writer at a time
+                self._execute("SELECT id FROM conversations WHERE id = ? FOR UPDATE", (conversation_id,))
+            (count,) = self._execute(
                 "SELECT COUNT(*) FROM messages WHERE conversation_id = ?", (conversation_id,)
             ).fetchone()
-            db.executemany(
-                "INSERT INTO messages (conversation_id, idx, role, content, citations, query,"
-                " created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (conversation_id, count, "user", question, "[]", query, now),
-                    (
-                        conversation_id,
-                        count + 1,
-                        "assistant",
-                        answer,
-                        json.dumps(citations),
-                        None,
-                        now,
-                    ),
-                ],
-            )
-            db.execute("COMMIT")
+            for offset, (cid, role, content, cites, q, created) in enumerate(rows):
+                self._execute(
+                    "INSERT INTO messages (conversation_id, idx, role, content, citations, query, created)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (cid, count + offset, role, content, cites, q, created),
+                )
+            self._execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            self._execute("ROLLBACK")
             raise
 
     def add_feedback(self, conversation_id: str, message_index: int, rating: int, comment: str) -> None:
         messages = self.messages(conversation_id)
         if not 0 <= message_index < len(messages) or messages[message_index].role != "assistant":
             raise ValueError(f"message {message_index} is not an answer in this conversation")
-        self._connect().execute(
+        self._execute(
             "INSERT INTO feedback (conversation_id, message_index, rating, comment, created)"
             " VALUES (?, ?, ?, ?, ?)",
             (conversation_id, message_index, rating, comment, time.time()),

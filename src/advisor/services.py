@@ -28,7 +28,7 @@ def llm_client(settings: Settings) -> LLMClient | None:
 def open_advisor(settings: Settings, retriever: Retriever | None = None) -> Advisor:
     return Advisor(
         retriever or open_retriever(settings),
-        ConversationStore(settings.data_dir / "conversations.db"),
+        ConversationStore(settings.conversation_store_location()),
         llm_client(settings),
         settings.answer_mode,
     )

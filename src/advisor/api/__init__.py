@@ -95,7 +95,7 @@ def _services(settings: Settings, embedder: Embedder | None, metrics: Metrics) -
     version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
     advisor = Advisor(
         Retriever(version, embedder),
-        ConversationStore(settings.data_dir / "conversations.db"),
+        ConversationStore(settings.conversation_store_location()),
         llm_client(settings),
         settings.answer_mode,
         observe=metrics.observe_stage,
