@@ -46,7 +46,7 @@ def main(seconds: float = 60) -> dict[str, Any]:
                 "ADVISOR_LLM_MODEL": "fake",
                 "ADVISOR_ANSWER_MODE": "llm",
             }
-            with advisor_server(data, ADVISOR_ANSWER_MODE="llm", **slow) as url:
+            with advisor_server(data, **slow) as url:
                 result["health_during_streams"] = asyncio.run(health_during_streams(url, streams=16))
                 print(json.dumps(result["health_during_streams"]), flush=True)
         finally:

@@ -108,6 +108,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_until_up(url: str, process: subprocess.Popen[bytes], name: str, seconds: float = 120) -> None:
+    """Poll url until it answers; stop the process and fail if it exits or takes too long."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited at start") from None
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"{name} did not start in {seconds:.0f} s")
+
+
 class LlamaServer:
     """A real `python -m llama_cpp.server` on loopback, serving SmolLM2-135M."""
 
@@ -117,17 +132,7 @@ class LlamaServer:
         command = [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm_path()),
                    "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "2048"]  # fmt: skip
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.base_url}/models", timeout=1)
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError("llama_cpp.server exited at start") from None
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("llama_cpp.server did not start in 120 s")
+        wait_until_up(f"{self.base_url}/models", self.process, "llama_cpp.server")
 
     def kill(self) -> None:
         self.process.kill()  # SIGKILL: no goodbye on open connections
@@ -187,16 +192,7 @@ class LiveServer:
         self.process = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.url}/health", timeout=1)
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError("advisor serve exited at start") from None
-                time.sleep(0.3)
-        raise RuntimeError("advisor serve did not start in 120 s")
+        wait_until_up(f"{self.url}/health", self.process, "advisor serve")
 
     def stop(self) -> None:
         self.process.terminate()
