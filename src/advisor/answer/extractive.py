@@ -16,6 +16,7 @@ from advisor.answer.models import Answer, Citation
 from advisor.embedding import Embedder, Vectors
 from advisor.retrieval import Hit
 from advisor.salaries import SalaryRow
+from advisor.vocabulary import split_sentences
 
 __all__ = ["ExtractiveAnswerer", "Unit", "split_units"]
 
@@ -88,11 +89,11 @@ _ANAPHORA = re.compile(r"^(This|These|That|Those|It|Its|They|Their|Both|Such)\b"
 def _sentences(line: str) -> list[str]:
     """Sentences, each kept with the one before when it opens with "This", "It", "They"..."""
     sentences: list[str] = []
-    for match in re.finditer(r".+?(?:[.!?](?=\s+[A-Z0-9\"“(])|$)", line):
-        sentence = match.group(0).strip()
+    for sentence in split_sentences(line):
         if sentences and _ANAPHORA.match(sentence):
-            sentences[-1] = line[line.index(sentences[-1]) : match.end()].strip()
-        elif sentence:
+            start = line.index(sentences[-1])
+            sentences[-1] = line[start : line.index(sentence, start + len(sentences[-1])) + len(sentence)]
+        else:
             sentences.append(sentence)
     return sentences
 
