@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from advisor.chunking import Chunk, chunk_document, context_text
-from advisor.corpus import Document, Skipped, load_corpus
 from advisor.embedding import Embedder
 from advisor.index import (
     DocRecord,
@@ -30,6 +29,7 @@ from advisor.index import (
     save_index,
     writer_lock,
 )
+from advisor.ingest import Document, Skipped, load_corpus
 from advisor.salaries import SalaryRow, salary_rows
 
 __all__ = ["EmbedderFactory", "IndexReport", "build_index"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from advisor.corpus import Block, Document
+from advisor.ingest import Block, Document
 from advisor.vocabulary import canonical_region
 
 __all__ = ["SalaryRow", "salary_rows"]
