@@ -20,7 +20,7 @@ from advisor.conversation import (
 from advisor.conversation.migrations import BASELINE, LATEST_VERSION, SchemaTooNew
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.database)])
 def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The same tests against both stores: a SQLite file and a real PostgreSQL server."""
     if request.param == "sqlite":
