@@ -3,7 +3,8 @@
 Layout of the index folder::
 
     CURRENT                  the name of the version in use (replaced atomically)
-    versions/<name>/         vectors.faiss, chunks.jsonl, units.jsonl, documents.json, manifest.json
+    versions/<name>/         vectors.faiss, chunks.jsonl, units.jsonl, documents.json, manifest.json,
+                             salaries.json, vocabulary.json (roles, tools, topics)
     versions/<name>.tmp/     a build in progress (or one that crashed: removed by the next build)
 
 A reader only ever follows CURRENT to a finished folder, so a build killed at any moment
@@ -31,6 +32,7 @@ from advisor.chunking import Chunk
 from advisor.embedding import Vectors
 from advisor.salaries import SalaryRow
 from advisor.units import Unit
+from advisor.vocabulary import Vocabulary, build_vocabulary
 
 __all__ = [
     "FORMAT",
@@ -93,6 +95,7 @@ class IndexVersion:
     salaries: list[SalaryRow]
     units: list[Unit] = field(default_factory=list)  # in document order, document by document
     has_units: bool = True  # False: written before units existed (an incremental re-index adds them)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)  # roles, tools, topics of the corpus
 
     @property
     def chunk_count(self) -> int:
@@ -167,6 +170,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
                 chunks[faiss_id] = Chunk(**record)
         salaries = [SalaryRow(**row) for row in json.loads((folder / "salaries.json").read_text())]
         units = _read_units(folder / "units.jsonl")
+        vocabulary = _vocabulary(folder, chunks, salaries, documents)
     except IndexError_:
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
@@ -196,6 +200,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
         salaries=salaries,
         units=units or [],
         has_units=units is not None,
+        vocabulary=vocabulary,
     )
 
 
@@ -205,6 +210,16 @@ def _read_units(path: Path) -> list[Unit] | None:
         return None
     with path.open() as handle:
         return [Unit(**json.loads(line)) for line in handle if line.strip()]
+
+
+def _vocabulary(
+    folder: Path, chunks: dict[int, Chunk], salaries: list[SalaryRow], documents: dict[str, DocRecord]
+) -> Vocabulary:
+    """The version's stored vocabulary; learned again if the version predates it."""
+    path = folder / "vocabulary.json"
+    if path.exists():
+        return Vocabulary.from_json(json.loads(path.read_text()))
+    return build_vocabulary(chunks.values(), salaries, [d.title for d in documents.values()])
 
 
 # ----------------------------------------------------------------------------- writing
@@ -236,6 +251,7 @@ def save_index(
     documents: dict[str, DocRecord],
     salaries: list[SalaryRow],
     units: list[Unit] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> str:
     """Write a new version and make it current; call under writer_lock. Returns its name."""
     versions = index_dir / "versions"
@@ -253,6 +269,9 @@ def save_index(
             handle.write(json.dumps(asdict(unit), ensure_ascii=False) + "\n")
     _write_json(staging / "documents.json", [asdict(d) for d in documents.values()])
     _write_json(staging / "salaries.json", [asdict(row) for row in salaries])
+    if vocabulary is None:
+        vocabulary = build_vocabulary(chunks.values(), salaries, [d.title for d in documents.values()])
+    _write_json(staging / "vocabulary.json", vocabulary.to_json())
     _write_json(
         staging / "manifest.json",
         {"format": FORMAT, "model": model, "dim": dim, "kind": kind,
