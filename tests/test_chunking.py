@@ -70,8 +70,8 @@ def test_chunk_ids_are_stable_and_local_to_their_text(tmp_path: Path) -> None:
     "text",
     [
         "a" * 1_900_000,  # one 1.9 MB "word"
-        "word " * 380_000,  # one 1.9 MB paragraph with no sentence end
-        "- " + "item " * 300_000,  # one giant list item
+        "word " * 80_000,  # one 400 KB paragraph with no sentence end
+        "- " + "item " * 80_000,  # one giant list item
         "| a | " + "b" * 400_000 + " |\n|---|---|\n| " + "c " * 100 + "| d |",  # a giant header cell
     ],
     ids=["single-token", "no-sentence-end", "list-item", "table-header"],
