@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from advisor.answer.extractive import split_units
+from advisor.answer.quotes import split_units
 from advisor.answer.models import Citation
 from advisor.embedding import Embedder
 from advisor.retrieval import Hit
