@@ -11,7 +11,7 @@ import pytest
 from advisor.conversation import ConversationNotFound, ConversationStore, rewrite_follow_up
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.database)])
 def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The same tests against both stores: a SQLite file and a real PostgreSQL server."""
     if request.param == "sqlite":

@@ -3,7 +3,8 @@
 Layout of the index folder::
 
     CURRENT                  the name of the version in use (replaced atomically)
-    versions/<name>/         vectors.faiss, chunks.jsonl, documents.json, manifest.json
+    versions/<name>/         vectors.faiss, chunks.jsonl, documents.json, manifest.json,
+                             salaries.json, vocabulary.json (roles, tools, topics)
     versions/<name>.tmp/     a build in progress (or one that crashed: removed by the next build)
 
 A reader only ever follows CURRENT to a finished folder, so a build killed at any moment
@@ -20,7 +21,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,6 +31,7 @@ import numpy as np
 from advisor.chunking import Chunk
 from advisor.embedding import Vectors
 from advisor.salaries import SalaryRow
+from advisor.vocabulary import Vocabulary, build_vocabulary
 
 __all__ = [
     "FORMAT",
@@ -90,6 +92,7 @@ class IndexVersion:
     chunks: dict[int, Chunk]  # faiss id -> chunk
     documents: dict[str, DocRecord]
     salaries: list[SalaryRow]
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)  # roles, tools, topics of the corpus
 
     @property
     def chunk_count(self) -> int:
@@ -163,6 +166,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
                 faiss_id = int(record.pop("id"))
                 chunks[faiss_id] = Chunk(**record)
         salaries = [SalaryRow(**row) for row in json.loads((folder / "salaries.json").read_text())]
+        vocabulary = _vocabulary(folder, chunks, salaries, documents)
     except IndexError_:
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
@@ -190,7 +194,18 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
         chunks=chunks,
         documents=documents,
         salaries=salaries,
+        vocabulary=vocabulary,
     )
+
+
+def _vocabulary(
+    folder: Path, chunks: dict[int, Chunk], salaries: list[SalaryRow], documents: dict[str, DocRecord]
+) -> Vocabulary:
+    """The version's stored vocabulary; learned again if the version predates it."""
+    path = folder / "vocabulary.json"
+    if path.exists():
+        return Vocabulary.from_json(json.loads(path.read_text()))
+    return build_vocabulary(chunks.values(), salaries, [d.title for d in documents.values()])
 
 
 # ----------------------------------------------------------------------------- writing
@@ -221,6 +236,7 @@ def save_index(
     chunks: dict[int, Chunk],
     documents: dict[str, DocRecord],
     salaries: list[SalaryRow],
+    vocabulary: Vocabulary | None = None,
 ) -> str:
     """Write a new version and make it current; call under writer_lock. Returns its name."""
     versions = index_dir / "versions"
@@ -235,6 +251,9 @@ def save_index(
             handle.write(json.dumps({"id": faiss_id, **asdict(chunk)}, ensure_ascii=False) + "\n")
     _write_json(staging / "documents.json", [asdict(d) for d in documents.values()])
     _write_json(staging / "salaries.json", [asdict(row) for row in salaries])
+    if vocabulary is None:
+        vocabulary = build_vocabulary(chunks.values(), salaries, [d.title for d in documents.values()])
+    _write_json(staging / "vocabulary.json", vocabulary.to_json())
     _write_json(
         staging / "manifest.json",
         {"format": FORMAT, "model": model, "dim": dim, "kind": kind,

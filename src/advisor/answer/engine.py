@@ -11,6 +11,7 @@ from typing import Any, Literal
 from advisor.answer.extractive import ExtractiveAnswerer
 from advisor.answer.generative import LLMAnswerer
 from advisor.answer.models import Answer
+from advisor.answer.question import Question, read_question
 from advisor.conversation import ConversationStore, Message, rewrite_follow_up
 from advisor.llm import LLMClient, LLMError
 from advisor.retrieval import Hit, Retriever
@@ -86,6 +87,7 @@ class _Turn:
     history: list[Message]
     query: str
     hits: list[Hit]
+    understood: Question
 
 
 class Advisor:
@@ -192,9 +194,10 @@ class Advisor:
             previous = self.store.queries(conversation_id)
         query = self._standalone(question, history, previous)
         started = time.perf_counter()
+        understood = read_question(question, retriever.version.vocabulary, query)
         hits = retriever.search(query, k=TOP_K)
         self._observe("retrieval", time.perf_counter() - started)
-        return _Turn(question, conversation_id, history, query, hits)
+        return _Turn(question, conversation_id, history, query, hits, understood)
 
     def _standalone(self, question: str, history: list[Message], previous: list[str]) -> str:
         if not history:
