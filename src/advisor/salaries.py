@@ -144,7 +144,7 @@ def _role_in(text: str) -> str | None:
     found = _ROLE.findall(text)
     if not found:
         return None
-    name = found[-1].strip()
+    name = str(found[-1]).strip()
     return name[:-1] if name.endswith("s") and not name.endswith("ss") else name
 
 

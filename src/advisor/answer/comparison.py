@@ -32,7 +32,9 @@ from advisor.salaries import SalaryRow
 __all__ = ["Search", "compose_comparison"]
 
 Search = Callable[[str], list[Hit]]
-_ASKS_PAY = re.compile(r"\b(pay\w*|paid|earn\w*|salar\w*|make|makes|money|compensation|income|wages?)\b", re.I)
+_ASKS_PAY = re.compile(
+    r"\b(pay\w*|paid|earn\w*|salar\w*|make|makes|money|compensation|income|wages?)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def _cell(spread: _Spread | None, library: Library, citer: Citer) -> str:
 
 
 def _more(a: str, b: str, sa: _Spread, sb: _Spread, where: str) -> str | None:
-    """"A pays more than B in X ($..–$.. against $..–$..)", or None when they are level."""
+    """ "A pays more than B in X ($..–$.. against $..–$..)", or None when they are level."""
     if sa.middle == sb.middle or sa.low.currency != sb.low.currency:
         return None
     (wa, swa), (wb, swb) = ((a, sa), (b, sb)) if sa.middle > sb.middle else ((b, sb), (a, sa))
@@ -91,7 +93,9 @@ def _pay_by_role(names: Sequence[str], regions: Sequence[str], levels: Sequence[
         missing = [n for n, rows in zip(names, side_rows, strict=True) if not rows]
         if len(missing) == len(names):
             return None
-        gap = f"None of the articles gives a salary for {' or '.join(missing)}, so the pay cannot be compared."
+        gap = (
+            f"None of the articles gives a salary for {' or '.join(missing)}, so the pay cannot be compared."
+        )
         present = [(n, rows) for n, rows in zip(names, side_rows, strict=True) if rows]
         cells = [(f"{n}{in_region_phrase(region_of(r))}", _cell(_spread([r]), library, citer))
                  for n, rows in present for r in rows[:6]]  # fmt: skip
@@ -105,7 +109,10 @@ def _pay_by_role(names: Sequence[str], regions: Sequence[str], levels: Sequence[
     table_rows: list[tuple[str, ...]] = []
     verdicts: list[str] = []
     for region, currency in keys:
-        here = [[r for r in rows if (region_of(r) or "") == region and _currency(r) == currency] for rows in side_rows]
+        here = [
+            [r for r in rows if (region_of(r) or "") == region and _currency(r) == currency]
+            for rows in side_rows
+        ]
         # Like with like: an article that prices every side here is the fairest comparison.
         shared = set.intersection(*({r.doc_id for r in rows} for rows in here)) if all(here) else set()
         if shared:
@@ -120,7 +127,11 @@ def _pay_by_role(names: Sequence[str], regions: Sequence[str], levels: Sequence[
                 verdicts.append(verdict)
     if not table_rows:
         return None
-    lead = "; ".join(verdicts[:3]) + "." if verdicts else "The articles give these figures; they do not settle which pays more."
+    lead = (
+        "; ".join(verdicts[:3]) + "."
+        if verdicts
+        else "The articles give these figures; they do not settle which pays more."
+    )
     return [lead[:1].upper() + lead[1:]], Table(None, ("", *names), tuple(table_rows))
 
 
@@ -140,23 +151,26 @@ def _pay_by_region(regions: Sequence[str], role: str | None, levels: Sequence[st
         cells = [_spread([r for r in rs if level_of(r) == level]) for rs in per_region]
         if not any(cells):
             continue
-        table_rows.append((f"{level or 'all levels'}".capitalize(), *(_cell(c, library, citer) for c in cells)))
-        if len(regions) == 2 and cells[0] and cells[1] and cells[0].low.currency == cells[1].low.currency:
-            a, b = cells
-            if a.middle != b.middle:
-                (hi_name, hi), (lo_name, lo) = ((regions[0], a), (regions[1], b)) if a.middle > b.middle else ((regions[1], b), (regions[0], a))
-                at = f" at {level} level" if level else ""
-                verdicts.append(f"pay{at} is higher{in_region_phrase(hi_name)} ({hi.text}) than{in_region_phrase(lo_name)} ({lo.text})")
+        table_rows.append(
+            (f"{level or 'all levels'}".capitalize(), *(_cell(c, library, citer) for c in cells))
+        )
+        a, b = cells if len(cells) == 2 else (None, None)
+        if a and b and a.low.currency == b.low.currency and a.middle != b.middle:
+            (hi_at, hi), (lo_at, lo) = sorted(zip(regions, cells, strict=True), key=lambda x: -x[1].middle)  # type: ignore[union-attr]
+            at = f" at {level} level" if level else ""
+            higher, lower = in_region_phrase(hi_at), in_region_phrase(lo_at)
+            verdicts.append(f"pay{at} is higher{higher} ({hi.text}) than{lower} ({lo.text})")  # type: ignore[union-attr]
     if not table_rows:
         return None
     missing = [r for r, rs in zip(regions, per_region, strict=True) if not rs]
     lead = ""
     if missing:
-        lead = f"None of the articles gives a salary for {role or 'this role'}{in_region_phrase(' or '.join(missing))}. "
+        where = in_region_phrase(" or ".join(missing))
+        lead = f"None of the articles gives a salary for {role or 'this role'}{where}. "
     if verdicts:
         lead += "; ".join(verdicts[:3]) + "."
     elif not missing:
-        lead += "The articles give these figures in different currencies, so they are shown side by side, not converted."
+        lead += "The articles give these figures in different currencies, shown side by side, not converted."
     lead = lead.strip()
     subject = role or "Pay"
     return [lead[:1].upper() + lead[1:]], Table(subject, ("Level", *regions), tuple(table_rows))
@@ -191,7 +205,9 @@ def compose_comparison(question: Question, search: Search, library: Library, ran
         paid = _pay_by_role(sides, e.regions, levels, library, citer)
         if paid:
             return paid
-    quotes = [_side_quote(s, [o for o in sides if o != s], question.text, search, library, ranker) for s in sides]
+    quotes = [
+        _side_quote(s, [o for o in sides if o != s], question.text, search, library, ranker) for s in sides
+    ]
     if not all(quotes) or len({q.text for q in quotes if q}) < len(quotes):
         return None  # the sides could not be told apart: the general answer does better
     both = _both_named(sides, question.query, search, library, ranker)
@@ -215,7 +231,9 @@ def _pay_by_levels(levels: Sequence[str], role: str | None, regions: Sequence[st
             continue
         table_rows.append((f"Pay{in_region_phrase(region)}", *(_cell(c, library, citer) for c in cells)))
         if len(levels) == 2 and cells[0] and cells[1]:
-            verdict = _more(f"{levels[0]} level", f"{levels[1]} level", cells[0], cells[1], in_region_phrase(region))
+            verdict = _more(
+                f"{levels[0]} level", f"{levels[1]} level", cells[0], cells[1], in_region_phrase(region)
+            )
             if verdict:
                 verdicts.append(verdict)
     if not table_rows:

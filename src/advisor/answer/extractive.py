@@ -67,7 +67,8 @@ class ExtractiveAnswerer:
         if not chosen:
             return Answer("The passages I found contain no quotable text.", [], True, "extractive")
         citer = citer or Citer()
-        lines = [self._line(chosen[0], citer, shown := set())]
+        shown: set[str] = set()
+        lines = [self._line(chosen[0], citer, shown)]
         if len(chosen) > 1:
             lines += ["", *(f"- {self._line(q, citer, shown)}" for q in chosen[1:])]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
@@ -133,7 +134,11 @@ class ExtractiveAnswerer:
             return None
         citer = Citer()
         names = [e.name for e in entries if e.name]
-        lead = f"The articles name these {topic}: {', '.join(names)}." if names else f"The articles list these {topic}:"
+        lead = (
+            f"The articles name these {topic}: {', '.join(names)}."
+            if names
+            else f"The articles list these {topic}:"
+        )
         lines = [lead, *compose_entries(entries, citer)]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
 

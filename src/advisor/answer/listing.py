@@ -11,12 +11,19 @@ from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit
 from advisor.vocabulary import ROLE_NOUNS, normalize_term
 
-__all__ = ["Entry", "background_quotes", "compose_entries", "list_items", "role_sections", "sibling_sections"]
+__all__ = [
+    "Entry",
+    "background_quotes",
+    "compose_entries",
+    "list_items",
+    "role_sections",
+    "sibling_sections",
+]
 
 MAX_ITEMS = 10  # items per list
 MAX_LISTS = 3  # lists (one per article) in one answer
-ITEM_RATIO = 0.7
-PHRASE_BONUS = 0.5  # a line naming the background as one phrase  # a list's best item scores at least this share of the best list's
+ITEM_RATIO = 0.7  # a list's best item scores at least this share of the best list's
+PHRASE_BONUS = 0.5  # a line naming the background as one phrase
 _ROLE_NOUN = re.compile(rf"\b({'|'.join(ROLE_NOUNS)})s?\b", re.I)
 
 
@@ -55,6 +62,11 @@ def list_items(question: str, hits: Sequence[Hit], library: Library, ranker: Quo
     return entries
 
 
+def _first_line(library: Library, chunk_id: str) -> Quote | None:
+    """A section's first sentence or item: what it says it is about."""
+    return next((q for q in library.quotes(chunk_id) if q.kind in ("sentence", "item")), None)
+
+
 def _is_role(name: str) -> bool:
     return bool(_ROLE_NOUN.search(name))
 
@@ -69,27 +81,25 @@ def role_sections(hits: Sequence[Hit], library: Library) -> list[Entry]:
     entries: list[Entry] = []
     for doc_id in docs:
         groups: dict[str, dict[str, Quote]] = {}
-        for chunk_id, units in library.units.items():
-            if not units or units[0].doc_id != doc_id or not units[0].section:
-                continue
-            parent, _, name = units[0].section.rpartition(" > ")
+        for chunk_id, section in library.passages(doc_id):
+            parent, _, name = (section or "").rpartition(" > ")
             name = re.sub(r"^\d+[.)]\s*", "", name).strip()
-            first = next((u for u in units if u.kind in ("sentence", "item")), None)
-            if not _is_role(name) or first is None:
+            if not _is_role(name) or name in groups.get(parent, {}):
                 continue
-            group = groups.setdefault(parent, {})
-            if name not in group or first.position < group[name].position:
-                group[name] = quote_of_unit(first, library.hit(chunk_id))
+            first = _first_line(library, chunk_id)
+            if first is not None:
+                groups.setdefault(parent, {})[name] = first
         for group in groups.values():
             if len(group) >= 2:
-                ordered = sorted(group.items(), key=lambda item: item[1].position)
-                entries += [Entry(name, quote) for name, quote in ordered]
+                entries += [Entry(name, quote) for name, quote in group.items()]  # document order
         if len(entries) >= 2 * MAX_LISTS:
             break
     return entries
 
 
-def sibling_sections(question: str, hits: Sequence[Hit], library: Library, ranker: QuoteRanker) -> list[Entry]:
+def sibling_sections(
+    question: str, hits: Sequence[Hit], library: Library, ranker: QuoteRanker
+) -> list[Entry]:
     """Sections side by side under a parent heading the question names ("Certification Paths").
 
     Each child section gives its heading as the name and its first line; children whose
@@ -101,21 +111,19 @@ def sibling_sections(question: str, hits: Sequence[Hit], library: Library, ranke
         if not parent or not asked & content_words(parent.rsplit(" > ", 1)[-1]):
             continue
         children: dict[str, Quote] = {}
-        for chunk_id, units in library.units.items():
-            section = units[0].section or "" if units else ""
-            if units[0].doc_id != hit.doc_id or not section.startswith(parent + " > "):
+        for chunk_id, section in library.passages(hit.doc_id):
+            if not (section or "").startswith(parent + " > "):
                 continue
-            name = section[len(parent) + 3 :].split(" > ")[0]
-            first = next((u for u in units if u.kind in ("sentence", "item")), None)
-            if first is not None and (name not in children or first.position < children[name].position):
-                children[name] = quote_of_unit(first, library.hit(chunk_id))
+            name = (section or "")[len(parent) + 3 :].split(" > ")[0]
+            first = None if name in children else _first_line(library, chunk_id)
+            if first is not None:
+                children[name] = first
         if len(children) < 3:  # two headings side by side are a section, not a list
             continue
         names = list(children)
         closeness = ranker.vectors(names) @ ranker.embedder.embed_query(question)
         keep = [n for n, c in zip(names, closeness, strict=True) if c >= float(closeness.max()) * 0.5]
-        ordered = sorted(keep, key=lambda n: children[n].position)
-        return [Entry(n, children[n]) for n in ordered]
+        return [Entry(n, children[n]) for n in keep]  # document order
     return []
 
 
@@ -135,7 +143,9 @@ def background_quotes(background: str, question: str, library: Library, ranker: 
     if not found:
         return []
     # The background named as written ("software engineer") beats its words apart.
-    scores = ranker.scores(question, found) + [PHRASE_BONUS * bool(phrase.search(normalize_term(q.text))) for q in found]
+    scores = ranker.scores(question, found) + [
+        PHRASE_BONUS * bool(phrase.search(normalize_term(q.text))) for q in found
+    ]
     order = sorted(range(len(found)), key=lambda i: -scores[i])
     return [found[i] for i in order[:3] if scores[i] >= scores[order[0]] * 0.5]
 

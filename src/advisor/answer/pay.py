@@ -16,14 +16,16 @@ from advisor.answer.sources import Citer, Library
 from advisor.salaries import SalaryRow
 from advisor.vocabulary import LEVELS, canonical_region, normalize_term
 
-__all__ = ["Money", "PayLine", "Figures", "find_figures", "level_of", "parse_range", "role_rows"]
+__all__ = ["Figures", "Money", "PayLine", "find_figures", "level_of", "parse_range", "role_rows"]
 
 MAX_ROWS = 12
 _MONEY = re.compile(r"([$£€])\s?(\d[\d,]*(?:\.\d+)?)\s*([kK])?(\+)?")
 _YEARS = re.compile(r"(\d+)\s*(?:\+|[-–]\s*\d+)?\s*(?:years?|yrs?)?")
 # Seniority by years of experience, for rows that give years instead of a word.
 _BY_YEARS = ((8, "staff"), (5, "senior"), (2, "mid"), (0, "junior"))
-_LEVEL_PREFIX = re.compile(r"^(?:(?:junior|senior|staff|principal|lead|entry[- ]level|mid[- ]level)\s+)+", re.I)
+_LEVEL_PREFIX = re.compile(
+    r"^(?:(?:junior|senior|staff|principal|lead|entry[- ]level|mid[- ]level)\s+)+", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -227,9 +229,11 @@ def compose_pay(figures: Figures, library: Library, citer: Citer) -> tuple[list[
     if figures.gap:
         lines.append(f"None of the articles gives a salary for {figures.gap}.")
         if figures.other_roles and figures.rows:
-            roles = {r.role: cite_row(r, library, citer) for r in figures.rows}
-            named = ", ".join(f"{role} [{n}]" for role, n in list(roles.items())[:5])
-            lines.append(f"They do give salaries for other roles, which are not an answer for this one: {named}.")
+            first_rows = list({r.role: r for r in reversed(figures.rows)}.values())[::-1][:5]
+            named = ", ".join(f"{r.role} [{cite_row(r, library, citer)}]" for r in first_rows)
+            lines.append(
+                f"They do give salaries for other roles, which are not an answer for this one: {named}."
+            )
             return lines, []
         if not figures.rows:
             return lines, []
@@ -274,7 +278,7 @@ def _direct(subject: str, summary: list[PayLine], levels: Sequence[str]) -> str:
 
 
 def in_region_phrase(region: str | None) -> str:
-    """" in the US", " in India", "" (an acronym takes "the")."""
+    """ " in the US", " in India", "" (an acronym takes "the")."""
     if not region:
         return ""
     return f" in the {region}" if region.isupper() else f" in {region}"

@@ -71,9 +71,9 @@ def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Pla
         for sequence, units in library.sequences.items():
             plan = _plan(sequence, units)
             label = plan.steps[0].label if plan.steps else ""
-            if len(plan.steps) >= MIN_STEPS and label and not label[:1].isdigit():
-                if all(p.doc_id != plan.doc_id for p in best):
-                    best.append(plan)
+            numbered = not label or label[:1].isdigit()
+            if len(plan.steps) >= MIN_STEPS and not numbered and all(p.doc_id != plan.doc_id for p in best):
+                best.append(plan)
     return best
 
 

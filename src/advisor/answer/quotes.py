@@ -43,7 +43,9 @@ _CODE = re.compile(r"^(import|from|def|class|return)\b|[({\[,]$")
 # Asides, told apart by their form, never by what one article says.
 _FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|my|me|we|We|our|Our|us)\b")
 _MARKET_FIGURE = re.compile(r"\d[\d.,]*\s*(%|percent|billion|million|trillion)\b", re.I)
-_ASKS_MARKET = re.compile(r"\b(market|demand|growth|grow|growing|jobs?|hiring|openings|statistic|trend)", re.I)
+_ASKS_MARKET = re.compile(
+    r"\b(market|demand|growth|grow|growing|jobs?|hiring|openings|statistic|trend)", re.I
+)
 _ASKS_PERSONAL = re.compile(r"\b(author|story|stories|example|anecdote|experience of)\b", re.I)
 
 
@@ -129,7 +131,11 @@ def quote_of_unit(unit: Any, hit: Hit) -> Quote:
         at = hit.text.find(context)
         end = at + len(context)
         rest = hit.text[end:]
-        if at >= 0 and rest.lstrip().startswith(text) and not rest[: len(rest) - len(rest.lstrip())].count("\n"):
+        if (
+            at >= 0
+            and rest.lstrip().startswith(text)
+            and not rest[: len(rest) - len(rest.lstrip())].count("\n")
+        ):
             text, context = hit.text[at : end + (len(rest) - len(rest.lstrip())) + len(text)], None
     return Quote(text, hit, unit.kind, context, unit.label, unit.sequence, unit.position)
 
@@ -184,9 +190,7 @@ class QuoteRanker:
         scored[candidates] += W_COSINE * (vectors @ self.embedder.embed_query(question))
         return scored
 
-    def best(
-        self, question: str, quotes: Sequence[Quote], limit: int, ratio: float = 0.6
-    ) -> list[Quote]:
+    def best(self, question: str, quotes: Sequence[Quote], limit: int, ratio: float = 0.6) -> list[Quote]:
         """Up to `limit` quotes scoring at least `ratio` of the best, near-duplicates dropped."""
         scores = self.scores(question, quotes)
         if not len(scores):

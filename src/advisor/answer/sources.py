@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.answer.models import Citation
-from advisor.answer.quotes import Quote, content_words
+from advisor.answer.quotes import Quote, content_words, quotes_from_hits
 from advisor.index import IndexVersion
 from advisor.retrieval import Hit
 
@@ -30,6 +30,15 @@ class Library:
             self.units[unit.chunk_id].append(unit)
             if unit.sequence:
                 self.sequences[unit.sequence].append(unit)
+
+    def passages(self, doc_id: str | None = None) -> list[tuple[str, str | None]]:
+        """(chunk id, section) of every passage (of one document), in document order."""
+        chunks = [c for c in self._chunks.values() if doc_id is None or c.doc_id == doc_id]
+        return [(c.chunk_id, c.section) for c in sorted(chunks, key=lambda c: (c.doc_id, c.position))]
+
+    def quotes(self, chunk_id: str) -> list[Quote]:
+        """A passage's quotes: from its units when the version has them."""
+        return quotes_from_hits([self.hit(chunk_id)], self.units)
 
     def stems(self, unit: Any) -> set[str]:
         """A unit's content words, computed once per version."""
