@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     api_keys: str | None = Field(default=None, repr=False)
     rate_limit: str = "120/minute"  # per API key, or per client address without keys
     database_url: str | None = Field(default=None, repr=False)  # default: SQLite in data_dir
+    # Query encoding in the server (batching.py): concurrent queries share one model call.
+    query_batch_size: int = Field(default=32, ge=0, le=256)  # 0: each request encodes its own query
+    query_batch_wait_ms: float = Field(default=2.0, ge=0, le=50)  # a busy server waits this long for more
+    query_cache_size: int = Field(default=1024, ge=0, le=1_000_000)  # query vectors remembered; 0: none
 
     @field_validator("database_url")
     @classmethod

@@ -22,6 +22,7 @@ from advisor.api.metrics import Metrics
 from advisor.api.middleware import ProtectionMiddleware
 from advisor.api.routes import router
 from advisor.api.services import Reindexer, Services
+from advisor.batching import serving_embedder
 from advisor.config import Settings, load_settings
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder, load_embedder
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         watcher = asyncio.create_task(_follow_index(services))
         yield
         watcher.cancel()
+        await run_in_threadpool(services.reindexer.embedder.close)
 
     app = FastAPI(
         title="Career Advisor",
@@ -90,8 +92,8 @@ async def _follow_index(services: Services) -> None:
             log.exception("following the index pointer failed")
 
 
-def _services(settings: Settings, embedder: Embedder | None, metrics: Metrics) -> Services:
-    embedder = embedder or load_embedder(settings)
+def _services(settings: Settings, model: Embedder | None, metrics: Metrics) -> Services:
+    embedder = serving_embedder(model or load_embedder(settings), settings)
     version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
     advisor = Advisor(
         Retriever(version, embedder),

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from advisor.answer.engine import Advisor
 from advisor.api.metrics import Metrics
+from advisor.batching import BatchingEmbedder
 from advisor.config import Settings
-from advisor.embedding import Embedder
 from advisor.index import IndexError_, IndexVersion, current_version_name, load_index
 from advisor.indexing import IndexReport, build_index
 from advisor.retrieval import Retriever
@@ -26,7 +26,9 @@ class ReindexRunning(RuntimeError):
 class Reindexer:
     """Runs one re-index at a time, then switches the advisor to the new version atomically."""
 
-    def __init__(self, settings: Settings, advisor: Advisor, embedder: Embedder, metrics: Metrics) -> None:
+    def __init__(
+        self, settings: Settings, advisor: Advisor, embedder: BatchingEmbedder, metrics: Metrics
+    ) -> None:
         self.settings = settings
         self.advisor = advisor
         self.embedder = embedder
