@@ -221,7 +221,7 @@ def test_the_app_encodes_a_question_once_for_chat_and_search_and_stops_its_encod
     with TestClient(create_app(settings, embedder=model)) as client:
         assert client.post("/api/chat", json={"message": question}).status_code == 200
         assert client.post("/api/search", json={"query": question}).json()["hits"]
-        encoder = client.app.state.services.reindexer.embedder  # type: ignore[attr-defined]
+        encoder = client.app.state.services.query_encoder  # type: ignore[attr-defined]
         assert encoder.running
     assert model.texts.count(question) == 1
     assert not encoder.running

@@ -3,7 +3,8 @@
 Layout of the index folder::
 
     CURRENT                  the name of the version in use (replaced atomically)
-    versions/<name>/         vectors.faiss, chunks.jsonl, documents.json, manifest.json
+    versions/<name>/         vectors.faiss, chunks.jsonl, units.jsonl, documents.json, manifest.json,
+                             salaries.json, vocabulary.json (roles, tools, topics)
     versions/<name>.tmp/     a build in progress (or one that crashed: removed by the next build)
 
 A reader only ever follows CURRENT to a finished folder, so a build killed at any moment
@@ -20,7 +21,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,6 +31,8 @@ import numpy as np
 from advisor.chunking import Chunk
 from advisor.embedding import Vectors
 from advisor.salaries import SalaryRow
+from advisor.units import Unit
+from advisor.vocabulary import Vocabulary, build_vocabulary
 
 __all__ = [
     "FORMAT",
@@ -90,6 +93,9 @@ class IndexVersion:
     chunks: dict[int, Chunk]  # faiss id -> chunk
     documents: dict[str, DocRecord]
     salaries: list[SalaryRow]
+    units: list[Unit] = field(default_factory=list)  # in document order, document by document
+    has_units: bool = True  # False: written before units existed (an incremental re-index adds them)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)  # roles, tools, topics of the corpus
 
     @property
     def chunk_count(self) -> int:
@@ -163,6 +169,8 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
                 faiss_id = int(record.pop("id"))
                 chunks[faiss_id] = Chunk(**record)
         salaries = [SalaryRow(**row) for row in json.loads((folder / "salaries.json").read_text())]
+        units = _read_units(folder / "units.jsonl")
+        vocabulary = _vocabulary(folder, chunks, salaries, documents)
     except IndexError_:
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
@@ -190,7 +198,28 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
         chunks=chunks,
         documents=documents,
         salaries=salaries,
+        units=units or [],
+        has_units=units is not None,
+        vocabulary=vocabulary,
     )
+
+
+def _read_units(path: Path) -> list[Unit] | None:
+    """The version's units, or None for a version written before units existed."""
+    if not path.exists():
+        return None
+    with path.open() as handle:
+        return [Unit(**json.loads(line)) for line in handle if line.strip()]
+
+
+def _vocabulary(
+    folder: Path, chunks: dict[int, Chunk], salaries: list[SalaryRow], documents: dict[str, DocRecord]
+) -> Vocabulary:
+    """The version's stored vocabulary; learned again if the version predates it."""
+    path = folder / "vocabulary.json"
+    if path.exists():
+        return Vocabulary.from_json(json.loads(path.read_text()))
+    return build_vocabulary(chunks.values(), salaries, [d.title for d in documents.values()])
 
 
 # ----------------------------------------------------------------------------- writing
@@ -221,6 +250,8 @@ def save_index(
     chunks: dict[int, Chunk],
     documents: dict[str, DocRecord],
     salaries: list[SalaryRow],
+    units: list[Unit] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> str:
     """Write a new version and make it current; call under writer_lock. Returns its name."""
     versions = index_dir / "versions"
@@ -233,12 +264,19 @@ def save_index(
     with (staging / "chunks.jsonl").open("w") as handle:
         for faiss_id, chunk in chunks.items():
             handle.write(json.dumps({"id": faiss_id, **asdict(chunk)}, ensure_ascii=False) + "\n")
+    with (staging / "units.jsonl").open("w") as handle:
+        for unit in units or []:
+            handle.write(json.dumps(asdict(unit), ensure_ascii=False) + "\n")
     _write_json(staging / "documents.json", [asdict(d) for d in documents.values()])
     _write_json(staging / "salaries.json", [asdict(row) for row in salaries])
+    if vocabulary is None:
+        vocabulary = build_vocabulary(chunks.values(), salaries, [d.title for d in documents.values()])
+    _write_json(staging / "vocabulary.json", vocabulary.to_json())
     _write_json(
         staging / "manifest.json",
         {"format": FORMAT, "model": model, "dim": dim, "kind": kind,
-         "documents": len(documents), "chunks": len(chunks), "created": time.time()},
+         "documents": len(documents), "chunks": len(chunks), "units": len(units or []),
+         "created": time.time()},
     )  # fmt: skip
     for path in staging.iterdir():
         _fsync_file(path)

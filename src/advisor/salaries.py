@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from advisor.corpus import Block, Document
+from advisor.vocabulary import canonical_region
 
 __all__ = ["SalaryRow", "salary_rows"]
 
@@ -29,13 +30,11 @@ class SalaryRow:
 
 
 _RANGE = re.compile(r"[$£€]\s?\d[\d,.]*\s*[kK]?\+?(?:\s*[–-]\s*[$£€]?\s?\d[\d,.]*\s*[kK]?\+?)?")
-_REGIONS = {"us": "US", "usa": "US", "united states": "US", "uk": "UK", "united kingdom": "UK"}
 _SALARY_LEAD_IN = re.compile(r"^(salary|salaries|pay|compensation)\b.*:$", re.IGNORECASE)
 
 
 def _region(label: str) -> str:
-    cleaned = re.sub(r"\s*\(.*?\)|\bcompensation\b|\btotal\b", "", label, flags=re.I).strip()
-    return _REGIONS.get(cleaned.lower(), cleaned)
+    return canonical_region(label)
 
 
 _LEVEL = re.compile(r"\d|\b(junior|entry|mid|senior|staff|principal|lead)\b", re.IGNORECASE)

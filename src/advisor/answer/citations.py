@@ -10,6 +10,7 @@ from advisor.answer.extractive import split_units
 from advisor.answer.models import Citation
 from advisor.embedding import Embedder
 from advisor.retrieval import Hit
+from advisor.vocabulary import split_sentences
 
 __all__ = ["SUPPORT_THRESHOLD", "check_citations", "numbers_in"]
 
@@ -27,7 +28,7 @@ def _sentences(text: str) -> list[str]:
     parts = []
     for line in text.splitlines():
         line = re.sub(r"^\s*(?:[-*•]|\d+\.)\s+", "", line).strip()
-        parts += [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line) if p.strip()]
+        parts += split_sentences(line)
     return parts
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from advisor.retrieval import Hit
 
-__all__ = ["Answer", "Citation", "Mode"]
+__all__ = ["Answer", "ChartBar", "Citation", "Mode", "Step", "Table"]
 
 Mode = Literal["extractive", "llm"]
 
@@ -35,15 +35,68 @@ class Citation:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Table:
+    """A side-by-side table; cells are markdown and each cell stating a fact carries its [n]."""
+
+    caption: str | None
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"caption": self.caption, "columns": list(self.columns), "rows": [list(r) for r in self.rows]}
+
+    def markdown(self) -> str:
+        """The same table as markdown, so plain-text clients lose nothing."""
+        lines = [_md_row(self.columns), _md_row(tuple("---" for _ in self.columns))]
+        lines += [_md_row(row) for row in self.rows]
+        return "\n".join(lines)
+
+
+def _md_row(cells: tuple[str, ...]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a plan, in the article's order, with its label as written ("Month 1")."""
+
+    label: str | None
+    text: str
+    citation: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One salary range for the page's chart: "Entry level, US", 100000 to 145000 dollars."""
+
+    label: str
+    low: float
+    high: float
+    currency: str
+    citation: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 @dataclass
 class Answer:
-    answer: str  # markdown with [n] markers
+    answer: str  # markdown with [n] markers; complete on its own (tables and steps included)
     citations: list[Citation]
     refused: bool
     mode: Mode
     conversation_id: str = ""
     query: str = ""  # the standalone query that was searched (after follow-up rewriting)
     unsupported: list[str] = field(default_factory=list)  # LLM sentences the sources do not back
+    kind: str | None = None  # the question's kind ("salary", "comparison", "plan", ...)
+    table: Table | None = None
+    steps: list[Step] | None = None
+    chart: list[ChartBar] | None = None
+    suggestions: list[str] = field(default_factory=list)  # follow-up questions the library answers
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,4 +107,9 @@ class Answer:
             "conversation_id": self.conversation_id,
             "query": self.query,
             "unsupported": self.unsupported,
+            "kind": self.kind,
+            "table": self.table.to_json() if self.table else None,
+            "steps": [s.to_json() for s in self.steps] if self.steps is not None else None,
+            "chart": [b.to_json() for b in self.chart] if self.chart is not None else None,
+            "suggestions": self.suggestions,
         }

@@ -1,0 +1,223 @@
+"""What a question asks: its kind, its entities, the sides it compares, the background it states.
+
+Generic patterns over English question forms plus the corpus's vocabulary; nothing here
+knows any one article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from advisor.vocabulary import Vocabulary
+
+__all__ = ["Entities", "Kind", "Question", "entities_of", "read_question"]
+
+
+class Kind(StrEnum):
+    SALARY = "salary"
+    COMPARISON = "comparison"
+    PLAN = "plan"
+    LIST = "list"
+    ROLE_FIT = "role_fit"
+    ADVICE = "advice"
+    DEFINITION = "definition"
+    GENERAL = "general"
+    OUT_OF_SCOPE = "out_of_scope"
+
+
+@dataclass(frozen=True)
+class Entities:
+    roles: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()
+    span: str | None = None  # a time span as asked: "6 months", "how long"
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # cleaned, spelling-corrected user text of this turn
+    query: str  # standalone query to search (follow-up resolved, capped); shown as ANSWER.query
+    kind: Kind
+    entities: Entities = field(default_factory=Entities)
+    sides: tuple[str, ...] = ()  # the two (or more) things compared, for COMPARISON
+    background: str | None = None  # stated background for ROLE_FIT ("accountant")
+    list_topic: str | None = None  # "certifications", "tools", "courses", "projects", "resources", "roles"
+
+
+_F = re.IGNORECASE
+_SALARY = re.compile(
+    r"\b(earn|earns|earning|earnings|salar(?:y|ies)|pay|pays|paid|paying|compensation|income|wages?|"
+    r"how much (?:do|does|can|could|will|would|might)\b.*\b(?:make|get|take home)|"
+    r"(?:make|makes) (?:more|less|in a year|per year|a year|annually)|six figures?|\$|£|€)",
+    _F,
+)
+_COMPARE = re.compile(
+    r"\b(vs\.?|versus|compared? (?:to|with)|comparison|difference between|differ(?:s|ence)? from|"
+    r"better (?:than|option|choice|path|fit)|(?:pays?|earns?|makes?) more|higher (?:salary|pay)|"
+    r"which (?:one |is |pays |of the two |should i (?:choose|pick))|rather than|instead of)\b|"
+    r"\bor\b.*\b(which|better|more|choose|pick)\b|\b(which|better|choose|pick)\b.*\bor\b",
+    _F,
+)
+_PLAN = re.compile(
+    r"\b(roadmap|road map|plan|timeline|schedule|step[- ]by[- ]step|steps|stages|phases|"
+    r"learning path|study plan|curriculum|month[- ]by[- ]month|week[- ]by[- ]week|"
+    r"how (?:long|many (?:months|weeks|years))|how (?:do|can|should|would) (?:i|you|someone|one) "
+    r"(?:become|get into|break into|transition|move|switch|start|learn|go from|prepare)|"
+    r"where (?:do|should) i (?:start|begin)|what (?:should|do) i (?:learn|study|do) first|"
+    r"in what order|first (?:step|thing)s?|get started|path to|journey)\b",
+    _F,
+)
+_LIST_TOPICS = {
+    "certifications": r"certifications?|certificates?|certs?|credentials?",
+    "tools": r"tools?|frameworks?|librar(?:y|ies)|platforms?|stack|tech stack|technolog(?:y|ies)|"
+    r"languages?|software",
+    "courses": r"courses?|bootcamps?|classes|programs?|programmes?|moocs?|degrees?",
+    "resources": r"resources?|books?|websites?|sites|communities|newsletters?|podcasts?|materials?",
+    "projects": r"projects?|portfolio(?: pieces| ideas)?",
+    "roles": r"roles?|jobs?|job titles?|positions?|career paths?|careers?|specializations?|"
+    r"specialisations?|titles?",
+    "skills": r"skills?|competenc(?:y|ies)|topics?|concepts?|subjects?",
+}
+_LIST_ASK = re.compile(
+    r"\b(which|what|list|name|recommend|suggest|give me|top|best|key|main|essential|important|"
+    r"popular|good|useful|some|any)\b",
+    _F,
+)
+_FIT = re.compile(
+    r"\b(i(?:'m| am) (?:a|an|currently a|currently an|working as an?)|i work as|i(?:'ve| have) "
+    r"(?:been|worked|a background|experience)|my background|background in|coming from|as an? "
+    r"[\w -]+,|with (?:a|an|my) [\w -]+ background|career changer|switch(?:ing)? from|"
+    r"transition(?:ing)? from|move from|moving from)\b",
+    _F,
+)
+_FIT_ASK = re.compile(
+    r"\b(which|what) (?:ai |ml |)(?:roles?|jobs?|careers?|path|positions?|fits?|suits?)|"
+    r"\b(suit|suits|fit|fits|good fit|right for me|best for me|well suited|a good match|"
+    r"can i become|could i become|should i (?:aim|target|go for)|where do i fit)\b",
+    _F,
+)
+_ADVICE = re.compile(
+    r"^(?:so |and |but |ok,? |also,? )?(do|does|did|is|are|was|can|could|should|shall|will|would|must|"
+    r"am|have|has|need)\b",
+    _F,
+)
+_DEFINITION = re.compile(
+    r"^(?:so |and |ok,? )?(what(?:'s| is| are) (?:a |an |the )?(?!the (?:best|difference|salary|pay))"
+    r"|who (?:is|are) |define |explain |meaning of |what does (?:an? |the )?[\w /-]+ (?:do|mean|involve)"
+    r"|what do (?:an? )?[\w /-]+ do|how (?:does|do|is|are) [\w /-]+ (?:relate|differ|fit|connect))"
+    r"|\b(day[- ]to[- ]day|all day|daily (?:work|tasks|life)|responsibilit(?:y|ies)|duties|"
+    r"job description|relationship between|what it means)\b",
+    _F,
+)
+_PERSONAL_DECISION = re.compile(
+    r"\b(should|shall) i\s+(accept|take|join|sign|decline|turn down|quit|leave)\b"
+    r".*\b(offer|job|company|position)",
+    _F,
+)
+_NUMBER = r"\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|few|several"
+_SPAN = re.compile(
+    rf"\b((?:{_NUMBER})(?:\s*(?:-|–|to)\s*(?:{_NUMBER}))?[- ](?:days?|weeks?|months?|years?)|"
+    r"how long|a (?:day|week|month|year)|(?:this|next|per|a) (?:week|month|year))\b",
+    _F,
+)
+
+
+def entities_of(text: str, vocabulary: Vocabulary) -> Entities:
+    """Roles, levels, regions, tools and the time span a text names."""
+    span = _SPAN.search(text)
+    return Entities(
+        roles=vocabulary.find_roles(text),
+        levels=vocabulary.find_levels(text),
+        regions=vocabulary.find_regions(text),
+        tools=vocabulary.find_tools(text),
+        span=span.group(1).lower() if span else None,
+    )
+
+
+def read_question(text: str, vocabulary: Vocabulary, query: str | None = None) -> Question:
+    """Classify a question and pull out what it names; `query` is its standalone form."""
+    query = query or text
+    entities = entities_of(query, vocabulary)
+    sides = _sides(text, query, entities)
+    background = _background(text)
+    list_topic = _list_topic(text)
+    kind = _kind(text, entities, sides, background, list_topic)
+    if kind is not Kind.COMPARISON:
+        sides = ()
+    return Question(text, query, kind, entities, sides, background, list_topic if kind is Kind.LIST else None)
+
+
+def _kind(
+    text: str, entities: Entities, sides: tuple[str, ...], background: str | None, list_topic: str | None
+) -> Kind:
+    if _PERSONAL_DECISION.search(text):
+        return Kind.OUT_OF_SCOPE
+    if len(sides) >= 2 and (_COMPARE.search(text) or re.search(r"\bor\b", text, _F)):
+        return Kind.COMPARISON
+    if background and (_FIT_ASK.search(text) or list_topic == "roles"):
+        return Kind.ROLE_FIT
+    if _SALARY.search(text) and not _PLAN.search(text):
+        return Kind.SALARY
+    if _PLAN.search(text) and not (list_topic and re.match(r"^\s*(which|what|list|name)\b", text, _F)):
+        return Kind.PLAN
+    if list_topic and _LIST_ASK.search(text) and not re.match(r"^\s*(do|does|is|are|can|should)\b", text, _F):
+        return Kind.LIST
+    if _DEFINITION.search(text):
+        return Kind.DEFINITION
+    if _ADVICE.match(text.strip()):
+        return Kind.ADVICE
+    if _SALARY.search(text):
+        return Kind.SALARY
+    if _PLAN.search(text):
+        return Kind.PLAN
+    return Kind.GENERAL
+
+
+def _list_topic(text: str) -> str | None:
+    for topic, pattern in _LIST_TOPICS.items():
+        if re.search(rf"\b(?:{pattern})\b", text, _F):
+            return topic
+    return None
+
+
+_SIDE_SPLIT = re.compile(r"\s+(?:vs\.?|versus|or|compared (?:to|with)|rather than|instead of|and)\s+", _F)
+_SIDE_NOISE = re.compile(
+    r"^(?:.*\b(?:between|is|are|should i (?:become|choose|pick|go for)|pick|choose|compare|"
+    r"being|become|as)\s+)?(?:an?\s+|the\s+)?|[?,.!].*$|\s+(?:which|who|what|in terms|for)\b.*$",
+    _F,
+)
+
+
+def _sides(text: str, query: str, entities: Entities) -> tuple[str, ...]:
+    """What is compared: two roles, regions or levels if named, else the words either side of "or"."""
+    for named in (entities.roles, entities.regions, entities.levels, entities.tools):
+        if len(named) >= 2:
+            return named
+    parts = _SIDE_SPLIT.split(text.strip(), maxsplit=1)
+    if len(parts) != 2:
+        return ()
+    left = _SIDE_NOISE.sub("", parts[0]).strip()
+    right = _SIDE_NOISE.sub("", parts[1]).strip()
+    left = " ".join(left.split()[-4:])
+    right = " ".join(right.split()[:4])
+    return (left, right) if left and right else ()
+
+
+_BACKGROUND = re.compile(
+    r"\b(?:i(?:'m| am) (?:currently )?(?:an?|working as an?) |i work as an? |i(?:'ve| have) been an? |"
+    r"background (?:is )?in |coming from |as an? |with an? |switch(?:ing)? from |"
+    r"transition(?:ing)? from |mov(?:e|ing) from |my background is (?:in )?)"
+    r"([\w][\w /&+-]{1,40}?)(?=\s*(?:[,.;?!]|\bwith\b|\bwho\b|\band\b|\bbackground\b|\binto\b|\bto\b|"
+    r"\bwhich\b|\bwhat\b|\bhow\b|\bcan\b|\bcould\b|\bfor\b|$))",
+    _F,
+)
+
+
+def _background(text: str) -> str | None:
+    match = _BACKGROUND.search(text)
+    if not match:
+        return None
+    return match.group(1).strip()
