@@ -1,4 +1,4 @@
-# Career Advisor: `make run` to serve, `make test` to check everything.
+# Career Advisor: `make run` to serve, `make check` for the fast tests, `make test` for all of them.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,22 +6,33 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test index eval bench lint clean screenshots fuzz
+# The fast tier: tests that start no process, server, LLM, browser or database (pyproject's markers).
+FAST := not (process or server or llm or browser or database or slow)
 
-# The stamp is rebuilt whenever pyproject.toml changes, so a pull that adds a dependency installs it.
-$(BIN)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+.PHONY: run check test index eval bench lint clean screenshots fuzz
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+
+# Two stamps, each rebuilt whenever pyproject.toml changes, so a pull that adds a dependency
+# installs it. Running needs only the package; the dev extras (llama.cpp, which builds for
+# minutes, Playwright, schemathesis, pytest, ruff, mypy) are for the tests.
+$(BIN)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
-index/CURRENT: | $(BIN)/.installed
+$(BIN)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(BIN)/.installed-run
+
+index/CURRENT: | $(BIN)/.installed-run
 	$(BIN)/advisor index
 
-run: $(BIN)/.installed index/CURRENT
+run: $(BIN)/.installed-run index/CURRENT
 	$(BIN)/advisor serve --host 127.0.0.1 --port 8000
 
-index: $(BIN)/.installed
+index: $(BIN)/.installed-run
 	$(BIN)/advisor index
 
 # The browser tests drive Debian's chromium; Playwright cannot download browsers here.
@@ -32,23 +43,32 @@ index: $(BIN)/.installed
 /usr/lib/postgresql:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 
-test: $(BIN)/.installed /usr/bin/chromium /usr/lib/postgresql
-	$(BIN)/python -m pytest
+# Rate limits shared between workers are tested against a real Redis server (Debian's).
+/usr/bin/redis-server:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
 
-fuzz: $(BIN)/.installed
+# The whole suite, as CI runs it; the slowest tests are listed at the end.
+test: $(BIN)/.installed-dev /usr/bin/chromium /usr/lib/postgresql /usr/bin/redis-server
+	$(BIN)/python -m pytest --durations=15
+
+# The fast tier, for day-to-day work: no subprocess, server, LLM, browser or database.
+check: $(BIN)/.installed-dev
+	$(BIN)/python -m pytest -q -m "$(FAST)" --durations=10
+
+fuzz: $(BIN)/.installed-dev
 	FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest tests/test_fuzz.py -q
 
-screenshots: $(BIN)/.installed /usr/bin/chromium index/CURRENT
+screenshots: $(BIN)/.installed-dev /usr/bin/chromium index/CURRENT
 	$(BIN)/python docs/screenshots.py
 
-eval: $(BIN)/.installed index/CURRENT
+eval: $(BIN)/.installed-run index/CURRENT
 	$(BIN)/python eval/retrieval.py
 	$(BIN)/python eval/answers.py
 
-bench: $(BIN)/.installed index/CURRENT
+bench: $(BIN)/.installed-dev index/CURRENT
 	$(BIN)/python bench/report.py
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check src tests bench eval
 	$(BIN)/ruff format --check src tests bench eval
 	$(BIN)/mypy src

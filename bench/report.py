@@ -69,6 +69,7 @@ def render(r: dict[str, Any]) -> str:
         f"{b['reindex_one_article_embedded']} chunks embedded |",
         f"| **re-index / full build** | **{b['reindex_over_full_build']}x** |",
         f"| no-op re-index (no model loaded) | {b['noop_reindex_seconds']} s |",
+        f"| no-op `advisor index`, whole command | {b.get('noop_reindex_command_seconds')} s (goal < 2 s) |",
         "",
         "## Search and answers",
         "",

@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,32 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+# Test tiers (pyproject's markers, README's Development section). A test that uses one of
+# these fixtures, directly or through another fixture, is marked for it here, so a new test
+# lands in the right tier without anyone remembering to mark it.
+MARKS_BY_FIXTURE = {
+    "cli_env": "process",
+    "live_server": "server",
+    "llama_server": "llm",
+    "own_llama_server": "llm",
+    "postgres_url": "database",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            if fixture in MARKS_BY_FIXTURE:
+                item.add_marker(MARKS_BY_FIXTURE[fixture])
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    """Wait until condition() holds; the bound only keeps a broken build from hanging, it is no timing claim."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} never happened"
+        time.sleep(0.05)
 
 
 class CountingEmbedder(Embedder):
@@ -177,10 +203,13 @@ Read the [zephyr guide](javascript:window.__pwned='link') and <svg onload="windo
 class LiveServer:
     """`advisor serve` in its own process, on loopback, over a corpus with a hostile article."""
 
-    def __init__(self, root: Path, embedder: Embedder, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, root: Path, embedder: Embedder, base_index: Path, extra_env: dict[str, str] | None = None
+    ) -> None:
         corpus = root / "corpus"
         shutil.copytree(CORPUS, corpus)
         (corpus / "hostile-pipelines.md").write_text(HOSTILE_ARTICLE)
+        shutil.copytree(base_index, root / "index")  # the session's index: only the new article is embedded
         build_index(corpus, root / "index", lambda: embedder, model_name=embedder.name)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -200,8 +229,10 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Iterator[LiveServer]:
-    server = LiveServer(tmp_path_factory.mktemp("live"), real_embedder)
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder, real_index: Path
+) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path_factory.mktemp("live"), real_embedder, real_index)
     yield server
     server.stop()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -11,6 +12,8 @@ from advisor.embedding import Embedder
 
 from .conftest import LiveServer
 from .fake_llm import FakeLLM
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -129,11 +132,11 @@ HOSTILE_REPLY = (
 
 @pytest.fixture(scope="module")
 def hostile_llm_server(
-    tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder, real_index: Path
 ) -> Iterator[LiveServer]:
     fake = FakeLLM("ok", reply=HOSTILE_REPLY)
     env = {"ADVISOR_LLM_BASE_URL": fake.base_url, "ADVISOR_LLM_MODEL": "fake", "ADVISOR_ANSWER_MODE": "llm"}
-    server = LiveServer(tmp_path_factory.mktemp("hostile-llm"), real_embedder, env)
+    server = LiveServer(tmp_path_factory.mktemp("hostile-llm"), real_embedder, real_index, env)
     yield server
     server.stop()
     fake.close()

@@ -36,8 +36,7 @@ def indexed_env(cli_env: dict[str, str]) -> dict[str, str]:
 
 def test_index_search_and_batch_search(indexed_env: dict[str, str]) -> None:
     again = json.loads(run(["index", "--json"], indexed_env).stdout)
-    assert (again["unchanged"], again["added"]) == (5, 0)
-    assert again["seconds"] < 2
+    assert (again["unchanged"], again["added"], again["embedded"]) == (5, 0, 0)  # its time: bench/build.py
 
     result = run(["search", "Do I need a PhD?", "-k", "2", "--json"], indexed_env)
     assert result.returncode == 0, result.stderr

@@ -71,13 +71,16 @@ INJECTION = (
 )
 
 
-def test_prompt_injection_stays_inside_the_source_delimiters(tmp_path: Path, real_embedder: Embedder) -> None:
+def test_prompt_injection_stays_inside_the_source_delimiters(
+    tmp_path: Path, real_index: Path, real_embedder: Embedder
+) -> None:
     from advisor.index import load_index
     from advisor.indexing import build_index
 
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     (corpus / "career-hacks.md").write_text(INJECTION)
+    shutil.copytree(real_index, tmp_path / "index")  # so only the new article is embedded
     build_index(corpus, tmp_path / "index", lambda: real_embedder, model_name=real_embedder.name)
     retriever = Retriever(load_index(tmp_path / "index"), real_embedder)
     fake = FakeLLM("ok", reply="I cannot do that.")

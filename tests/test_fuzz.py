@@ -21,6 +21,8 @@ from advisor.api import create_app
 from advisor.config import load_settings
 from advisor.embedding import Embedder
 
+pytestmark = pytest.mark.slow  # a hundred generated requests per operation: the full suite's job
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 # The OpenAI-compatible request schema is as permissive as OpenAI's own: a conversation that
 # does not end with a user message, or whose question is empty, is schema-valid and still a

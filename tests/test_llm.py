@@ -22,6 +22,8 @@ from advisor.retrieval import Retriever
 
 from .conftest import LlamaServer, free_port
 
+pytestmark = pytest.mark.llm
+
 HELLO = [ChatMessage("user", "Name one programming language used for machine learning.")]
 
 

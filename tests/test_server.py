@@ -9,6 +9,8 @@ import pytest
 
 from .conftest import LiveServer
 
+pytestmark = pytest.mark.server
+
 
 @pytest.fixture
 def client(live_server: LiveServer) -> openai.OpenAI:
