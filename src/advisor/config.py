@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     max_connections: int | None = Field(default=None, ge=1)  # default: what the descriptor limit allows
     trusted_proxies: str | None = None  # comma-separated addresses or networks whose X-Forwarded-For counts
 
+    # Query encoding in the server (batching.py): concurrent queries share one model call.
+    query_batch_size: int = Field(default=32, ge=0, le=256)  # 0: each request encodes its own query
+    query_batch_wait_ms: float = Field(default=2.0, ge=0, le=50)  # a busy server waits this long for more
+    query_cache_size: int = Field(default=1024, ge=0, le=1_000_000)  # query vectors remembered; 0: none
+
     @field_validator("admin_token")
     @classmethod
     def _admin_token_strong(cls, value: str | None) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from advisor.answer.extractive import ExtractiveAnswerer
 from advisor.answer.generative import LLMAnswerer
 from advisor.answer.models import Answer
-from advisor.answer.question import Question, read_question
+from advisor.answer.question import Kind, Question, read_question
 from advisor.conversation import MAX_TURNS, ConversationStore, Message, rewrite_follow_up
 from advisor.llm import LLMClient, LLMError
 from advisor.retrieval import Hit, Retriever
@@ -174,6 +174,7 @@ class Advisor:
             self._observe("llm", time.perf_counter() - started)
             answer = self._llm.finish("".join(parts), turn.hits)
         answer.conversation_id = turn.conversation_id
+        answer.kind = Kind.OUT_OF_SCOPE.value if answer.refused else turn.understood.kind.value
         answer.query = turn.query
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
         self.store.add_turn(
