@@ -1,14 +1,23 @@
-"""The SQLite conversation store and follow-up rewriting."""
+"""The conversation store on SQLite files and a real PostgreSQL server, and follow-up rewriting."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from advisor.conversation import ConversationNotFound, ConversationStore, rewrite_follow_up
+from advisor.conversation import (
+    MAX_TURNS,
+    ConversationNotFound,
+    ConversationStore,
+    TooManyTurns,
+    owner_of,
+    rewrite_follow_up,
+)
+from advisor.conversation.migrations import BASELINE, LATEST_VERSION, SchemaTooNew
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.database)])
@@ -20,7 +29,7 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as db:  # a clean database for each test
-        db.execute("DROP TABLE IF EXISTS feedback, messages, conversations")
+        db.execute("DROP TABLE IF EXISTS feedback, messages, conversations, schema_version")
     return url
 
 
@@ -84,6 +93,123 @@ def test_a_failed_turn_stores_nothing(location: str) -> None:
     with pytest.raises(TypeError):  # fails inside the transaction, which rolls back
         store.add_turn(cid, "q", "q", "a", [{"not": object()}])  # type: ignore[dict-item]
     assert store.messages(cid) == []
+
+
+def _raw(location: str) -> Any:
+    """A plain DB-API connection, as 0.1.0 opened one: no SQLAlchemy, autocommit."""
+    if location.startswith("postgresql://"):
+        import psycopg
+
+        return psycopg.connect(location, autocommit=True)
+    return sqlite3.connect(location, isolation_level=None)
+
+
+def _write_0_1_0_database(location: str) -> str:
+    """A database as 0.1.0 wrote it: its three tables, one answered and rated turn."""
+    mark = "%s" if location.startswith("postgresql://") else "?"
+    db = _raw(location)
+    for statement in BASELINE:  # 0.1.0's DDL, verbatim
+        db.execute(statement)
+    cid = "0a" * 16
+    db.execute(f"INSERT INTO conversations (id, created) VALUES ({mark}, {mark})", (cid, 1.0))
+    for idx, role, content, query in ((0, "user", "Do I need a PhD?", "Do I need a PhD?"),
+                                      (1, "assistant", "No [1]", None)):  # fmt: skip
+        db.execute(
+            "INSERT INTO messages (conversation_id, idx, role, content, citations, query, created)"
+            f" VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, {mark}, {mark})",
+            (cid, idx, role, content, "[]", query, 1.0),
+        )
+    db.execute(f"INSERT INTO feedback (conversation_id, message_index, rating, comment, created)"
+               f" VALUES ({mark}, {mark}, {mark}, {mark}, {mark})", (cid, 1, 1, "clear", 1.0))  # fmt: skip
+    db.close()
+    return cid
+
+
+def test_a_0_1_0_database_is_migrated_and_keeps_its_conversations(location: str) -> None:
+    cid = _write_0_1_0_database(location)
+    store = ConversationStore(location)
+    assert store.migrated_from == 0
+    assert [m.content for m in store.messages(cid)] == ["Do I need a PhD?", "No [1]"]
+    store.add_turn(cid, "And a master's?", "And a master's?", "Not required [1]", [])  # still writable
+    store.add_feedback(cid, 3, -1, "")
+    owned = store.create(owner_of("key", "k" * 16))  # the new column works
+    with pytest.raises(ConversationNotFound):
+        store.messages(owned, owner_of("key", "x" * 16))
+    store.close()
+    db = _raw(location)
+    versions = [row[0] for row in db.execute("SELECT version FROM schema_version ORDER BY version")]
+    db.close()
+    assert versions == list(range(1, LATEST_VERSION + 1))
+    assert ConversationStore(location).migrated_from == LATEST_VERSION  # a second start changes nothing
+
+
+def test_workers_starting_together_migrate_once(location: str) -> None:
+    _write_0_1_0_database(location)
+    stores: list[ConversationStore] = []
+    threads = [threading.Thread(target=lambda: stores.append(ConversationStore(location))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(s.migrated_from for s in stores) == [0] + [LATEST_VERSION] * 3
+
+
+def test_a_database_from_a_newer_advisor_is_refused(location: str) -> None:
+    ConversationStore(location).close()
+    db = _raw(location)
+    db.execute(f"INSERT INTO schema_version VALUES ({LATEST_VERSION + 1}, 'from the future', 0)")
+    db.close()
+    with pytest.raises(SchemaTooNew, match="upgrade the advisor"):
+        ConversationStore(location)
+
+
+def test_a_conversation_is_visible_to_its_owner_only(location: str) -> None:
+    store = ConversationStore(location)
+    alice, bob = owner_of("key", "alice-key-0123456789"), owner_of("key", "bob-key-0123456789ab")
+    assert "alice-key" not in alice  # the store keeps a hash, never the key
+    cid = store.create(alice)
+    store.add_turn(cid, "q", "q", "a", [])
+    assert [m.content for m in store.messages(cid, alice)] == ["q", "a"]
+    for owner in (bob, None):
+        with pytest.raises(ConversationNotFound):
+            store.messages(cid, owner)
+        with pytest.raises(ConversationNotFound):
+            store.queries(cid, owner)
+        with pytest.raises(ConversationNotFound):
+            store.add_feedback(cid, 1, 1, "", owner)
+    store.add_feedback(cid, 1, 1, "", alice)
+
+
+def test_a_conversation_holds_at_most_max_turns(location: str) -> None:
+    store = ConversationStore(location)
+    cid = store.create()
+    for i in range(MAX_TURNS):
+        store.add_turn(cid, f"q{i}", f"q{i}", f"a{i}", [])
+    with pytest.raises(TooManyTurns):
+        store.add_turn(cid, "one more", "one more", "a", [])
+    assert len(store.messages(cid)) == 2 * MAX_TURNS
+
+
+def test_close_releases_every_pooled_connection(postgres_url: str) -> None:
+    import psycopg
+
+    def connections() -> int:
+        with psycopg.connect(postgres_url, autocommit=True) as db:
+            row = db.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                             " AND pid <> pg_backend_pid()").fetchone()  # fmt: skip
+            return int(row[0]) if row else 0
+
+    before = connections()
+    store = ConversationStore(postgres_url)
+    cids = [store.create() for _ in range(3)]
+    threads = [threading.Thread(target=store.messages, args=(cid,)) for cid in cids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert connections() > before
+    store.close()
+    assert connections() == before
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 Layout of the index folder::
 
     CURRENT                  the name of the version in use (replaced atomically)
-    versions/<name>/         vectors.faiss, chunks.jsonl, documents.json, manifest.json,
+    versions/<name>/         vectors.faiss, chunks.jsonl, units.jsonl, documents.json, manifest.json,
                              salaries.json, vocabulary.json (roles, tools, topics)
     versions/<name>.tmp/     a build in progress (or one that crashed: removed by the next build)
 
@@ -31,6 +31,7 @@ import numpy as np
 from advisor.chunking import Chunk
 from advisor.embedding import Vectors
 from advisor.salaries import SalaryRow
+from advisor.units import Unit
 from advisor.vocabulary import Vocabulary, build_vocabulary
 
 __all__ = [
@@ -92,6 +93,8 @@ class IndexVersion:
     chunks: dict[int, Chunk]  # faiss id -> chunk
     documents: dict[str, DocRecord]
     salaries: list[SalaryRow]
+    units: list[Unit] = field(default_factory=list)  # in document order, document by document
+    has_units: bool = True  # False: written before units existed (an incremental re-index adds them)
     vocabulary: Vocabulary = field(default_factory=Vocabulary)  # roles, tools, topics of the corpus
 
     @property
@@ -166,6 +169,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
                 faiss_id = int(record.pop("id"))
                 chunks[faiss_id] = Chunk(**record)
         salaries = [SalaryRow(**row) for row in json.loads((folder / "salaries.json").read_text())]
+        units = _read_units(folder / "units.jsonl")
         vocabulary = _vocabulary(folder, chunks, salaries, documents)
     except IndexError_:
         raise
@@ -194,8 +198,18 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
         chunks=chunks,
         documents=documents,
         salaries=salaries,
+        units=units or [],
+        has_units=units is not None,
         vocabulary=vocabulary,
     )
+
+
+def _read_units(path: Path) -> list[Unit] | None:
+    """The version's units, or None for a version written before units existed."""
+    if not path.exists():
+        return None
+    with path.open() as handle:
+        return [Unit(**json.loads(line)) for line in handle if line.strip()]
 
 
 def _vocabulary(
@@ -236,6 +250,7 @@ def save_index(
     chunks: dict[int, Chunk],
     documents: dict[str, DocRecord],
     salaries: list[SalaryRow],
+    units: list[Unit] | None = None,
     vocabulary: Vocabulary | None = None,
 ) -> str:
     """Write a new version and make it current; call under writer_lock. Returns its name."""
@@ -249,6 +264,9 @@ def save_index(
     with (staging / "chunks.jsonl").open("w") as handle:
         for faiss_id, chunk in chunks.items():
             handle.write(json.dumps({"id": faiss_id, **asdict(chunk)}, ensure_ascii=False) + "\n")
+    with (staging / "units.jsonl").open("w") as handle:
+        for unit in units or []:
+            handle.write(json.dumps(asdict(unit), ensure_ascii=False) + "\n")
     _write_json(staging / "documents.json", [asdict(d) for d in documents.values()])
     _write_json(staging / "salaries.json", [asdict(row) for row in salaries])
     if vocabulary is None:
@@ -257,7 +275,8 @@ def save_index(
     _write_json(
         staging / "manifest.json",
         {"format": FORMAT, "model": model, "dim": dim, "kind": kind,
-         "documents": len(documents), "chunks": len(chunks), "created": time.time()},
+         "documents": len(documents), "chunks": len(chunks), "units": len(units or []),
+         "created": time.time()},
     )  # fmt: skip
     for path in staging.iterdir():
         _fsync_file(path)

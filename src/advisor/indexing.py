@@ -31,6 +31,7 @@ from advisor.index import (
     writer_lock,
 )
 from advisor.salaries import SalaryRow, salary_rows
+from advisor.units import Unit, document_units
 
 __all__ = ["EmbedderFactory", "IndexReport", "build_index"]
 
@@ -107,7 +108,8 @@ def build_index(
         report.removed = len(gone)
         report.unchanged += len(kept_as_is)
 
-        if previous is not None and not to_embed and not gone and previous.kind == kind:
+        nothing_changed = not to_embed and not gone
+        if previous is not None and nothing_changed and previous.kind == kind and previous.has_units:
             report.documents, report.chunks = len(old_docs), previous.chunk_count
             report.version = previous.name
             report.seconds = time.perf_counter() - started
@@ -129,6 +131,7 @@ def build_index(
         facts = [row for d in records for row in salaries.get(d, [])]
         if previous is not None:  # articles kept as they were keep their facts too
             facts += [row for row in previous.salaries if row.doc_id in kept_as_is]
+        units = _units(previous, records, kept_as_is, current, new_chunks)
         report.version = save_index(
             index_dir,
             model=model_name,
@@ -138,10 +141,29 @@ def build_index(
             chunks=chunks,
             documents=records,
             salaries=facts,
+            units=units,
         )
         report.documents, report.chunks = len(records), len(chunks)
         report.seconds = time.perf_counter() - started
         return report
+
+
+def _units(
+    previous: IndexVersion | None,
+    records: dict[str, DocRecord],
+    kept_as_is: set[str],
+    current: dict[str, Document],
+    new_chunks: dict[str, list[Chunk]],
+) -> list[Unit]:
+    """Units of every document in the new version: rebuilt (pure and cheap) for readable ones."""
+    old = [u for u in previous.units if u.doc_id in kept_as_is] if previous is not None else []
+    fresh = [
+        unit
+        for doc_id in records
+        if doc_id in current and doc_id not in kept_as_is
+        for unit in document_units(current[doc_id], new_chunks[doc_id])
+    ]
+    return old + fresh
 
 
 def _fingerprint(document: Document, chunks: list[Chunk], salaries: list[SalaryRow]) -> str:

@@ -1,14 +1,27 @@
-"""Builds the advisor from settings: the one place that wires model, index, store and LLM."""
+"""Wiring, in one place: the advisor built from settings, and what a running server holds
+(the advisor, the re-indexer, metrics). The CLI and the web app both start here."""
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from advisor.answer.engine import Advisor
+from advisor.batching import BatchingEmbedder, serving_embedder
 from advisor.config import Settings
 from advisor.conversation import ConversationStore
+from advisor.embedding import Embedder, load_embedder
+from advisor.index import IndexError_, IndexVersion, current_version_name, load_index
+from advisor.indexing import IndexReport, build_index
 from advisor.llm import LLMClient, OpenAICompatibleClient
+from advisor.metrics import Metrics
 from advisor.retrieval import Retriever, open_retriever
 
-__all__ = ["llm_client", "open_advisor"]
+__all__ = ["ReindexRunning", "Reindexer", "Services", "llm_client", "open_advisor", "start_services"]
+
+log = logging.getLogger("advisor.services")
 
 
 def llm_client(settings: Settings) -> LLMClient | None:
@@ -25,10 +38,103 @@ def llm_client(settings: Settings) -> LLMClient | None:
     )
 
 
-def open_advisor(settings: Settings, retriever: Retriever | None = None) -> Advisor:
+def open_advisor(
+    settings: Settings,
+    retriever: Retriever | None = None,
+    observe: Callable[[str, float], None] | None = None,
+) -> Advisor:
+    """The advisor the settings describe: index, conversation store and (optional) LLM."""
     return Advisor(
         retriever or open_retriever(settings),
         ConversationStore(settings.conversation_store_location()),
         llm_client(settings),
         settings.answer_mode,
+        observe=observe,
     )
+
+
+class ReindexRunning(RuntimeError):
+    pass
+
+
+class Reindexer:
+    """Runs one re-index at a time, then switches the advisor to the new version atomically."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        advisor: Advisor,
+        embedder: Embedder,
+        on_switch: Callable[[IndexVersion], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.advisor = advisor
+        self.embedder = embedder
+        self.on_switch = on_switch or (lambda version: None)
+        self._lock = threading.Lock()
+
+    def run(self, full: bool) -> IndexReport:
+        """Blocking: call off the event loop. Requests in flight finish on the old version."""
+        if not self._lock.acquire(blocking=False):
+            raise ReindexRunning("a re-index is already running")
+        try:
+            try:
+                report = build_index(
+                    self.settings.corpus_dir, self.settings.index_dir, lambda: self.embedder,
+                    model_name=self.embedder.name, full=full, kind=self.settings.index_kind,
+                )  # fmt: skip
+            except IndexError_ as exc:
+                if "already running" in str(exc):  # another process holds the index lock
+                    raise ReindexRunning(str(exc)) from None
+                raise
+            if report.version != self.advisor.retriever.version.name:
+                self.switch(load_index(self.settings.index_dir, self.embedder.name, self.embedder.dim))
+            return report
+        finally:
+            self._lock.release()
+
+    def follow_current(self) -> bool:
+        """Switch to the version another process made current; False when nothing changed.
+
+        Several workers share one index folder: whichever of them re-indexes, the others
+        see the CURRENT pointer move and load the new version themselves.
+        """
+        name = current_version_name(self.settings.index_dir)
+        if name is None or name == self.advisor.retriever.version.name or self._lock.locked():
+            return False
+        try:
+            version = load_index(self.settings.index_dir, self.embedder.name, self.embedder.dim)
+        except IndexError_ as exc:
+            log.warning("index version %s not loaded, still serving the previous one: %s", name, exc)
+            return False
+        self.switch(version)
+        return True
+
+    def switch(self, version: IndexVersion) -> None:
+        self.advisor.use(Retriever(version, self.embedder))
+        self.on_switch(version)
+
+
+@dataclass
+class Services:
+    """What a running server holds."""
+
+    settings: Settings
+    advisor: Advisor
+    reindexer: Reindexer
+    metrics: Metrics
+    query_encoder: BatchingEmbedder
+
+    def close(self) -> None:
+        """Blocking: stop the query encoder once the last request is answered."""
+        self.query_encoder.close()
+
+
+def start_services(settings: Settings, model: Embedder | None, metrics: Metrics) -> Services:
+    """Blocking (loads the model and the index): call once, off the event loop."""
+    embedder = serving_embedder(model or load_embedder(settings), settings)
+    version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
+    advisor = open_advisor(settings, Retriever(version, embedder), observe=metrics.observe_stage)
+    reindexer = Reindexer(settings, advisor, embedder, on_switch=metrics.observe_index)
+    reindexer.switch(version)
+    return Services(settings, advisor, reindexer, metrics, embedder)

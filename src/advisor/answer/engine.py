@@ -11,8 +11,8 @@ from typing import Any, Literal
 from advisor.answer.extractive import ExtractiveAnswerer
 from advisor.answer.generative import LLMAnswerer
 from advisor.answer.models import Answer
-from advisor.answer.question import Question, read_question
-from advisor.conversation import ConversationStore, Message, rewrite_follow_up
+from advisor.answer.question import Kind, Question, read_question
+from advisor.conversation import MAX_TURNS, ConversationStore, Message, rewrite_follow_up
 from advisor.llm import LLMClient, LLMError
 from advisor.retrieval import Hit, Retriever
 
@@ -122,11 +122,15 @@ class Advisor:
     # ---------------------------------------------------------------------------------
 
     def ask(
-        self, question: str, conversation_id: str | None = None, history: list[Message] | None = None
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        history: list[Message] | None = None,
+        owner: str | None = None,
     ) -> Answer:
         """A complete answer, stored with its question; raises AnswerUnavailable if the LLM fails."""
         answer: Answer | None = None
-        for event in self.stream(question, conversation_id, history):
+        for event in self.stream(question, conversation_id, history, owner):
             if event.kind == "done":
                 answer = event.data["answer"]
             elif event.kind == "error":
@@ -135,17 +139,22 @@ class Advisor:
         return answer
 
     def stream(
-        self, question: str, conversation_id: str | None = None, history: list[Message] | None = None
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        history: list[Message] | None = None,
+        owner: str | None = None,
     ) -> Iterator[Event]:
         """Tokens as they are produced, then citations, then the stored answer (`done`).
 
         `history` gives the earlier messages directly (OpenAI-style clients send the whole
         conversation); otherwise they come from the stored conversation. A failure of the
         LLM yields an `error` event carrying the sources; nothing is stored. Bad questions
-        and unknown conversations raise before the first event.
+        and unknown conversations raise before the first event. `owner` (see
+        conversation.owner_of) owns a new conversation and must own a continued one.
         """
         retriever, extractive = self._state
-        turn = self._prepare(question, conversation_id, history, retriever)
+        turn = self._prepare(question, conversation_id, history, retriever, owner)
         refusal = self._refusal(turn, retriever)
         if refusal is not None or self._llm is None:
             answer = refusal or extractive.answer(turn.understood, turn.hits)
@@ -165,6 +174,7 @@ class Advisor:
             self._observe("llm", time.perf_counter() - started)
             answer = self._llm.finish("".join(parts), turn.hits)
         answer.conversation_id = turn.conversation_id
+        answer.kind = Kind.OUT_OF_SCOPE.value if answer.refused else turn.understood.kind.value
         answer.query = turn.query
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
         self.store.add_turn(
@@ -182,16 +192,19 @@ class Advisor:
         conversation_id: str | None,
         history: list[Message] | None,
         retriever: Retriever,
+        owner: str | None,
     ) -> _Turn:
         question = clean_question(question)
         if history is not None:
-            conversation_id = self.store.create()
+            conversation_id = self.store.create(owner)
             previous = [m.content for m in history if m.role == "user"]
         elif conversation_id is None:
-            conversation_id, history, previous = self.store.create(), [], []
+            conversation_id, history, previous = self.store.create(owner), [], []
         else:
-            history = self.store.messages(conversation_id)  # ConversationNotFound if unknown
-            previous = self.store.queries(conversation_id)
+            history = self.store.messages(conversation_id, owner)  # ConversationNotFound if unknown
+            previous = self.store.queries(conversation_id, owner)
+        if len(history) >= 2 * MAX_TURNS:  # refused before any work; the store refuses it too
+            raise BadQuestion(f"a conversation holds at most {MAX_TURNS} turns; start a new one")
         query = self._standalone(question, history, previous)
         started = time.perf_counter()
         understood = read_question(question, retriever.version.vocabulary, query)

@@ -11,9 +11,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from advisor.answer.engine import AnswerUnavailable, BadQuestion
-from advisor.api.services import ReindexRunning
 from advisor.conversation import ConversationNotFound
 from advisor.llm import LLMRequestTooLarge
+from advisor.services import ReindexRunning
 
 __all__ = ["install_error_handlers", "unavailable_body"]
 
@@ -75,4 +75,4 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s", request.url.path)
-        return error(500, "internal error", {"request_id": request.headers.get("x-request-id")})
+        return error(500, "internal error", {"request_id": getattr(request.state, "request_id", None)})

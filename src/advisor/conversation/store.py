@@ -1,21 +1,55 @@
-"""The conversation store: turns with their citations in SQLite (WAL) or PostgreSQL."""
+"""The conversation store: one class over SQLAlchemy Core, with SQLite or PostgreSQL behind it.
+
+The queries are written once as SQLAlchemy expressions; the dialect renders each backend's
+placeholders and locking. The engine's pool holds the connections; `close()` releases them.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
-import sqlite3
-import threading
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ConversationNotFound", "ConversationStore", "Message"]
+from sqlalchemy import (
+    Column,
+    Connection,
+    Double,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.engine import make_url
+
+from advisor.conversation.migrations import migrate
+
+__all__ = [
+    "MAX_TURNS",
+    "ConversationNotFound",
+    "ConversationStore",
+    "Message",
+    "TooManyTurns",
+    "owner_of",
+]
+
+MAX_TURNS = 50  # question-and-answer pairs in one conversation
 
 
 class ConversationNotFound(LookupError):
-    pass
+    """No such conversation, or it belongs to someone else (the caller cannot tell which)."""
+
+
+class TooManyTurns(ValueError):
+    """The conversation already holds MAX_TURNS turns."""
 
 
 @dataclass(frozen=True)
@@ -28,92 +62,117 @@ class Message:
         return {"role": self.role, "content": self.content, "citations": self.citations}
 
 
-_SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS conversations (
-        id TEXT PRIMARY KEY,
-        created DOUBLE PRECISION NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS messages (
-        conversation_id TEXT NOT NULL REFERENCES conversations(id),
-        idx INTEGER NOT NULL,
-        role TEXT NOT NULL,
-        content TEXT NOT NULL,
-        citations TEXT NOT NULL DEFAULT '[]',
-        query TEXT,
-        created DOUBLE PRECISION NOT NULL,
-        PRIMARY KEY (conversation_id, idx)
-    )""",
-    """CREATE TABLE IF NOT EXISTS feedback (
-        conversation_id TEXT NOT NULL REFERENCES conversations(id),
-        message_index INTEGER NOT NULL,
-        rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
-        comment TEXT NOT NULL DEFAULT '',
-        created DOUBLE PRECISION NOT NULL
-    )""",
-]
+def owner_of(kind: str, secret: str) -> str:
+    """What the store keeps of a caller's API key or client token: a hash, never the secret."""
+    return f"{kind}:{hashlib.sha256(secret.encode()).hexdigest()}"
+
+
+_metadata = MetaData()
+_conversations = Table(
+    "conversations", _metadata,
+    Column("id", Text, primary_key=True),
+    Column("created", Double, nullable=False),
+    Column("owner", Text),
+)  # fmt: skip
+_messages = Table(
+    "messages", _metadata,
+    Column("conversation_id", Text, primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("role", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("citations", Text, nullable=False),
+    Column("query", Text),
+    Column("created", Double, nullable=False),
+)  # fmt: skip
+_feedback = Table(
+    "feedback", _metadata,
+    Column("conversation_id", Text, nullable=False),
+    Column("message_index", Integer, nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("created", Double, nullable=False),
+)  # fmt: skip
+
+
+def _engine(location: str) -> Engine:
+    """A pooled engine for a postgresql:// URL, a sqlite:/// URL or a plain file path."""
+    if location.startswith(("postgresql://", "postgres://")):
+        url = make_url(location).set(drivername="postgresql+psycopg")
+        return create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=True)
+    path = Path(location.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{path}", pool_size=8, max_overflow=16,
+                           connect_args={"timeout": 10, "check_same_thread": False})  # fmt: skip
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # the store says BEGIN itself, below
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=FULL")  # a turn that was answered survives a crash
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        # A writer that reads first (a turn counts the earlier ones) takes the write lock up
+        # front, so two writers wait for each other instead of failing on a stale snapshot.
+        immediate = connection.get_execution_options().get("sqlite_immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
 
 
 class ConversationStore:
     """Conversations in SQLite (a file, WAL mode) or PostgreSQL (a `postgresql://` URL).
 
-    Safe to share between threads (a connection per thread) and between processes: several
-    workers, or several machines with PostgreSQL, can serve the same conversations.
+    Safe to share between threads (a pool of connections) and between processes: several
+    workers, or several machines with PostgreSQL, serve the same conversations. Opening a
+    database brings its schema up to date (see migrations.py).
+
+    `owner` is what `owner_of` made of the caller's key or client token, or None for a
+    caller without one (the command line). A conversation with an owner is visible to that
+    owner only; one without (0.1.0's, the command line's) to whoever has its id.
     """
 
     def __init__(self, location: Path | str) -> None:
         self.url = str(location)
-        self.is_postgres = self.url.startswith(("postgresql://", "postgres://"))
-        if not self.is_postgres:
-            self.path = Path(self.url.removeprefix("sqlite:///"))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        for statement in _SCHEMA:
-            self._execute(statement)
+        self.engine = _engine(self.url)
+        self.is_postgres = self.engine.dialect.name == "postgresql"
+        self.migrated_from = migrate(self.engine)
 
-    def _connect(self) -> Any:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            if self.is_postgres:
-                import psycopg
+    def close(self) -> None:
+        """Close every pooled connection (at shutdown)."""
+        self.engine.dispose()
 
-                db = psycopg.connect(self.url, autocommit=True)
-            else:
-                db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=FULL")  # a turn that was answered survives a crash
-                db.execute("PRAGMA foreign_keys=ON")
-            self._local.db = db
-        return db
-
-    def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        """Run one statement; SQL is written with ? placeholders for both backends."""
-        return self._connect().execute(sql.replace("?", "%s") if self.is_postgres else sql, params)
-
-    def create(self) -> str:
+    def create(self, owner: str | None = None) -> str:
         conversation_id = uuid.uuid4().hex
-        self._execute("INSERT INTO conversations (id, created) VALUES (?, ?)", (conversation_id, time.time()))
+        with self.engine.begin() as db:
+            db.execute(_conversations.insert().values(id=conversation_id, created=time.time(), owner=owner))
         return conversation_id
 
-    def exists(self, conversation_id: str) -> bool:
-        row = self._execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
-        return row is not None
+    def exists(self, conversation_id: str, owner: str | None = None) -> bool:
+        with self.engine.connect() as db:
+            return self._visible(db, conversation_id, owner)
 
-    def messages(self, conversation_id: str) -> list[Message]:
-        if not self.exists(conversation_id):
-            raise ConversationNotFound(conversation_id)
-        rows = self._execute(
-            "SELECT role, content, citations FROM messages WHERE conversation_id = ? ORDER BY idx",
-            (conversation_id,),
-        ).fetchall()
+    def messages(self, conversation_id: str, owner: str | None = None) -> list[Message]:
+        with self.engine.connect() as db:
+            self._check(db, conversation_id, owner)
+            rows = db.execute(
+                select(_messages.c.role, _messages.c.content, _messages.c.citations)
+                .where(_messages.c.conversation_id == conversation_id)
+                .order_by(_messages.c.idx)
+            ).all()
         return [Message(role, content, json.loads(citations)) for role, content, citations in rows]
 
-    def queries(self, conversation_id: str) -> list[str]:
+    def queries(self, conversation_id: str, owner: str | None = None) -> list[str]:
         """The standalone queries of earlier user turns, oldest first."""
-        rows = self._execute(
-            "SELECT query FROM messages WHERE conversation_id = ? AND role = 'user' ORDER BY idx",
-            (conversation_id,),
-        ).fetchall()
-        return [query for (query,) in rows if query]
+        with self.engine.connect() as db:
+            self._check(db, conversation_id, owner)
+            rows = db.execute(
+                select(_messages.c.query)
+                .where(_messages.c.conversation_id == conversation_id, _messages.c.role == "user")
+                .order_by(_messages.c.idx)
+            ).scalars()
+            return [query for query in rows if query]
 
     def add_turn(
         self,
@@ -123,36 +182,58 @@ class ConversationStore:
         answer: str,
         citations: list[dict[str, Any]],
     ) -> None:
-        """Store a question and its complete answer together, or neither."""
-        now = time.time()
-        rows = [
-            (conversation_id, "user", question, "[]", query, now),
-            (conversation_id, "assistant", answer, json.dumps(citations), None, now),
-        ]
-        self._execute("BEGIN" if self.is_postgres else "BEGIN IMMEDIATE")
-        try:
-            if self.is_postgres:  # turns of one conversation are numbered one writer at a time
-                self._execute("SELECT id FROM conversations WHERE id = ? FOR UPDATE", (conversation_id,))
-            (count,) = self._execute(
-                "SELECT COUNT(*) FROM messages WHERE conversation_id = ?", (conversation_id,)
-            ).fetchone()
-            for offset, (cid, role, content, cites, q, created) in enumerate(rows):
-                self._execute(
-                    "INSERT INTO messages (conversation_id, idx, role, content, citations, query, created)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (cid, count + offset, role, content, cites, q, created),
-                )
-            self._execute("COMMIT")
-        except BaseException:
-            self._execute("ROLLBACK")
-            raise
+        """Store a question and its complete answer together, or neither.
 
-    def add_feedback(self, conversation_id: str, message_index: int, rating: int, comment: str) -> None:
-        messages = self.messages(conversation_id)
-        if not 0 <= message_index < len(messages) or messages[message_index].role != "assistant":
-            raise ValueError(f"message {message_index} is not an answer in this conversation")
-        self._execute(
-            "INSERT INTO feedback (conversation_id, message_index, rating, comment, created)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (conversation_id, message_index, rating, comment, time.time()),
-        )
+        Raises TooManyTurns when the conversation already has MAX_TURNS turns.
+        """
+        now = time.time()
+        cited = json.dumps(citations)
+        with self.engine.connect() as db:
+            db.execution_options(sqlite_immediate=True)
+            with db.begin():
+                # Turns of one conversation are numbered one writer at a time: the row lock
+                # in PostgreSQL, BEGIN IMMEDIATE in SQLite (where FOR UPDATE renders as nothing).
+                db.execute(select(_conversations.c.id).where(_conversations.c.id == conversation_id)
+                           .with_for_update())  # fmt: skip
+                count = db.execute(
+                    select(func.count()).where(_messages.c.conversation_id == conversation_id)
+                ).scalar_one()
+                if count >= 2 * MAX_TURNS:
+                    raise TooManyTurns(f"a conversation holds at most {MAX_TURNS} turns; start a new one")
+                db.execute(_messages.insert(), [
+                    {"conversation_id": conversation_id, "idx": count, "role": "user", "content": question,
+                     "citations": "[]", "query": query, "created": now},
+                    {"conversation_id": conversation_id, "idx": count + 1, "role": "assistant",
+                     "content": answer, "citations": cited, "query": None, "created": now},
+                ])  # fmt: skip
+
+    def add_feedback(
+        self, conversation_id: str, message_index: int, rating: int, comment: str, owner: str | None = None
+    ) -> None:
+        with self.engine.begin() as db:
+            self._check(db, conversation_id, owner)
+            role = db.execute(
+                select(_messages.c.role).where(
+                    _messages.c.conversation_id == conversation_id, _messages.c.idx == message_index
+                )
+            ).scalar_one_or_none()
+            if role != "assistant":
+                raise ValueError(f"message {message_index} is not an answer in this conversation")
+            db.execute(
+                _feedback.insert().values(
+                    conversation_id=conversation_id,
+                    message_index=message_index,
+                    rating=rating,
+                    comment=comment,
+                    created=time.time(),
+                )
+            )
+
+    @staticmethod
+    def _visible(db: Connection, conversation_id: str, owner: str | None) -> bool:
+        row = db.execute(select(_conversations.c.owner).where(_conversations.c.id == conversation_id)).first()
+        return row is not None and row.owner in (None, owner)
+
+    def _check(self, db: Connection, conversation_id: str, owner: str | None) -> None:
+        if not self._visible(db, conversation_id, owner):
+            raise ConversationNotFound(conversation_id)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from prometheus_client import CollectorRegistry, Gauge, Histogram, generate_latest
+
+if TYPE_CHECKING:
+    from advisor.index import IndexVersion
 
 __all__ = ["Metrics"]
 
@@ -28,6 +33,10 @@ class Metrics:
 
     def observe_stage(self, stage: str, seconds: float) -> None:
         self.stages.labels(stage).observe(seconds)
+
+    def observe_index(self, version: IndexVersion) -> None:
+        self.documents.set(len(version.documents))
+        self.chunks.set(version.chunk_count)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

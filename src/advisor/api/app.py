@@ -1,0 +1,70 @@
+"""create_app(settings) builds the app, so every test gets its own."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from advisor import __version__
+from advisor.api.deps import API_KEY
+from advisor.api.errors import install_error_handlers
+from advisor.api.middleware import install_middleware
+from advisor.api.routers import admin, chat, conversations, openai, page, search, service
+from advisor.config import Settings, load_settings
+from advisor.embedding import Embedder
+from advisor.metrics import Metrics
+from advisor.services import Services, start_services
+
+__all__ = ["create_app"]
+
+WATCH_SECONDS = 0.5
+log = logging.getLogger("advisor.api")
+DESCRIPTION = """\
+Career advice for people moving into AI and ML work, answered only from a curated
+library of articles, with a citation for every claim.
+
+Send `Authorization: Bearer KEY` on `/api/*` and `/v1/*` when the server sets
+`ADVISOR_API_KEYS`. Errors are JSON `{"error": "...", "detail": ...}`.
+"""
+
+
+def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
+    """The app; the model, index and stores load once, in the lifespan."""
+    settings = settings or load_settings()
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = await run_in_threadpool(start_services, settings, embedder, metrics)
+        app.state.services = services
+        watcher = asyncio.create_task(_follow_index(services))
+        yield
+        watcher.cancel()
+        await run_in_threadpool(services.close)
+
+    app = FastAPI(title="Career Advisor", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    install_middleware(app, settings, metrics)
+    install_error_handlers(app)
+    for feature in (service, admin, page):
+        app.include_router(feature.router)
+    # Where keys are required, /docs shows it (and its Authorize button sends one).
+    keyed = [API_KEY] if settings.api_key_list else []
+    for feature in (search, chat, conversations, openai):
+        app.include_router(feature.router, dependencies=keyed)
+    app.mount("/static", page.static_files(), name="static")
+    return app
+
+
+async def _follow_index(services: Services) -> None:
+    """Pick up a version another worker or `advisor index` made current (within a second)."""
+    while True:
+        await asyncio.sleep(WATCH_SECONDS)
+        try:
+            await run_in_threadpool(services.reindexer.follow_current)
+        except Exception:  # keep watching whatever happens; the old version keeps serving
+            log.exception("following the index pointer failed")

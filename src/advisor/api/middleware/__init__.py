@@ -1,0 +1,29 @@
+"""Pure ASGI middleware, one job each; every refusal is JSON, like the rest of the API.
+
+`install_middleware` stacks them, outermost first: request id and access log, security
+headers, body limit, API keys, rate limit.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from advisor.api.middleware.body_limit import MAX_BODY_BYTES, BodyLimitMiddleware
+from advisor.api.middleware.keys import ApiKeyMiddleware
+from advisor.api.middleware.rate_limit import RateLimitMiddleware
+from advisor.api.middleware.request_log import RequestLogMiddleware
+from advisor.api.middleware.security import SecurityHeadersMiddleware
+from advisor.config import Settings
+from advisor.metrics import Metrics
+
+__all__ = ["MAX_BODY_BYTES", "install_middleware"]
+
+
+def install_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
+    # Starlette runs the last one added first: add them innermost first.
+    keys = settings.api_key_list
+    app.add_middleware(RateLimitMiddleware, rate_limit=settings.rate_limit, per_key=bool(keys))
+    app.add_middleware(ApiKeyMiddleware, api_keys=keys)
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestLogMiddleware, observe=metrics.observe_request)

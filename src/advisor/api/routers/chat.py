@@ -1,0 +1,54 @@
+"""Grounded answers: `POST /api/chat`, as JSON or as server-sent events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from itertools import chain
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from advisor.answer.engine import Event
+from advisor.api.deps import AdvisorDep
+from advisor.api.errors import unavailable_body
+from advisor.api.openapi import EVENT_STREAM, errors
+from advisor.api.schemas import AnswerOut, ChatIn
+
+__all__ = ["STREAM_HEADERS", "router"]
+
+router = APIRouter(tags=["advisor"])
+# Proxies must pass each event on as it comes (nginx buffers unless told not to).
+STREAM_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The answer; server-sent events when the request asks to stream",
+          "content": EVENT_STREAM},
+    **errors(400, 404, 422, 503),
+}  # fmt: skip
+
+
+@router.post("/api/chat", response_model=AnswerOut, responses=RESPONSES)
+async def chat(body: ChatIn, advisor: AdvisorDep) -> Any:
+    """A grounded answer with citations; with `"stream": true`, server-sent events
+    `token`, `citations`, `done` (the ANSWER) or `error` (with the sources)."""
+    if not body.stream:
+        answer = await run_in_threadpool(advisor.ask, body.message, body.conversation_id)
+        return answer.to_json()
+    events = advisor.stream(body.message, body.conversation_id)
+    first = await run_in_threadpool(next, events)  # bad question, unknown conversation: JSON error
+    return StreamingResponse(_sse(chain([first], events)), media_type="text/event-stream",
+                             headers=STREAM_HEADERS)  # fmt: skip
+
+
+def _sse(events: Iterator[Event]) -> Iterator[str]:
+    """Runs in a worker thread (Starlette iterates sync generators off the loop)."""
+    for event in events:
+        if event.kind == "done":
+            data: dict[str, Any] = event.data["answer"].to_json()
+        elif event.kind == "error":
+            data = unavailable_body(event.data["exception"])
+        else:
+            data = event.data
+        yield f"event: {event.kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"

@@ -1,0 +1,27 @@
+"""Liveness and metrics: open to anyone, never rate-limited."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from advisor.api.deps import AdvisorDep, ServicesDep
+from advisor.api.schemas import HealthOut, IndexInfo
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/health", response_model=HealthOut)
+def health(advisor: AdvisorDep) -> HealthOut:
+    """Liveness and the index being served."""
+    version = advisor.retriever.version
+    index = IndexInfo(version=version.name, documents=len(version.documents), chunks=version.chunk_count)
+    return HealthOut(status="ok", index=index)
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(services: ServicesDep) -> Response:
+    """Prometheus metrics: request latency by route, retrieval and LLM time, index size."""
+    return Response(services.metrics.render(), media_type="text/plain; version=0.0.4")
