@@ -88,14 +88,19 @@ def test_a_body_over_one_megabyte_is_413_whether_announced_or_streamed(client: T
 def test_with_keys_each_key_has_its_own_rate_limit_and_refusals_are_json(
     app_options: dict[str, Any], real_embedder: Embedder
 ) -> None:
-    with client_for(app_options, real_embedder, api_keys="key-a,key-b", rate_limit="2/minute") as client:
+    with client_for(
+        app_options,
+        real_embedder,
+        api_keys="key-a-0123456789abcdef,key-b-0123456789abcdef",
+        rate_limit="2/minute",
+    ) as client:
 
         def search(key: str | None) -> int:
             headers = {"authorization": f"Bearer {key}"} if key else {}
             return client.post("/api/search", json={"query": "salary"}, headers=headers).status_code
 
-        assert [search("key-a") for _ in range(3)] == [200, 200, 429]
-        assert search("key-b") == 200  # a's limit is a's alone
+        assert [search("key-a-0123456789abcdef") for _ in range(3)] == [200, 200, 429]
+        assert search("key-b-0123456789abcdef") == 200  # a's limit is a's alone
         missing = client.post("/api/search", json={"query": "salary"})
         assert missing.status_code == 401 and missing.json()["error"] == "missing or wrong API key"
         assert "key-a" not in missing.text and missing.headers["x-request-id"]

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from advisor.answer.extractive import ExtractiveAnswerer
 from advisor.answer.generative import LLMAnswerer
 from advisor.answer.models import Answer
-from advisor.answer.question import Question, read_question
+from advisor.answer.question import Kind, Question, read_question
 from advisor.conversation import MAX_TURNS, ConversationStore, Message, rewrite_follow_up
 from advisor.llm import LLMClient, LLMError
 from advisor.retrieval import Hit, Retriever
@@ -113,7 +113,7 @@ class Advisor:
 
     def use(self, retriever: Retriever) -> None:
         """Switch to another index version; answers in flight finish on the one they started with."""
-        self._state = (retriever, ExtractiveAnswerer(retriever.embedder, retriever.version.salaries))
+        self._state = (retriever, ExtractiveAnswerer(retriever))
 
     @property
     def retriever(self) -> Retriever:
@@ -157,7 +157,7 @@ class Advisor:
         turn = self._prepare(question, conversation_id, history, retriever, owner)
         refusal = self._refusal(turn, retriever)
         if refusal is not None or self._llm is None:
-            answer = refusal or extractive.answer(turn.query, turn.hits)
+            answer = refusal or extractive.answer(turn.understood, turn.hits)
             for line in answer.answer.splitlines(keepends=True):
                 yield Event("token", {"text": line})
         else:
@@ -174,6 +174,7 @@ class Advisor:
             self._observe("llm", time.perf_counter() - started)
             answer = self._llm.finish("".join(parts), turn.hits)
         answer.conversation_id = turn.conversation_id
+        answer.kind = Kind.OUT_OF_SCOPE.value if answer.refused else turn.understood.kind.value
         answer.query = turn.query
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
         self.store.add_turn(
