@@ -44,21 +44,20 @@ def test_every_response_carries_a_request_id_and_one_json_log_line(
     client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.INFO, logger="advisor.access"):
-        given = client.get("/health", headers={"x-request-id": "trace-42"})
+        given = client.get("/health", headers={"x-request-id": "trace-42\n" + "x" * 500})
         fresh = client.post("/api/search", json={"query": "What does an MLOps engineer do?"})
         refused = client.post(
             "/api/search", content=b"{not json", headers={"content-type": "application/json"}
         )
-    assert given.headers["x-request-id"] == "trace-42"
-    assert len(fresh.headers["x-request-id"]) == 32 and fresh.headers["x-request-id"] != "trace-42"
-    assert refused.status_code == 400 and refused.headers["x-request-id"]
+    ids = [r.headers["x-request-id"] for r in (given, fresh, refused)]
+    assert refused.status_code == 400
+    assert all(len(i) == 32 for i in ids) and len(set(ids)) == 3  # the server's own ids, never the client's
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "advisor.access"]
-    assert [(line["method"], line["path"], line["status"]) for line in lines] == [
-        ("GET", "/health", 200), ("POST", "/api/search", 200), ("POST", "/api/search", 400),
+    assert [(line["request_id"], line["method"], line["path"], line["status"]) for line in lines] == [
+        (ids[0], "GET", "/health", 200), (ids[1], "POST", "/api/search", 200), (ids[2], "POST", "/api/search", 400),
     ]  # fmt: skip
-    assert lines[0]["request_id"] == "trace-42" and "query" not in json.dumps(lines)  # no request body logged
-    long_id = client.get("/health", headers={"x-request-id": "x" * 500}).headers["x-request-id"]
-    assert long_id == "x" * 64
+    assert lines[0]["client_request_id"].startswith("trace-42") and len(lines[0]["client_request_id"]) <= 64
+    assert "MLOps" not in json.dumps(lines)  # no request body in the log
 
 
 def test_security_headers_on_pages_json_and_errors_with_docs_apart(client: TestClient) -> None:
