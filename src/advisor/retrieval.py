@@ -14,6 +14,7 @@ from bm25s.tokenization import Tokenizer
 from advisor.chunking import Chunk, context_text
 from advisor.config import Settings
 from advisor.embedding import Embedder, load_embedder
+from advisor.flags import flag_passages
 from advisor.index import IndexVersion, load_index
 
 __all__ = ["RRF_K", "Hit", "Mode", "Retriever", "open_retriever"]
@@ -80,9 +81,11 @@ class Hit:
 class Retriever:
     """Hybrid search over one index version; build a new Retriever when the version changes."""
 
-    def __init__(self, version: IndexVersion, embedder: Embedder) -> None:
+    def __init__(self, version: IndexVersion, embedder: Embedder, allow_flagged: bool = False) -> None:
         self.version = version
         self.embedder = embedder
+        # passages that read as instructions to a model stay out of results (flags.py)
+        self.flagged = {} if allow_flagged else flag_passages(version.chunks.values())
         self._ids = list(version.chunks)
         self._stemmer = Stemmer.Stemmer("english")
         self._tokenizer = Tokenizer(stemmer=self._stemmer, stopwords="en")
@@ -139,7 +142,7 @@ class Retriever:
         for faiss_id, score in ranked:
             chunk = self.version.chunks[faiss_id]
             key = re.sub(r"\W+", " ", chunk.text).strip().lower()
-            if key in seen:
+            if key in seen or chunk.chunk_id in self.flagged:
                 continue
             seen.add(key)
             doc = self.version.documents[chunk.doc_id]
@@ -178,4 +181,4 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Retr
     """Load the model (unless given) and the current index, checking that they belong together."""
     embedder = embedder or load_embedder(settings)
     version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
-    return Retriever(version, embedder)
+    return Retriever(version, embedder, settings.allow_flagged)
