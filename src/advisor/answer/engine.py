@@ -195,7 +195,7 @@ class Advisor:
         retriever: Retriever,
         owner: str | None,
     ) -> _Turn:
-        question = clean_question(question)
+        question = retriever.correct(clean_question(question)).text
         if history is not None:
             conversation_id = self.store.create(owner)
             previous = [m.content[:MAX_QUESTION_CHARS] for m in history if m.role == "user"]
