@@ -1,6 +1,8 @@
 """ASGI servers side by side under the advisor app: latency, slow clients, descriptor floods.
 
+    pip install hypercorn granian     # the other candidates: not dependencies of the advisor
     python bench/servers.py [--only NAME ...] [--out bench/servers.json]
+    python bench/servers.py --interleaved 150 --out bench/servers-latency.json
 
 For each candidate (plain uvicorn, `advisor serve` = uvicorn with the guard, Hypercorn,
 Granian), on one core-shared machine, one after another:
@@ -10,6 +12,8 @@ Granian), on one core-shared machine, one after another:
      connected at 15 s and 25 s (every candidate is given a 10 s header/read deadline);
   3. a descriptor flood: the server runs with a 1,024-descriptor limit (soft and hard) and
      1,100 idle connections arrive; how many /health probes answer during the flood.
+With --interleaved, all candidates run at once and take one request each in turn, so that
+the noise of a shared machine falls on all of them alike (the fair latency comparison).
 """
 
 from __future__ import annotations
