@@ -27,6 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# The model's ONNX export is made once per machine (keyed by the weights' hash), not in
+# every test's index folder; subprocesses get the same folder through ADVISOR_ENCODER_DIR.
+ENCODER_DIR = os.environ.setdefault(
+    "ADVISOR_ENCODER_DIR", str(Path(tempfile.gettempdir()) / "advisor-encoders")
+)
 
 # Test tiers (pyproject's markers, README's Development section). A test that uses one of
 # these fixtures, directly or through another fixture, is marked for it here, so a new test
@@ -113,6 +118,7 @@ def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         "ADVISOR_CORPUS_DIR": str(CORPUS),
         "ADVISOR_INDEX_DIR": str(tmp_path / "index"),
         "ADVISOR_DATA_DIR": str(tmp_path / "data"),
+        "ADVISOR_ENCODER_DIR": ENCODER_DIR,
         "HF_HUB_OFFLINE": "1",
     }
     yield env
@@ -216,6 +222,7 @@ class LiveServer:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
         env |= {"ADVISOR_CORPUS_DIR": str(corpus), "ADVISOR_INDEX_DIR": str(root / "index"),
                 "ADVISOR_DATA_DIR": str(root / "data"), "ADVISOR_RATE_LIMIT": "10000/minute",
+                "ADVISOR_ENCODER_DIR": ENCODER_DIR,
                 "HF_HUB_OFFLINE": "1", **(extra_env or {})}  # fmt: skip
         command = [sys.executable, "-m", "advisor.cli", "serve", "--port", str(self.port)]
         self.process = subprocess.Popen(

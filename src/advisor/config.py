@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     index_dir: Path = Path("index")
     data_dir: Path = Path("data")
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    # torch: sentence-transformers on PyTorch; onnx: the same model exported to ONNX Runtime
+    # (same vectors, faster); onnx-int8: that export quantised to int8. See docs/PERFORMANCE.md.
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx"
+    encoder_dir: Path | None = None  # where ONNX exports are kept; default: index_dir/encoders
+    embedding_threads: int = Field(default=1, ge=1, le=64)  # ONNX Runtime threads per model call
     index_kind: Literal["flat", "hnsw"] = "flat"
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -99,6 +104,10 @@ class Settings(BaseSettings):
 
     def resolved_llm_api_key(self) -> str | None:
         return self.llm_api_key or os.environ.get("OPENAI_API_KEY")
+
+    def encoder_cache_dir(self) -> Path:
+        """Where the ONNX export of the model is kept (made once, from the local weights)."""
+        return self.encoder_dir or self.index_dir / "encoders"
 
     def embedding_model_path(self) -> str:
         """The name or path handed to sentence-transformers; the default is the bundled copy."""
