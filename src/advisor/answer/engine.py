@@ -113,7 +113,7 @@ class Advisor:
 
     def use(self, retriever: Retriever) -> None:
         """Switch to another index version; answers in flight finish on the one they started with."""
-        self._state = (retriever, ExtractiveAnswerer(retriever.embedder, retriever.version.salaries))
+        self._state = (retriever, ExtractiveAnswerer(retriever))
 
     @property
     def retriever(self) -> Retriever:
@@ -157,7 +157,7 @@ class Advisor:
         turn = self._prepare(question, conversation_id, history, retriever, owner)
         refusal = self._refusal(turn, retriever)
         if refusal is not None or self._llm is None:
-            answer = refusal or extractive.answer(turn.query, turn.hits)
+            answer = refusal or extractive.answer(turn.understood, turn.hits)
             for line in answer.answer.splitlines(keepends=True):
                 yield Event("token", {"text": line})
         else:
