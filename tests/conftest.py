@@ -43,6 +43,7 @@ MARKS_BY_FIXTURE = {
     "llama_server": "llm",
     "own_llama_server": "llm",
     "postgres_url": "database",
+    "redis_url": "database",
 }
 
 
@@ -279,3 +280,46 @@ def postgres_url() -> Iterator[str]:
         subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)  # fmt: skip
         shutil.rmtree(root, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- Redis
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """A real Redis server (Debian's redis-server) on a free loopback port, nothing saved to disk."""
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    assert Path(binary).exists(), "redis-server is not installed (make test installs it with apt)"
+    port = free_port()
+    root = Path(tempfile.mkdtemp(prefix="advisor-redis-"))
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--dir", str(root)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                assert process.poll() is None, "redis-server exited at start"
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """The session's Redis, emptied for this test."""
+    import redis
+
+    client = redis.Redis.from_url(redis_server)
+    client.flushdb()
+    client.close()
+    return redis_server

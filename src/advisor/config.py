@@ -55,7 +55,11 @@ class Settings(BaseSettings):
     admin_token: str | None = Field(default=None, repr=False)
     api_keys: str | None = Field(default=None, repr=False)
     rate_limit: str = "120/minute"  # per API key, or per client address without keys
+    # Where the counts live: memory:// (one process) or redis://host:6379 (all workers and machines).
+    rate_limit_storage: str = Field(default="memory://", repr=False)  # may carry a password
     database_url: str | None = Field(default=None, repr=False)  # default: SQLite in data_dir
+    # prometheus_client's own variable: `advisor serve --workers N` sets it for its workers.
+    prometheus_multiproc_dir: Path | None = Field(default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR")
     header_timeout: float = Field(default=10.0, gt=0, le=300)  # seconds to send complete request headers
     keep_alive_timeout: int = Field(default=5, ge=1, le=300)  # seconds an idle kept-alive connection stays
     max_connections: int | None = Field(default=None, ge=1)  # default: what the descriptor limit allows
@@ -127,6 +131,18 @@ class Settings(BaseSettings):
             parse(value)
         except ValueError:
             raise ValueError("must look like 120/minute or 10/second") from None
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _rate_limit_storage_scheme(cls, value: str) -> str:
+        from limits.errors import ConfigurationError
+        from limits.storage import storage_from_string
+
+        try:
+            storage_from_string(value)  # checks the scheme and its driver; connects to nothing yet
+        except ConfigurationError as exc:
+            raise ValueError(f"must be a URI such as memory:// or redis://host:6379 ({exc})") from None
         return value
 
     @field_validator("llm_base_url")
