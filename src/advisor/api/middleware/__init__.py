@@ -26,7 +26,7 @@ def install_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> No
         RateLimitMiddleware, rate_limit=settings.rate_limit, per_key=bool(keys),
         storage=settings.rate_limit_storage,
     )  # fmt: skip
-    app.add_middleware(ApiKeyMiddleware, api_keys=keys)
+    app.add_middleware(ApiKeyMiddleware, api_keys=keys, admin_token=settings.admin_token)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestLogMiddleware, observe=metrics.observe_request)
