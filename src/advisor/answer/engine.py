@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 MAX_QUESTION_CHARS = 4000
+RECENT_QUESTIONS = 10  # earlier questions a follow-up is resolved against
 TOP_K = 5
 # Calibrated on eval/golden.jsonl, eval/followups.jsonl and eval/out_of_scope.jsonl
 # (see README): the weakest in-scope question's best passage scores 0.227.
@@ -194,10 +195,10 @@ class Advisor:
         retriever: Retriever,
         owner: str | None,
     ) -> _Turn:
-        question = clean_question(question)
+        question = retriever.correct(clean_question(question)).text
         if history is not None:
             conversation_id = self.store.create(owner)
-            previous = [m.content for m in history if m.role == "user"]
+            previous = [m.content[:MAX_QUESTION_CHARS] for m in history if m.role == "user"]
         elif conversation_id is None:
             conversation_id, history, previous = self.store.create(owner), [], []
         else:
@@ -205,7 +206,9 @@ class Advisor:
             previous = self.store.queries(conversation_id, owner)
         if len(history) >= 2 * MAX_TURNS:  # refused before any work; the store refuses it too
             raise BadQuestion(f"a conversation holds at most {MAX_TURNS} turns; start a new one")
-        query = self._standalone(question, history, previous)
+        # Bounded work: a follow-up reads the last few questions, and the standalone query it
+        # makes is capped like a question (the LLM answerer trims history to a token budget).
+        query = self._standalone(question, history, previous[-RECENT_QUESTIONS:])[:MAX_QUESTION_CHARS]
         started = time.perf_counter()
         understood = read_question(question, retriever.version.vocabulary, query)
         hits = retriever.search(query, k=TOP_K)
