@@ -127,18 +127,27 @@ class ExtractiveAnswerer:
 
     def _list(self, question: Question, hits: list[Hit]) -> Answer | None:
         topic = question.list_topic or "items"
-        entries = role_sections(hits, self.library) if topic == "roles" else []
-        entries = entries or sibling_sections(question.query, hits, self.library, self.ranker)
-        entries = entries or list_items(question.query, hits, self.library, self.ranker)
-        if not entries:
+        if topic == "roles":
+            candidates = [
+                role_sections(hits, self.library, one_article=True),
+                list_items(question.query, hits, self.library, self.ranker, roles=True),
+            ]
+        else:
+            candidates = [
+                sibling_sections(question.query, hits, self.library, self.ranker),
+                list_items(question.query, hits, self.library, self.ranker),
+            ]
+        # The list from the best-ranked article wins; sections before items when they tie.
+        rank = {h.doc_id: h.rank for h in reversed(hits)}
+        found = [c for c in candidates if c]
+        if not found:
             return None
+        entries = min(found, key=lambda c: rank.get(c[0].quote.hit.doc_id, 99))
         citer = Citer()
         names = [e.name for e in entries if e.name]
-        lead = (
-            f"The articles name these {topic}: {', '.join(names)}."
-            if names
-            else f"The articles list these {topic}:"
-        )
+        lead = f"The articles list these {topic}:"
+        if names:
+            lead = f"The articles name these {topic}: {', '.join(names)}."
         lines = [lead, *compose_entries(entries, citer)]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
 

@@ -19,7 +19,7 @@ from advisor.vocabulary import LEVELS, canonical_region, normalize_term
 __all__ = ["Figures", "Money", "PayLine", "find_figures", "level_of", "parse_range", "role_rows"]
 
 MAX_ROWS = 12
-_MONEY = re.compile(r"([$£€])\s?(\d[\d,]*(?:\.\d+)?)\s*([kK])?(\+)?")
+_MONEY = re.compile(r"((?:[A-Z]{1,3})?[$£€])\s?(\d[\d,]*(?:\.\d+)?)\s*([kK])?(\+)?")
 _YEARS = re.compile(r"(\d+)\s*(?:\+|[-–]\s*\d+)?\s*(?:years?|yrs?)?")
 # Seniority by years of experience, for rows that give years instead of a word.
 _BY_YEARS = ((8, "staff"), (5, "senior"), (2, "mid"), (0, "junior"))
