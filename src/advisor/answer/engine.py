@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 MAX_QUESTION_CHARS = 4000
+RECENT_QUESTIONS = 10  # earlier questions a follow-up is resolved against
 TOP_K = 5
 STARTER_QUESTIONS = [
     "What does a junior ML engineer earn in the UK?",
@@ -115,7 +116,7 @@ class Advisor:
         version = retriever.version
         self._state = (
             retriever,
-            ExtractiveAnswerer(retriever.embedder, version.salaries),
+            ExtractiveAnswerer(retriever),
             Suggester(retriever.embedder, version.vocabulary, version.salaries),
         )
 
@@ -164,7 +165,7 @@ class Advisor:
         )
         refused = refusal(reason, turn.understood, suggester, self.mode) if reason else None
         if refused is not None or self._llm is None:
-            answer = refused or extractive.answer(turn.query, turn.hits)
+            answer = refused or extractive.answer(turn.understood, turn.hits)
             for line in answer.answer.splitlines(keepends=True):
                 yield Event("token", {"text": line})
         else:
@@ -203,7 +204,7 @@ class Advisor:
         retriever: Retriever,
         owner: str | None,
     ) -> _Turn:
-        question = clean_question(question)
+        question = retriever.correct(clean_question(question)).text
         if history is not None:
             conversation_id = self.store.create(owner)
         elif conversation_id is None:
@@ -221,11 +222,13 @@ class Advisor:
     def _understand(self, question: str, history: list[Message], retriever: Retriever) -> Question:
         """Resolve the follow-up against the last answered turn, correct spelling, classify."""
         vocabulary = retriever.version.vocabulary
-        last = last_turn(_turns(history), vocabulary)
+        # Bounded work: a follow-up reads the last few turns, each capped like a question, and
+        # the standalone query it makes is capped (the LLM answerer trims history to a budget).
+        last = last_turn(_turns(history)[-RECENT_QUESTIONS:], vocabulary)
         query = resolve_follow_up(question, last, vocabulary)
         if last is not None and self._llm is not None:
             with contextlib.suppress(LLMError):  # the rule-based resolution stands
-                query = self._llm.condense(question, history)
+                query = self._llm.condense(question, history)[:MAX_QUESTION_CHARS]
         return read_question(question, vocabulary, query)
 
 
@@ -238,5 +241,6 @@ def _turns(history: list[Message]) -> list[tuple[str, str, bool]]:
             continue
         reply = history[i + 1] if i + 1 < len(history) and history[i + 1].role == "assistant" else None
         answered = reply is None or not cited or bool(reply.citations)
-        turns.append((message.content, reply.content if reply else "", answered))
+        answer = reply.content[:MAX_QUESTION_CHARS] if reply else ""
+        turns.append((message.content[:MAX_QUESTION_CHARS], answer, answered))
     return turns

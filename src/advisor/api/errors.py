@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from advisor.answer.engine import AnswerUnavailable, BadQuestion
-from advisor.conversation import ConversationNotFound
+from advisor.conversation import ConversationNotFound, TooManyTurns
 from advisor.llm import LLMRequestTooLarge
 from advisor.services import ReindexRunning
 
@@ -54,6 +54,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BadQuestion)
     async def bad_question(request: Request, exc: BadQuestion) -> JSONResponse:
+        return error(422, str(exc))
+
+    @app.exception_handler(TooManyTurns)
+    async def too_many_turns(request: Request, exc: TooManyTurns) -> JSONResponse:
         return error(422, str(exc))
 
     @app.exception_handler(ConversationNotFound)

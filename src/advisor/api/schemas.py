@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from advisor.answer.engine import MAX_QUESTION_CHARS
+from advisor.conversation import MAX_TURNS  # one cap; the store enforces it too
 
 __all__ = [
     "AnswerOut",
@@ -20,17 +21,20 @@ __all__ = [
     "OkOut",
     "OpenAIChatIn",
     "OpenAIMessage",
+    "ReadyOut",
     "ReindexIn",
     "ReindexOut",
     "SearchIn",
     "SearchOut",
 ]
 
-MAX_TURNS = 50
+# A /v1 conversation in all: 50 turns of full-length questions with answers fit with room to spare.
+MAX_MESSAGES_CHARS = 200_000
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    # strict: "5" and true are not integers, "true" is not a boolean (422, as the README says)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, strict=True)
 
 
 class SearchIn(_In):
@@ -159,6 +163,12 @@ class HealthOut(BaseModel):
     index: IndexInfo
 
 
+class ReadyOut(BaseModel):
+    status: Literal["ready", "unready"]
+    reason: str | None = None  # why not ready: index/CURRENT missing, unreadable, or naming a bad version
+    index: IndexInfo  # the version being served meanwhile
+
+
 class ErrorOut(BaseModel):
     error: str
     detail: Any = None
@@ -178,6 +188,7 @@ class OpenAIMessage(BaseModel):
 class OpenAIChatIn(BaseModel):
     model_config = ConfigDict(
         extra="allow",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -193,3 +204,10 @@ class OpenAIChatIn(BaseModel):
     model: str = "career-advisor"
     messages: list[OpenAIMessage] = Field(min_length=1, max_length=2 * MAX_TURNS + 1)
     stream: bool = False
+
+    @model_validator(mode="after")
+    def _bounded(self) -> OpenAIChatIn:
+        total = sum(len(m.text()) for m in self.messages)
+        if total > MAX_MESSAGES_CHARS:
+            raise ValueError(f"the messages total {total:,} characters; the limit is {MAX_MESSAGES_CHARS:,}")
+        return self

@@ -22,8 +22,11 @@ __all__ = ["MAX_BODY_BYTES", "install_middleware"]
 def install_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
     # Starlette runs the last one added first: add them innermost first.
     keys = settings.api_key_list
-    app.add_middleware(RateLimitMiddleware, rate_limit=settings.rate_limit, per_key=bool(keys))
-    app.add_middleware(ApiKeyMiddleware, api_keys=keys)
+    app.add_middleware(
+        RateLimitMiddleware, rate_limit=settings.rate_limit, per_key=bool(keys),
+        storage=settings.rate_limit_storage,
+    )  # fmt: skip
+    app.add_middleware(ApiKeyMiddleware, api_keys=keys, admin_token=settings.admin_token)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestLogMiddleware, observe=metrics.observe_request)

@@ -14,11 +14,11 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from advisor.answer.engine import AnswerUnavailable, Event
-from advisor.api.deps import AdvisorDep
+from advisor.api.deps import AdvisorDep, OwnerDep
 from advisor.api.errors import unavailable_body
 from advisor.api.openapi import EVENT_STREAM, errors
-from advisor.api.schemas import MAX_TURNS, OpenAIChatIn
-from advisor.conversation import Message
+from advisor.api.schemas import OpenAIChatIn
+from advisor.conversation import MAX_TURNS, Message
 
 __all__ = ["MODEL_ID", "router"]
 
@@ -41,7 +41,7 @@ def models() -> dict[str, Any]:
 
 
 @router.post("/v1/chat/completions", responses=RESPONSES)
-async def chat_completions(body: OpenAIChatIn, advisor: AdvisorDep) -> Any:
+async def chat_completions(body: OpenAIChatIn, advisor: AdvisorDep, owner: OwnerDep) -> Any:
     """OpenAI chat completions; the `messages` list is the conversation. Citations ride in a
     `citations` field of the response (and of the last chunk when streaming)."""
     turns = [m for m in body.messages if m.role in ("user", "assistant")]
@@ -54,7 +54,7 @@ async def chat_completions(body: OpenAIChatIn, advisor: AdvisorDep) -> Any:
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
     if not body.stream:
-        answer = await run_in_threadpool(advisor.ask, question, None, history)
+        answer = await run_in_threadpool(advisor.ask, question, None, history, owner)
         return {
             "id": completion_id, "object": "chat.completion", "created": created, "model": MODEL_ID,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": answer.answer},
@@ -63,7 +63,7 @@ async def chat_completions(body: OpenAIChatIn, advisor: AdvisorDep) -> Any:
             "citations": [c.to_json() for c in answer.citations],
             "refused": answer.refused, "conversation_id": answer.conversation_id,
         }  # fmt: skip
-    events = advisor.stream(question, None, history)
+    events = advisor.stream(question, None, history, owner)
     first = await run_in_threadpool(next, events)
     if first.kind == "error":
         return JSONResponse(unavailable_body(first.data["exception"]), status_code=503)
