@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from advisor.answer.extractive import ExtractiveAnswerer
 from advisor.answer.generative import LLMAnswerer
+from advisor.answer.grounding import ground
 from advisor.answer.models import Answer
 from advisor.answer.question import Kind, Question, read_question
 from advisor.answer.refusal import refusal, refusal_reason
@@ -170,9 +171,11 @@ class Advisor:
                 yield Event("token", {"text": line})
         else:
             parts: list[str] = []
+            composed = extractive.answer(turn.understood, turn.hits)  # the facts the LLM writes on
+            grounding = ground(composed, turn.hits, extractive.library.hit)
             started = time.perf_counter()
             try:
-                for token in self._llm.stream(turn.question, turn.hits, turn.history):
+                for token in self._llm.stream(turn.question, grounding.sources, turn.history, grounding):
                     parts.append(token)
                     yield Event("token", {"text": token})
             except LLMError as exc:
@@ -180,7 +183,7 @@ class Advisor:
                 yield Event("error", {"error": str(exc), "exception": error})
                 return
             self._observe("llm", time.perf_counter() - started)
-            answer = self._llm.finish("".join(parts), turn.hits)
+            answer = self._llm.finish("".join(parts), grounding.sources, grounding)
         answer.conversation_id = turn.conversation_id
         answer.kind = Kind.OUT_OF_SCOPE.value if answer.refused else turn.understood.kind.value
         if not answer.refused:
