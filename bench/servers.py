@@ -257,11 +257,14 @@ def main() -> None:
         for name in args.only if args.only is not None else list(commands(0)):
             print(f"== {name}", flush=True)
             entry: dict[str, object] = {}
-            with running(name, env) as port:
-                entry["latency"] = latency(port)
-                print(json.dumps(entry["latency"]), flush=True)
-                entry["slow_clients"] = slow_clients(port)
-                print(json.dumps(entry["slow_clients"]), flush=True)
+            try:
+                with running(name, env) as port:
+                    entry["latency"] = latency(port)
+                    print(json.dumps(entry["latency"]), flush=True)
+                    entry["slow_clients"] = slow_clients(port)
+                    print(json.dumps(entry["slow_clients"]), flush=True)
+            except RuntimeError as exc:  # it did not start: say so and go on to the next one
+                entry["start"] = f"failed: {exc}"
             entry["descriptor_flood"] = descriptor_flood(name, env)
             print(json.dumps(entry["descriptor_flood"]), flush=True)
             results[name] = entry
