@@ -13,6 +13,7 @@ leaves the previous version loadable.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -217,7 +218,8 @@ def _vocabulary(
     """The version's stored vocabulary; learned again if the version predates it."""
     path = folder / "vocabulary.json"
     if path.exists():
-        return Vocabulary.from_json(json.loads(path.read_text()))
+        with contextlib.suppress(ValueError):  # another format: learned again below
+            return Vocabulary.from_json(json.loads(path.read_text()))
     return build_vocabulary(chunks.values(), salaries, [d.title for d in documents.values()])
 
 
