@@ -82,7 +82,9 @@ def test_prompt_injection_stays_inside_the_source_delimiters(
     (corpus / "career-hacks.md").write_text(INJECTION)
     shutil.copytree(real_index, tmp_path / "index")  # so only the new article is embedded
     build_index(corpus, tmp_path / "index", lambda: real_embedder, model_name=real_embedder.name)
-    retriever = Retriever(load_index(tmp_path / "index"), real_embedder)
+    # flags.py keeps such a passage out by default; an operator who allows flagged passages
+    # still gets it inside the source delimiters, which is what this test checks
+    retriever = Retriever(load_index(tmp_path / "index"), real_embedder, allow_flagged=True)
     fake = FakeLLM("ok", reply="I cannot do that.")
     try:
         llm = OpenAICompatibleClient(fake.base_url, "fake", max_retries=0)
@@ -98,7 +100,8 @@ def test_prompt_injection_stays_inside_the_source_delimiters(
         assert "ignore previous instructions" not in system
         extractive = Advisor(retriever, ConversationStore(tmp_path / "e.db"), mode="extractive")
         answer = extractive.ask(question)
-        assert "ignore previous instructions" in answer.answer  # quoted as text, as an article says it
+        # whether the composer quotes that passage is its own choice (kinds of question, 0.2.0);
+        # what must hold is that nothing of the system prompt leaks
         assert canary not in json.dumps(answer.to_json())
     finally:
         fake.close()
