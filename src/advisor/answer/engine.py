@@ -13,7 +13,7 @@ from advisor.answer.generative import LLMAnswerer
 from advisor.answer.models import Answer
 from advisor.answer.question import Question, read_question
 from advisor.conversation import MAX_TURNS, ConversationStore, Message, rewrite_follow_up
-from advisor.llm import LLMClient, LLMError
+from advisor.llm import GenerationOptions, LLMClient, LLMError, StreamReport
 from advisor.retrieval import Hit, Retriever
 
 __all__ = [
@@ -127,10 +127,13 @@ class Advisor:
         conversation_id: str | None = None,
         history: list[Message] | None = None,
         owner: str | None = None,
+        *,
+        store: bool = True,
+        options: GenerationOptions | None = None,
     ) -> Answer:
         """A complete answer, stored with its question; raises AnswerUnavailable if the LLM fails."""
         answer: Answer | None = None
-        for event in self.stream(question, conversation_id, history, owner):
+        for event in self.stream(question, conversation_id, history, owner, store=store, options=options):
             if event.kind == "done":
                 answer = event.data["answer"]
             elif event.kind == "error":
@@ -144,6 +147,9 @@ class Advisor:
         conversation_id: str | None = None,
         history: list[Message] | None = None,
         owner: str | None = None,
+        *,
+        store: bool = True,
+        options: GenerationOptions | None = None,
     ) -> Iterator[Event]:
         """Tokens as they are produced, then citations, then the stored answer (`done`).
 
@@ -152,9 +158,11 @@ class Advisor:
         LLM yields an `error` event carrying the sources; nothing is stored. Bad questions
         and unknown conversations raise before the first event. `owner` (see
         conversation.owner_of) owns a new conversation and must own a continued one.
+        `store=False` (with `history`) keeps nothing: the answer's conversation_id is "".
+        `options` carry an API caller's instructions, token cap and stop sequences to the LLM.
         """
         retriever, extractive = self._state
-        turn = self._prepare(question, conversation_id, history, retriever, owner)
+        turn = self._prepare(question, conversation_id, history, retriever, owner, store)
         refusal = self._refusal(turn, retriever)
         if refusal is not None or self._llm is None:
             answer = refusal or extractive.answer(turn.query, turn.hits)
@@ -162,9 +170,10 @@ class Advisor:
                 yield Event("token", {"text": line})
         else:
             parts: list[str] = []
+            report = StreamReport()
             started = time.perf_counter()
             try:
-                for token in self._llm.stream(turn.question, turn.hits, turn.history):
+                for token in self._llm.stream(turn.question, turn.hits, turn.history, options, report):
                     parts.append(token)
                     yield Event("token", {"text": token})
             except LLMError as exc:
@@ -173,16 +182,13 @@ class Advisor:
                 return
             self._observe("llm", time.perf_counter() - started)
             answer = self._llm.finish("".join(parts), turn.hits)
+            answer.generation = report
         answer.conversation_id = turn.conversation_id
         answer.query = turn.query
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
-        self.store.add_turn(
-            turn.conversation_id,
-            turn.question,
-            turn.query,
-            answer.answer,
-            [c.to_json() for c in answer.citations],
-        )
+        if store:
+            citations = [c.to_json() for c in answer.citations]
+            self.store.add_turn(turn.conversation_id, turn.question, turn.query, answer.answer, citations)
         yield Event("done", {"answer": answer})
 
     def _prepare(
@@ -192,10 +198,11 @@ class Advisor:
         history: list[Message] | None,
         retriever: Retriever,
         owner: str | None,
+        store: bool = True,
     ) -> _Turn:
         question = clean_question(question)
         if history is not None:
-            conversation_id = self.store.create(owner)
+            conversation_id = self.store.create(owner) if store else ""
             previous = [m.content for m in history if m.role == "user"]
         elif conversation_id is None:
             conversation_id, history, previous = self.store.create(owner), [], []

@@ -12,7 +12,7 @@ from advisor.answer.models import Answer
 from advisor.chunking import approx_tokens
 from advisor.conversation import Message
 from advisor.embedding import Embedder
-from advisor.llm import ChatMessage, LLMClient
+from advisor.llm import ChatMessage, GenerationOptions, LLMClient, StreamReport
 from advisor.retrieval import Hit
 
 __all__ = ["HISTORY_TOKENS", "LLMAnswerer"]
@@ -46,8 +46,10 @@ class LLMAnswerer:
         self.embedder = embedder
         self.max_tokens = max_tokens
 
-    def messages(self, question: str, hits: list[Hit], history: list[Message]) -> list[ChatMessage]:
-        system = _TEMPLATES.get_template("system.j2").render()
+    def messages(
+        self, question: str, hits: list[Hit], history: list[Message], instructions: str | None = None
+    ) -> list[ChatMessage]:
+        system = _TEMPLATES.get_template("system.j2").render(instructions=instructions)
         user = _TEMPLATES.get_template("answer.j2").render(question=question, hits=hits)
         past = [ChatMessage(m.role, m.content) for m in trim_history(history)]
         return [ChatMessage("system", system), *past, ChatMessage("user", user)]
@@ -61,8 +63,19 @@ class LLMAnswerer:
         first_line = rewritten.splitlines()[0].strip() if rewritten else ""
         return first_line if 3 <= len(first_line) <= 300 else question
 
-    def stream(self, question: str, hits: list[Hit], history: list[Message]) -> Iterator[str]:
-        yield from self.client.stream(self.messages(question, hits, history), self.max_tokens)
+    def stream(
+        self,
+        question: str,
+        hits: list[Hit],
+        history: list[Message],
+        options: GenerationOptions | None = None,
+        report: StreamReport | None = None,
+    ) -> Iterator[str]:
+        """The answer's tokens; `report` hears how the stream ended (finish reason, usage)."""
+        options = options or GenerationOptions()
+        messages = self.messages(question, hits, history, options.instructions)
+        max_tokens = options.max_tokens or self.max_tokens
+        yield from self.client.stream(messages, max_tokens, stop=options.stop, report=report)
 
     def finish(self, text: str, hits: list[Hit]) -> Answer:
         """The complete answer with citations for its [n] markers and what no source backs."""

@@ -18,15 +18,11 @@ __all__ = [
     "HealthOut",
     "HitOut",
     "OkOut",
-    "OpenAIChatIn",
-    "OpenAIMessage",
     "ReindexIn",
     "ReindexOut",
     "SearchIn",
     "SearchOut",
 ]
-
-MAX_TURNS = 50
 
 
 class _In(BaseModel):
@@ -162,34 +158,3 @@ class HealthOut(BaseModel):
 class ErrorOut(BaseModel):
     error: str
     detail: Any = None
-
-
-class OpenAIMessage(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    role: Literal["system", "user", "assistant", "tool", "developer"]
-    content: str | list[dict[str, Any]] | None = None
-
-    def text(self) -> str:
-        if isinstance(self.content, list):
-            return " ".join(str(part.get("text", "")) for part in self.content)
-        return self.content or ""
-
-
-class OpenAIChatIn(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        json_schema_extra={
-            "examples": [
-                {
-                    "model": "career-advisor",
-                    "messages": [
-                        {"role": "user", "content": "Which certifications matter for ML engineers?"}
-                    ],
-                    "stream": False,
-                }
-            ]
-        },
-    )
-    model: str = "career-advisor"
-    messages: list[OpenAIMessage] = Field(min_length=1, max_length=2 * MAX_TURNS + 1)
-    stream: bool = False

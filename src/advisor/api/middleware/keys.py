@@ -29,7 +29,7 @@ class ApiKeyMiddleware:
             key = bearer(scope)
             if not any(secrets.compare_digest(key, k) for k in self.api_keys):
                 await send_error(
-                    send, 401, "missing or wrong API key", "send Authorization: Bearer KEY",
+                    scope, send, 401, "missing or wrong API key", "send Authorization: Bearer KEY",
                     [(b"www-authenticate", b"Bearer")],
                 )  # fmt: skip
                 return

@@ -29,7 +29,7 @@ class RateLimitMiddleware:
                 reset = self.limiter.get_window_stats(self.limit, who).reset_time
                 retry = max(1, int(reset - time.time()) + 1)
                 await send_error(
-                    send, 429, "too many requests", {"retry_after_seconds": retry},
+                    scope, send, 429, "too many requests", {"retry_after_seconds": retry},
                     [(b"retry-after", str(retry).encode())],
                 )  # fmt: skip
                 return
