@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -204,7 +205,13 @@ class LiveServer:
     """`advisor serve` in its own process, on loopback, over a corpus with a hostile article."""
 
     def __init__(
-        self, root: Path, embedder: Embedder, base_index: Path, extra_env: dict[str, str] | None = None
+        self,
+        root: Path,
+        embedder: Embedder,
+        base_index: Path,
+        extra_env: dict[str, str] | None = None,
+        descriptors: tuple[int, int] | None = None,  # the server's (soft, hard) limit on open files
+        output: Path | None = None,  # where its stdout and stderr go (default: nowhere)
     ) -> None:
         corpus = root / "corpus"
         shutil.copytree(CORPUS, corpus)
@@ -218,9 +225,9 @@ class LiveServer:
                 "ADVISOR_DATA_DIR": str(root / "data"), "ADVISOR_RATE_LIMIT": "10000/minute",
                 "HF_HUB_OFFLINE": "1", **(extra_env or {})}  # fmt: skip
         command = [sys.executable, "-m", "advisor.cli", "serve", "--port", str(self.port)]
-        self.process = subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, descriptors)) if descriptors else None
+        sink = output.open("ab") if output else subprocess.DEVNULL
+        self.process = subprocess.Popen(command, env=env, stdout=sink, stderr=sink, preexec_fn=limit)
         wait_until_up(f"{self.url}/health", self.process, "advisor serve")
 
     def stop(self) -> None:

@@ -36,7 +36,7 @@ def make_client(folders: dict[str, Path], embedder: Embedder, **settings: Any) -
 
 @pytest.fixture
 def client(folders: dict[str, Path], real_embedder: Embedder) -> Iterator[TestClient]:
-    with make_client(folders, real_embedder, admin_token="admin-secret") as c:
+    with make_client(folders, real_embedder, admin_token="admin-secret-0123456789") as c:
         yield c
 
 
@@ -135,11 +135,11 @@ def test_bad_input_gets_the_right_status_and_loses_nothing(client: TestClient) -
 
 
 def test_api_keys(folders: dict[str, Path], real_embedder: Embedder) -> None:
-    with make_client(folders, real_embedder, api_keys="key-one, key-two") as client:
+    with make_client(folders, real_embedder, api_keys="key-one-0123456789ab, key-two-0123456789ab") as client:
         assert client.post("/api/search", json={"query": "salary"}).status_code == 401
         wrong = client.post("/api/search", json={"query": "salary"}, headers={"authorization": "Bearer nope"})
-        assert wrong.status_code == 401 and "key-one" not in wrong.text
-        ok = client.post("/api/search", json={"query": "salary"}, headers={"authorization": "Bearer key-two"})
+        assert wrong.status_code == 401 and "key-one-0123456789ab" not in wrong.text
+        ok = client.post("/api/search", json={"query": "salary"}, headers={"authorization": "Bearer key-two-0123456789ab"})
         assert ok.status_code == 200
         assert client.get("/v1/models").status_code == 401
         assert client.get("/health").status_code == 200 and client.get("/").status_code == 200
@@ -178,7 +178,7 @@ def test_reindex_needs_the_admin_token_and_switches_without_restart(
     for reader in readers:
         reader.start()
     report = client.post(
-        "/api/reindex", json={"full": False}, headers={"authorization": "Bearer admin-secret"}
+        "/api/reindex", json={"full": False}, headers={"authorization": "Bearer admin-secret-0123456789"}
     )
     done.set()
     for reader in readers:
@@ -194,7 +194,7 @@ def test_reindex_needs_the_admin_token_and_switches_without_restart(
 def test_a_second_reindex_while_one_runs_gets_409(client: TestClient) -> None:
     services = client.app.state.services  # type: ignore[attr-defined]
     with services.reindexer._lock:  # as if a re-index were running
-        busy = client.post("/api/reindex", json={}, headers={"authorization": "Bearer admin-secret"})
+        busy = client.post("/api/reindex", json={}, headers={"authorization": "Bearer admin-secret-0123456789"})
     assert busy.status_code == 409 and "already running" in busy.json()["error"]
 
 

@@ -23,7 +23,7 @@ def test_reindex_through_one_worker_reaches_the_other_and_conversations_move(
     shutil.copytree(real_index, tmp_path / "index")
     settings = load_settings(
         corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", data_dir=tmp_path / "data",
-        admin_token="t", answer_mode="extractive", rate_limit="1000/minute",
+        admin_token="t" * 16, answer_mode="extractive", rate_limit="1000/minute",
     )  # fmt: skip
     a = TestClient(create_app(settings, embedder=real_embedder))
     b = TestClient(create_app(settings, embedder=real_embedder))
@@ -38,7 +38,7 @@ def test_reindex_through_one_worker_reaches_the_other_and_conversations_move(
         (tmp_path / "corpus" / "new.md").write_text(
             "# Robotics Careers\n\nRobotics engineers tune servo loops.\n"
         )
-        report = a.post("/api/reindex", json={}, headers={"authorization": "Bearer t"}).json()
+        report = a.post("/api/reindex", json={}, headers={"authorization": "Bearer " + "t" * 16}).json()
         # b learns of the new version only through its watcher: wait for that event
         wait_for(lambda: b.get("/health").json()["index"]["version"] == report["version"], "b switching")
         assert b.get("/health").json()["index"]["documents"] == 6

