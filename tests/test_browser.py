@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -157,3 +158,30 @@ def test_hostile_llm_reply_runs_nothing_live_or_reloaded(
         page.reload()
         expect(page.locator(".message.assistant")).to_have_count(1)
     page.context.close()
+
+
+def test_docs_render_with_no_request_leaving_the_server(browser: Browser, live_server: LiveServer) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    elsewhere: list[str] = []
+    refused: list[str] = []  # Content-Security-Policy violations and script errors
+
+    def only_this_server(route: Any) -> None:
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_this_server)
+    page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: refused.append(str(error)))
+    page.goto(f"{live_server.url}/docs")
+    expect(page.locator(".opblock-summary-path", has_text="/v1/chat/completions")).to_be_visible(
+        timeout=30_000
+    )
+    expect(page.locator(".opblock")).to_have_count(10)
+    page.locator(".opblock-summary-path", has_text="/v1/chat/completions").click()
+    expect(page.locator(".responses-table").first).to_contain_text("model_not_found")
+    assert elsewhere == [] and refused == []
+    context.close()

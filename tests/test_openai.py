@@ -20,7 +20,7 @@ from .conftest import LlamaServer
 from .fake_llm import FakeLLM
 
 QUESTION = [{"role": "user", "content": "How much does a junior ML engineer earn in the US?"}]
-KEY = {"authorization": "Bearer key-one"}
+KEY = {"authorization": "Bearer key-one-0123456789ab"}
 
 
 def make_app(
@@ -35,7 +35,7 @@ def make_app(
 def client(
     tmp_path: Path, real_index: Path, real_embedder: SentenceTransformerEmbedder
 ) -> Iterator[TestClient]:
-    with make_app(tmp_path, real_index, real_embedder, api_keys="key-one") as c:
+    with make_app(tmp_path, real_index, real_embedder, api_keys="key-one-0123456789ab") as c:
         c.headers.update(KEY)
         yield c
 
@@ -253,3 +253,26 @@ def test_max_tokens_cut_is_finish_reason_length_on_a_real_llm(
         assert body["usage"]["completion_tokens"] >= 1 and body["usage"]["prompt_tokens"] > 0
         streamed = chunks(client.post("/v1/chat/completions", json={**request, "stream": True}).text)
         assert [c for c in streamed if c["choices"]][-1]["choices"][0]["finish_reason"] == "length"
+
+
+def test_the_schema_types_v1_and_shows_an_example_for_every_route(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    components = schema["components"]["schemas"]
+    for name in ("ChatCompletion", "ChatCompletionChunk"):
+        assert "citations" in components[name]["properties"], name
+    assert components["ModelList"]["examples"] and components["ChatCompletion"]["examples"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            content = operation["responses"]["200"].get("content", {})
+            json_schema = content.get("application/json", {}).get("schema", {})
+            ref = json_schema.get("$ref", "").rsplit("/", 1)[-1]
+            shown = (ref and components[ref].get("examples")) or any("example" in m for m in content.values())
+            assert shown, (method, path)
+            errors = {code: r for code, r in operation["responses"].items() if code != "200"}
+            expected = "OpenAIErrorOut" if path.startswith("/v1/") else "ErrorOut"
+            for code, response in errors.items():
+                assert response["content"]["application/json"]["schema"]["$ref"].endswith(expected), (
+                    path,
+                    code,
+                )
+    assert "422" not in schema["paths"]["/v1/models/{model_id}"]["get"]["responses"]  # it cannot happen there

@@ -109,13 +109,12 @@ class Completion:
         )
 
     def _chunk(self, delta: Delta) -> str:
-        return self._line(self._base(choices=[ChunkChoice(delta=delta)]))
+        return self._line(self._base(choices=[ChunkChoice(delta=delta, finish_reason=None)]))
 
     @staticmethod
     def _line(chunk: ChatCompletionChunk) -> str:
-        body = chunk.model_dump(mode="json", exclude_none=True)
-        for choice, model in zip(body["choices"], chunk.choices, strict=True):
-            choice["finish_reason"] = model.finish_reason  # OpenAI sends it as null until the end
+        """The fields set on this chunk (finish_reason is set, to null, until the end, as OpenAI does)."""
+        body = chunk.model_dump(mode="json", exclude_unset=True)
         return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
 
@@ -125,4 +124,5 @@ def _finish(answer: Answer) -> FinishReason:
 
 
 def _citations(answer: Answer) -> list[CitationOut]:
-    return [CitationOut.model_validate(c.to_json()) for c in answer.citations]
+    # every field set, so a streamed chunk shows the same citations as a whole completion
+    return [CitationOut.model_validate({"url": None, **c.to_json()}) for c in answer.citations]

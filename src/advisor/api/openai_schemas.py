@@ -182,6 +182,12 @@ class Model(BaseModel):
     created: int = 0
     owned_by: str = "career-advisor"
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "career-advisor"}]
+        }
+    )
+
 
 class ModelList(BaseModel):
     object: Literal["list"] = "list"

@@ -10,6 +10,7 @@ from advisor.answer.engine import MAX_QUESTION_CHARS
 
 __all__ = [
     "AnswerOut",
+    "ChartBarOut",
     "ChatIn",
     "CitationOut",
     "ConversationOut",
@@ -22,6 +23,8 @@ __all__ = [
     "ReindexOut",
     "SearchIn",
     "SearchOut",
+    "StepOut",
+    "TableOut",
 ]
 
 
@@ -50,10 +53,41 @@ class HitOut(BaseModel):
     section: str | None
     text: str
     similarity: float
+    url: str | None = None  # the original article, when its front matter names one
+
+
+HIT_EXAMPLE: dict[str, Any] = {
+    "rank": 1,
+    "score": 0.033,
+    "similarity": 0.71,
+    "doc_id": "ml-salaries-2026",
+    "chunk_id": "ml-salaries-2026#4be1",
+    "title": "ML Salaries in 2026",
+    "author": "Ada Byron",
+    "date": "2026-03-01",
+    "source": "corpus/ml-salaries-2026.md",
+    "url": None,
+    "section": "UK",
+    "text": "| Junior ML Engineer | £45,000 – £65,000 |",
+}
+CITATION_EXAMPLE: dict[str, Any] = {
+    "n": 1,
+    "doc_id": "ml-salaries-2026",
+    "chunk_id": "ml-salaries-2026#4be1",
+    "title": "ML Salaries in 2026",
+    "source": "corpus/ml-salaries-2026.md",
+    "url": None,
+    "section": "UK",
+    "quote": "Junior ML Engineer | £45,000 – £65,000",
+    "author": "Ada Byron",
+    "date": "2026-03-01",
+}
 
 
 class SearchOut(BaseModel):
     hits: list[HitOut]
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"hits": [HIT_EXAMPLE]}]})
 
 
 # At least one printable character that is not a space: control characters are stripped.
@@ -86,6 +120,27 @@ class CitationOut(BaseModel):
     quote: str
     author: str | None = None
     date: str | None = None
+    url: str | None = None  # the original article, when its front matter names one
+
+
+class TableOut(BaseModel):
+    caption: str | None
+    columns: list[str]
+    rows: list[list[str]]  # markdown cells; a cell stating a fact carries its [n]
+
+
+class StepOut(BaseModel):
+    label: str | None  # as the article writes it: "Month 1", "Step 2"
+    text: str
+    citation: int
+
+
+class ChartBarOut(BaseModel):
+    label: str
+    low: float
+    high: float
+    currency: str
+    citation: int
 
 
 class AnswerOut(BaseModel):
@@ -96,6 +151,27 @@ class AnswerOut(BaseModel):
     conversation_id: str
     query: str = ""
     unsupported: list[str] = []
+    kind: str | None = None  # salary, comparison, plan, list, role_fit, advice, definition, general...
+    table: TableOut | None = None
+    steps: list[StepOut] | None = None
+    chart: list[ChartBarOut] | None = None
+    suggestions: list[str] = []
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "answer": "Junior ML engineers in the UK earn £45,000 – £65,000 [1].",
+                    "citations": [CITATION_EXAMPLE], "refused": False, "mode": "extractive",
+                    "conversation_id": "9f2c41d07a0e4c35", "query": "junior ML engineer salary UK",
+                    "unsupported": [], "kind": "salary", "table": None, "steps": None,
+                    "chart": [{"label": "Junior ML Engineer, UK", "low": 45000, "high": 65000,
+                               "currency": "£", "citation": 1}],
+                    "suggestions": ["What does a senior ML engineer earn in the UK?"],
+                }
+            ]
+        }
+    )  # fmt: skip
 
 
 class MessageOut(BaseModel):
@@ -107,6 +183,19 @@ class MessageOut(BaseModel):
 class ConversationOut(BaseModel):
     id: str
     messages: list[MessageOut]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": "9f2c41d07a0e4c35", "messages": [
+                    {"role": "user", "content": "What does a junior ML engineer earn in the UK?",
+                     "citations": []},
+                    {"role": "assistant", "citations": [CITATION_EXAMPLE],
+                     "content": "Junior ML engineers in the UK earn £45,000 – £65,000 [1]."},
+                ]}
+            ]
+        }
+    )  # fmt: skip
 
 
 class FeedbackIn(_In):
@@ -126,6 +215,8 @@ class FeedbackIn(_In):
 class OkOut(BaseModel):
     ok: bool = True
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"ok": True}]})
+
 
 class ReindexIn(_In):
     full: bool = False
@@ -143,6 +234,15 @@ class ReindexOut(BaseModel):
     version: str | None = None
     skipped: list[dict[str, str]] = []
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"added": 1, "changed": 0, "removed": 0, "unchanged": 5, "documents": 6, "chunks": 118,
+                 "seconds": 2.4, "embedded": 9, "version": "20260601T120000-3fa2c1", "skipped": []}
+            ]
+        }
+    )  # fmt: skip
+
 
 class IndexInfo(BaseModel):
     version: str
@@ -154,7 +254,23 @@ class HealthOut(BaseModel):
     status: Literal["ok"]
     index: IndexInfo
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"status": "ok", "index": {"version": "20260601T120000-3fa2c1", "documents": 6,
+                                                    "chunks": 118}}]
+        }
+    )  # fmt: skip
+
 
 class ErrorOut(BaseModel):
     error: str
     detail: Any = None
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"error": "unknown conversation", "detail": {"conversation_id": "9f2c41d07a0e4c35"}},
+                {"error": "too many requests", "detail": {"retry_after_seconds": 12}},
+            ]
+        }
+    )

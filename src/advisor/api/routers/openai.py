@@ -22,6 +22,7 @@ from advisor.api.openai_schemas import (
     OpenAIChatIn,
     OpenAIErrorOut,
 )
+from advisor.api.openapi import EVENT_STREAM
 from advisor.api.problems import openai_error
 from advisor.api.routers.chat import STREAM_HEADERS
 from advisor.chunking import approx_tokens
@@ -52,7 +53,7 @@ COMPLETION_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "A chat.completion; with `stream: true`, server-sent `data:` lines, each a "
         "chat.completion.chunk (see ChatCompletionChunk), ending with `data: [DONE]`",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": EVENT_STREAM,
     },
     **_errors(400, 404, 422, 503),
 }
