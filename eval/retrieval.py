@@ -1,24 +1,52 @@
-"""Retrieval quality on the golden set: recall@1, recall@5 and MRR@10 for each mode.
+"""Retrieval quality: recall@1, recall@5 and MRR@10 for each component, on every question set.
 
-    python eval/retrieval.py [--json]      (make eval)
+    python eval/retrieval.py [--json] [--misses SET] [--refusals]      (make eval)
 
-A question counts as answered at rank r when the r-th passage contains its gold phrase
-(or one of them, where several articles answer it), compared case-insensitively.
+Sets: the held-out questions (eval/heldout_retrieval.jsonl, written by someone who read only
+the articles) in their dev and test halves, their two-typo variants (eval/typos.py), and
+eval/golden.jsonl. A question counts as answered at rank r when the r-th passage comes from
+its article and contains one of its gold phrases (compared case-insensitively, spaces
+squashed). Tune on dev only; the test half is for reporting.
+
+--refusals also runs the typo variants of the test half through the real Advisor
+(`advisor ask`, extractive) and reports the share refused.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from advisor.config import load_settings
+from advisor.index import IndexVersion
 from advisor.retrieval import Retriever, open_retriever
 
-GOLDEN = Path(__file__).with_name("golden.jsonl")
-MODES = ("dense", "bm25", "hybrid")
+HERE = Path(__file__).parent
+GOLDEN = HERE / "golden.jsonl"
+HELDOUT = HERE / "heldout_retrieval.jsonl"
+TYPOS = HERE / "heldout_retrieval_typos.jsonl"
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    phrases: tuple[str, ...]
+    doc_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Component:
+    """One ablation row: a search mode with some of the retriever's additions switched on."""
+
+    name: str
+    mode: str
+    options: dict[str, bool]
 
 
 def _norm(text: str) -> str:
@@ -35,47 +63,121 @@ def load_golden(path: Path = GOLDEN) -> list[tuple[str, list[str]]]:
     return items
 
 
-def first_relevant_rank(retriever: Retriever, question: str, phrases: list[str], mode: str) -> int | None:
-    for hit in retriever.search(question, k=10, mode=mode):  # type: ignore[arg-type]
-        if any(p in _norm(hit.text) for p in phrases):
+def load_heldout(path: Path, split: str) -> list[Question]:
+    questions = []
+    for line in path.read_text().splitlines():
+        if line.strip() and (record := json.loads(line))["split"] == split:
+            doc_id = Path(record["doc"]).stem
+            questions.append(Question(record["question"], tuple(_norm(g) for g in record["gold"]), doc_id))
+    return questions
+
+
+def question_sets() -> dict[str, list[Question]]:
+    golden = [Question(q, tuple(p)) for q, p in load_golden()]
+    return {
+        "dev": load_heldout(HELDOUT, "dev"),
+        "test": load_heldout(HELDOUT, "test"),
+        "dev+typos": load_heldout(TYPOS, "dev"),
+        "test+typos": load_heldout(TYPOS, "test"),
+        "golden": golden,
+    }
+
+
+def components() -> list[Component]:
+    """The ablation rows, each adding one thing to the row before (from fusion on)."""
+    from advisor.retrieval import ABLATIONS
+
+    rows = [
+        Component("dense alone", "dense", {}),
+        Component("BM25 alone", "bm25", {}),
+        Component("fusion (RRF)", "hybrid", {}),
+    ]
+    on: dict[str, bool] = {}
+    for name, option in ABLATIONS:
+        on = {**on, option: True}
+        rows.append(Component(f"+ {name}", "hybrid", dict(on)))
+    return rows
+
+
+def first_relevant_rank(retriever: Retriever, question: Question, mode: str = "hybrid") -> int | None:
+    for hit in retriever.search(question.text, k=10, mode=mode):  # type: ignore[arg-type]
+        if question.doc_id is not None and hit.doc_id != question.doc_id:
+            continue
+        if any(p in _norm(hit.text) for p in question.phrases):
             return hit.rank
     return None
 
 
-def evaluate(retriever: Retriever, golden: list[tuple[str, list[str]]]) -> dict[str, dict[str, float]]:
-    results: dict[str, dict[str, float]] = {}
-    for mode in MODES:
-        ranks = [first_relevant_rank(retriever, q, p, mode) for q, p in golden]
-        n = len(ranks)
-        results[mode] = {
-            "recall@1": sum(r == 1 for r in ranks if r) / n,
-            "recall@5": sum(r <= 5 for r in ranks if r) / n,
-            "mrr@10": sum(1 / r for r in ranks if r) / n,
-            "missed@10": float(sum(r is None for r in ranks)),
+def scores(ranks: list[int | None]) -> dict[str, float]:
+    n = len(ranks) or 1
+    return {
+        "recall@1": round(sum(r == 1 for r in ranks if r) / n, 3),
+        "recall@5": round(sum(r <= 5 for r in ranks if r) / n, 3),
+        "mrr@10": round(sum(1 / r for r in ranks if r) / n, 3),
+    }
+
+
+def retriever_with(version: IndexVersion, base: Retriever, options: dict[str, bool]) -> Retriever:
+    from advisor.retrieval import RetrievalOptions
+
+    return Retriever(version, base.embedder, RetrievalOptions.only(**options))
+
+
+def evaluate(base: Retriever, sets: dict[str, list[Question]]) -> dict[str, dict[str, dict[str, float]]]:
+    table: dict[str, dict[str, dict[str, float]]] = {}
+    for component in components():
+        retriever = retriever_with(base.version, base, component.options)
+        table[component.name] = {
+            name: scores([first_relevant_rank(retriever, q, component.mode) for q in questions])
+            for name, questions in sets.items()
         }
-    return results
+    return table
+
+
+def refusals(base: Retriever, questions: list[Question]) -> float:
+    """Share of questions the real extractive Advisor refuses."""
+    from advisor.answer.engine import Advisor
+    from advisor.conversation import ConversationStore
+
+    with tempfile.TemporaryDirectory() as folder:
+        advisor = Advisor(base, ConversationStore(Path(folder) / "eval.db"), None, "extractive")
+        refused = [q.text for q in questions if advisor.ask(q.text).refused]
+    for text in refused:
+        print(f"  refused: {text}", file=sys.stderr)
+    return round(len(refused) / (len(questions) or 1), 3)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--misses", action="store_true", help="list questions not answered in the top 5")
+    parser.add_argument("--misses", metavar="SET", help="list the questions of SET not in the top 5")
+    parser.add_argument("--refusals", action="store_true", help="share of test+typos refused by ask")
     args = parser.parse_args()
-    retriever = open_retriever(load_settings())
-    golden = load_golden()
-    results = evaluate(retriever, golden)
+    base = open_retriever(load_settings())
+    # Every component searches the same questions: encode each once.
+    base.embedder.embed_query = functools.lru_cache(maxsize=None)(base.embedder.embed_query)  # type: ignore[method-assign]
+    sets = question_sets()
+    table = evaluate(base, sets)
+    refused = refusals(base, sets["test+typos"]) if args.refusals else None
     if args.json:
-        print(json.dumps({"questions": len(golden), **results}))
-        return 0
-    print(f"golden set: {len(golden)} questions, {retriever.version.chunk_count} chunks")
-    print(f"{'mode':8} {'recall@1':>9} {'recall@5':>9} {'MRR@10':>8}")
-    for mode, r in results.items():
-        print(f"{mode:8} {r['recall@1']:9.3f} {r['recall@5']:9.3f} {r['mrr@10']:8.3f}")
+        print(json.dumps({"sizes": {k: len(v) for k, v in sets.items()}, "table": table,
+                          "test+typos refused": refused}))  # fmt: skip
+    else:
+        sizes = ", ".join(f"{k} {len(v)}" for k, v in sets.items())
+        print(f"questions: {sizes}; {base.version.chunk_count} chunks; R@1 / R@5 / MRR@10")
+        print(f"{'component':28}" + "".join(f"{name:>21}" for name in sets))
+        for component, row in table.items():
+            cells = "".join(
+                f"{r['recall@1']:7.3f}{r['recall@5']:7.3f}{r['mrr@10']:7.3f}" for r in row.values()
+            )
+            print(f"{component:28}{cells}")
+        if refused is not None:
+            print(f"test+typos refused by advisor ask: {refused:.3f}")
     if args.misses:
-        for question, phrases in golden:
-            rank = first_relevant_rank(retriever, question, phrases, "hybrid")
+        for question in sets[args.misses]:
+            rank = first_relevant_rank(base, question)
             if rank is None or rank > 5:
-                print(f"  hybrid rank {rank}: {question}", file=sys.stderr)
+                print(f"  rank {rank}: {question.text}", file=sys.stderr)
     return 0
 
 

@@ -139,7 +139,9 @@ def test_api_keys(folders: dict[str, Path], real_embedder: Embedder) -> None:
         assert client.post("/api/search", json={"query": "salary"}).status_code == 401
         wrong = client.post("/api/search", json={"query": "salary"}, headers={"authorization": "Bearer nope"})
         assert wrong.status_code == 401 and "key-one-0123456789ab" not in wrong.text
-        ok = client.post("/api/search", json={"query": "salary"}, headers={"authorization": "Bearer key-two-0123456789ab"})
+        ok = client.post(
+            "/api/search", json={"query": "salary"}, headers={"authorization": "Bearer key-two-0123456789ab"}
+        )
         assert ok.status_code == 200
         assert client.get("/v1/models").status_code == 401
         assert client.get("/health").status_code == 200 and client.get("/").status_code == 200
@@ -194,7 +196,9 @@ def test_reindex_needs_the_admin_token_and_switches_without_restart(
 def test_a_second_reindex_while_one_runs_gets_409(client: TestClient) -> None:
     services = client.app.state.services  # type: ignore[attr-defined]
     with services.reindexer._lock:  # as if a re-index were running
-        busy = client.post("/api/reindex", json={}, headers={"authorization": "Bearer admin-secret-0123456789"})
+        busy = client.post(
+            "/api/reindex", json={}, headers={"authorization": "Bearer admin-secret-0123456789"}
+        )
     assert busy.status_code == 409 and "already running" in busy.json()["error"]
 
 

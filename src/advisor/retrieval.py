@@ -15,8 +15,18 @@ from advisor.chunking import Chunk, context_text
 from advisor.config import Settings
 from advisor.embedding import Embedder, load_embedder
 from advisor.index import IndexVersion, load_index
+from advisor.spelling import Correction, Speller
 
-__all__ = ["RRF_K", "Hit", "Mode", "Retriever", "open_retriever"]
+__all__ = [
+    "ABLATIONS",
+    "RRF_K",
+    "Correction",
+    "Hit",
+    "Mode",
+    "RetrievalOptions",
+    "Retriever",
+    "open_retriever",
+]
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60  # the constant from Cormack et al.; rank 1 in both lists scores 2/61
@@ -60,6 +70,22 @@ def expand_query(query: str) -> str:
 
 
 @dataclass(frozen=True)
+class RetrievalOptions:
+    """The additions to plain fusion, each switchable so eval/retrieval.py can ablate it."""
+
+    spelling: bool = True  # misspelled query words corrected to corpus words before searching
+
+    @classmethod
+    def only(cls, **on: bool) -> RetrievalOptions:
+        """Every addition off except those named."""
+        return cls(**{name: name in on and on[name] for name in cls.__dataclass_fields__})
+
+
+# (ablation row, option) in the order eval/retrieval.py adds them to plain fusion.
+ABLATIONS: list[tuple[str, str]] = [("spelling correction", "spelling")]
+
+
+@dataclass(frozen=True)
 class Hit:
     rank: int
     score: float  # fused score scaled to 0..1 (1: first in both lists); the mode's own score otherwise
@@ -72,6 +98,7 @@ class Hit:
     section: str | None
     text: str
     similarity: float  # cosine similarity of the chunk to the query
+    query: str = ""  # the query as searched: spelling corrected
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -80,17 +107,25 @@ class Hit:
 class Retriever:
     """Hybrid search over one index version; build a new Retriever when the version changes."""
 
-    def __init__(self, version: IndexVersion, embedder: Embedder) -> None:
+    def __init__(
+        self, version: IndexVersion, embedder: Embedder, options: RetrievalOptions | None = None
+    ) -> None:
         self.version = version
         self.embedder = embedder
+        self.options = options or RetrievalOptions()
         self._ids = list(version.chunks)
         self._stemmer = Stemmer.Stemmer("english")
         self._tokenizer = Tokenizer(stemmer=self._stemmer, stopwords="en")
         corpus = [self._context(version.chunks[i]) for i in self._ids]
+        self.speller = Speller(corpus)
         self._bm25 = bm25s.BM25()
         if corpus:
             tokens = self._tokenizer.tokenize(corpus, return_as="ids", show_progress=False)
             self._bm25.index(tokens, show_progress=False)
+
+    def correct(self, text: str) -> Correction:
+        """The text with misspelled words corrected to the articles' words (real words kept)."""
+        return self.speller.correct(text)
 
     def unknown_terms(self, query: str) -> list[str]:
         """Topic words of the query that no article uses (filler and number words aside)."""
@@ -109,6 +144,8 @@ class Retriever:
         """The k best chunks for a query, duplicates removed, best first."""
         if not self._ids or not query.strip():
             return []
+        if self.options.spelling:
+            query = self.speller.correct(query).text
         vector = self.embedder.embed_query(query)
         n = min(CANDIDATES, len(self._ids))
         dense = [] if mode == "bm25" else self._dense(vector, n)
@@ -120,7 +157,7 @@ class Retriever:
             ranked = [(i, s / top) for i, s in keyword]
         else:
             ranked = _fuse(dense, keyword)
-        return self._hits(ranked, vector, k)
+        return self._hits(ranked, vector, k, query)
 
     def _dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         scores, ids = self.version.faiss_index.search(vector.reshape(1, -1), n)
@@ -133,7 +170,7 @@ class Retriever:
         docs, scores = self._bm25.retrieve(tokens, k=n, show_progress=False, n_threads=1)
         return [(self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
-    def _hits(self, ranked: list[tuple[int, float]], vector: np.ndarray, k: int) -> list[Hit]:
+    def _hits(self, ranked: list[tuple[int, float]], vector: np.ndarray, k: int, query: str) -> list[Hit]:
         hits: list[Hit] = []
         seen: set[str] = set()
         for faiss_id, score in ranked:
@@ -157,6 +194,7 @@ class Retriever:
                     section=chunk.section,
                     text=chunk.text,
                     similarity=round(similarity, 4),
+                    query=query,
                 )
             )
             if len(hits) == k:

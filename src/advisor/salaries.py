@@ -1,9 +1,10 @@
 """Salary facts from an article's tables and salary lists: Document -> SalaryRow list (pure).
 
-Three shapes occur in the corpus: a markdown table (role x level, one region in the header),
-a table whose cell separators were lost (role x region, ranges glued together), and
-per-role "Salary range:" lists of "Region: range" items. Each row keeps the exact text it
-came from, so an answer can quote it verbatim.
+Four shapes occur in articles: a markdown table (role x level, regions in the header), a
+table whose cell separators were lost (role x region, ranges glued together), per-role
+"Salary range:" lists of "Region: range" items, and prose ("In Canada, AI Product
+Designers typically earn between CA$95,000 and CA$140,000"). Each row keeps the exact
+text it came from, so an answer can quote it verbatim.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from advisor.corpus import Block, Document
-from advisor.vocabulary import canonical_region
+from advisor.vocabulary import LEVELS, REGIONS, ROLE_NOUNS, canonical_region, split_sentences
 
 __all__ = ["SalaryRow", "salary_rows"]
 
@@ -29,7 +30,15 @@ class SalaryRow:
     quote: str  # the line of the article this row comes from, verbatim
 
 
-_RANGE = re.compile(r"[$£€]\s?\d[\d,.]*\s*[kK]?\+?(?:\s*[–-]\s*[$£€]?\s?\d[\d,.]*\s*[kK]?\+?)?")
+_CURRENCY = r"(?:[A-Z]{1,3})?[$£€]"  # "$", "£", "€", and prefixed dollars: "CA$", "A$", "S$"
+_RANGE = re.compile(
+    rf"{_CURRENCY}\s?\d[\d,.]*\s*[kK]?\+?(?:\s*[–-]\s*(?:{_CURRENCY})?\s?\d[\d,.]*\s*[kK]?\+?)?"
+)
+# Prose: "between CA$95,000 and CA$140,000", "A$170,000 to A$205,000", "$90,000–$120,000".
+_PROSE_RANGE = re.compile(
+    rf"(?:between\s+)?({_CURRENCY}\s?\d[\d,.]*\s*[kK]?)\s*(?:and|to|[–-])\s*({_CURRENCY}\s?\d[\d,.]*\s*[kK]?\+?)"
+)
+_SALARY_WORDS = re.compile(r"\b(earn\w*|salar\w*|pay|pays|paid|compensation|make|makes)\b", re.I)
 _SALARY_LEAD_IN = re.compile(r"^(salary|salaries|pay|compensation)\b.*:$", re.IGNORECASE)
 
 
@@ -60,6 +69,7 @@ def salary_rows(document: Document) -> list[SalaryRow]:
             rows.extend(_table_row(document, block))
         elif block.kind == "paragraph":
             in_salary_list = bool(_SALARY_LEAD_IN.match(block.text))
+            rows.extend(_prose(document, block.text))
         elif block.kind == "item" and in_salary_list and heading:
             rows.extend(_list_item(document, block, heading))
     return rows
@@ -98,3 +108,49 @@ def _list_item(document: Document, block: Block, heading: str) -> list[SalaryRow
         return []
     role = re.sub(r"^\d+\.\s*", "", heading)
     return [_row(document, text, role, None, _region(label), money.group(0))]  # quote without "•"
+
+
+_ROLE = re.compile(rf"((?:[A-Z][\w/&+.-]*\s+){{0,4}}(?:{'|'.join(n.title() for n in ROLE_NOUNS)})s?)\b")
+_CLAUSE = re.compile(r",\s*(?:while|whereas|but|and)\s+|;\s*")
+
+
+def _prose(document: Document, paragraph: str) -> list[SalaryRow]:
+    """Rows stated in sentences: a role, a range and a region, carried across clauses.
+
+    A clause without a role or region ("while senior positions ... reach X to Y") takes
+    those of the clause or sentence before it in the same paragraph.
+    """
+    rows: list[SalaryRow] = []
+    region: str | None = None
+    for line in paragraph.splitlines():
+        for sentence in split_sentences(line):
+            if not _SALARY_WORDS.search(sentence):
+                region = _region_in(sentence) or region
+                continue
+            role: str | None = None
+            region = _region_in(sentence) or region
+            for clause in _CLAUSE.split(sentence):
+                role = _role_in(clause) or role
+                clause_region = _region_in(clause) or region
+                level = next((w for w in re.findall(r"[a-z]+", clause.lower()) if w in LEVELS), None)
+                for money in _PROSE_RANGE.finditer(clause):
+                    if role:
+                        written = money.group(0).removeprefix("between").strip().rstrip(".,")
+                        rows.append(_row(document, sentence, role, level, clause_region, written))
+    return rows
+
+
+def _role_in(text: str) -> str | None:
+    found = _ROLE.findall(text)
+    if not found:
+        return None
+    name = str(found[-1]).strip()
+    return name[:-1] if name.endswith("s") and not name.endswith("ss") else name
+
+
+def _region_in(text: str) -> str | None:
+    low = text.lower()
+    for alias in sorted(REGIONS, key=len, reverse=True):
+        if re.search(rf"(?<![\w.]){re.escape(alias)}(?!\w)", low) and (alias != "us" or "US" in text):
+            return REGIONS[alias]
+    return None

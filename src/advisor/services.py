@@ -72,6 +72,8 @@ class Reindexer:
         self.embedder = embedder
         self.on_switch = on_switch or (lambda version: None)
         self._lock = threading.Lock()
+        self.problem: str | None = None  # why index/CURRENT cannot be followed; None when it can
+        self._failed: str | None = None  # the CURRENT content that failed to load, not retried
 
     def run(self, full: bool) -> IndexReport:
         """Blocking: call off the event loop. Requests in flight finish on the old version."""
@@ -99,16 +101,35 @@ class Reindexer:
         Several workers share one index folder: whichever of them re-indexes, the others
         see the CURRENT pointer move and load the new version themselves.
         """
-        name = current_version_name(self.settings.index_dir)
-        if name is None or name == self.advisor.retriever.version.name or self._lock.locked():
+        if self._lock.locked():
             return False
+        try:
+            name = current_version_name(self.settings.index_dir)
+        except OSError as exc:
+            return self._broken(f"index/CURRENT cannot be read ({exc.strerror})", None)
+        if name is None:
+            return self._broken("index/CURRENT is missing", None)
+        if name == self.advisor.retriever.version.name:
+            return self._broken(None, None)
+        if name == self._failed:
+            return False  # the same broken pointer: not loaded again until it changes
         try:
             version = load_index(self.settings.index_dir, self.embedder.name, self.embedder.dim)
         except IndexError_ as exc:
-            log.warning("index version %s not loaded, still serving the previous one: %s", name, exc)
-            return False
+            return self._broken(f"index/CURRENT names {name[:80]!r}, which does not load: {exc}", name)
         self.switch(version)
+        self._broken(None, None)
         return True
+
+    def _broken(self, problem: str | None, failed: str | None) -> bool:
+        """Record why the pointer cannot be followed; log only when that changes."""
+        if problem != self.problem:
+            if problem:
+                log.warning("%s; still serving version %s", problem, self.advisor.retriever.version.name)
+            else:
+                log.info("index/CURRENT is readable again")
+        self.problem, self._failed = problem, failed
+        return False
 
     def switch(self, version: IndexVersion) -> None:
         self.advisor.use(Retriever(version, self.embedder))
@@ -126,8 +147,9 @@ class Services:
     query_encoder: BatchingEmbedder
 
     def close(self) -> None:
-        """Blocking: stop the query encoder once the last request is answered."""
+        """Blocking: stop the query encoder once the last request is answered; close the store's pool."""
         self.query_encoder.close()
+        self.advisor.store.close()
 
 
 def start_services(settings: Settings, model: Embedder | None, metrics: Metrics) -> Services:

@@ -5,7 +5,21 @@
 "use strict";
 
 const STORAGE_KEY = "career-advisor.conversation";
+const TOKEN_KEY = "career-advisor.client-token";
 const $ = (id) => document.getElementById(id);
+
+// Conversations belong to this browser: a random token, kept here and sent with each call
+// (X-Client-Token). Without it, a conversation id alone opens nothing.
+function clientToken() {
+  let token = localStorage.getItem(TOKEN_KEY);
+  if (!token) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    token = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    localStorage.setItem(TOKEN_KEY, token);
+  }
+  return token;
+}
+const HEADERS = { "content-type": "application/json", "x-client-token": clientToken() };
 const state = { conversationId: localStorage.getItem(STORAGE_KEY), messageCount: 0, controller: null };
 
 // ---------------------------------------------------------------- safe markdown
@@ -167,7 +181,7 @@ function actions(text, messageIndex) {
 async function sendFeedback(bar, button, messageIndex, rating) {
   const response = await fetch("/api/feedback", {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: HEADERS,
     body: JSON.stringify({ conversation_id: state.conversationId, message_index: messageIndex, rating }),
   });
   if (response.ok) {
@@ -212,7 +226,7 @@ async function ask(question) {
   try {
     const response = await fetch("/api/chat", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: HEADERS,
       body: JSON.stringify({ message: question, conversation_id: state.conversationId, stream: true }),
       signal: state.controller.signal,
     });
@@ -282,7 +296,7 @@ function forgetConversation() {
 
 async function restore() {
   if (!state.conversationId) return;
-  const response = await fetch(`/api/conversations/${encodeURIComponent(state.conversationId)}`);
+  const response = await fetch(`/api/conversations/${encodeURIComponent(state.conversationId)}`, { headers: HEADERS });
   if (!response.ok) return forgetConversation();
   const conversation = await response.json();
   conversation.messages.forEach((message, index) => {

@@ -6,8 +6,8 @@ import re
 
 import numpy as np
 
-from advisor.answer.extractive import split_units
 from advisor.answer.models import Citation
+from advisor.answer.quotes import split_units
 from advisor.embedding import Embedder
 from advisor.retrieval import Hit
 from advisor.vocabulary import split_sentences

@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 MAX_QUESTION_CHARS = 4000
+RECENT_QUESTIONS = 10  # earlier questions a follow-up is resolved against
 TOP_K = 5
 # Calibrated on eval/golden.jsonl, eval/followups.jsonl and eval/out_of_scope.jsonl
 # (see README): the weakest in-scope question's best passage scores 0.227.
@@ -113,7 +114,7 @@ class Advisor:
 
     def use(self, retriever: Retriever) -> None:
         """Switch to another index version; answers in flight finish on the one they started with."""
-        self._state = (retriever, ExtractiveAnswerer(retriever.embedder, retriever.version.salaries))
+        self._state = (retriever, ExtractiveAnswerer(retriever))
 
     @property
     def retriever(self) -> Retriever:
@@ -165,7 +166,7 @@ class Advisor:
         turn = self._prepare(question, conversation_id, history, retriever, owner, store)
         refusal = self._refusal(turn, retriever)
         if refusal is not None or self._llm is None:
-            answer = refusal or extractive.answer(turn.query, turn.hits)
+            answer = refusal or extractive.answer(turn.understood, turn.hits)
             for line in answer.answer.splitlines(keepends=True):
                 yield Event("token", {"text": line})
         else:
@@ -201,10 +202,10 @@ class Advisor:
         owner: str | None,
         store: bool = True,
     ) -> _Turn:
-        question = clean_question(question)
+        question = retriever.correct(clean_question(question)).text
         if history is not None:
             conversation_id = self.store.create(owner) if store else ""
-            previous = [m.content for m in history if m.role == "user"]
+            previous = [m.content[:MAX_QUESTION_CHARS] for m in history if m.role == "user"]
         elif conversation_id is None:
             conversation_id, history, previous = self.store.create(owner), [], []
         else:
@@ -212,7 +213,9 @@ class Advisor:
             previous = self.store.queries(conversation_id, owner)
         if len(history) >= 2 * MAX_TURNS:  # refused before any work; the store refuses it too
             raise BadQuestion(f"a conversation holds at most {MAX_TURNS} turns; start a new one")
-        query = self._standalone(question, history, previous)
+        # Bounded work: a follow-up reads the last few questions, and the standalone query it
+        # makes is capped like a question (the LLM answerer trims history to a token budget).
+        query = self._standalone(question, history, previous[-RECENT_QUESTIONS:])[:MAX_QUESTION_CHARS]
         started = time.perf_counter()
         understood = read_question(question, retriever.version.vocabulary, query)
         hits = retriever.search(query, k=TOP_K)

@@ -5,14 +5,21 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from advisor.answer.engine import Advisor
 from advisor.config import Settings
+from advisor.conversation import owner_of
 from advisor.services import Services
 
-__all__ = ["API_KEY", "AdminDep", "AdvisorDep", "ApiKeyDep", "ServicesDep", "SettingsDep"]
+__all__ = ["API_KEY", "AdminDep", "AdvisorDep", "ApiKeyDep", "OwnerDep", "ServicesDep", "SettingsDep"]
+
+MIN_CLIENT_TOKEN = 16
+CLIENT_TOKEN_HELP = (
+    "without API keys: a random token the client keeps (the page makes one); conversations made "
+    "with it are visible only with it"
+)
 
 # Declares the bearer scheme in the OpenAPI schema (the Authorize button of /docs); the
 # API-key middleware has already refused a wrong key before any route runs.
@@ -22,7 +29,7 @@ _admin_bearer = HTTPBearer(
 )
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:  # async: sync dependencies wait for a worker thread
     services: Services = request.app.state.services
     return services
 
@@ -30,11 +37,11 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_settings(services: ServicesDep) -> Settings:
+async def get_settings(services: ServicesDep) -> Settings:
     return services.settings
 
 
-def get_advisor(services: ServicesDep) -> Advisor:
+async def get_advisor(services: ServicesDep) -> Advisor:
     return services.advisor
 
 
@@ -43,6 +50,22 @@ def get_api_key(
 ) -> str | None:
     """The caller's API key (already checked by the middleware when keys are set), or None."""
     return credentials.credentials if credentials else None
+
+
+async def get_owner(
+    settings: Annotated[Settings, Depends(get_settings)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    x_client_token: Annotated[str | None, Header(description=CLIENT_TOKEN_HELP)] = None,
+) -> str | None:
+    """Who owns the conversations this caller makes: its API key when keys are set, else the
+    page's client token; None for a caller with neither (its conversations are open to the id)."""
+    if settings.api_key_list and credentials:
+        return owner_of("key", credentials.credentials)
+    if x_client_token is None:
+        return None
+    if not MIN_CLIENT_TOKEN <= len(x_client_token) <= 128:
+        raise HTTPException(422, f"X-Client-Token must be {MIN_CLIENT_TOKEN} to 128 characters")
+    return owner_of("client", x_client_token)
 
 
 def require_admin(
@@ -59,6 +82,7 @@ def require_admin(
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+OwnerDep = Annotated[str | None, Depends(get_owner)]
 AdvisorDep = Annotated[Advisor, Depends(get_advisor)]
 ApiKeyDep = Annotated[str | None, Depends(get_api_key)]
 AdminDep = Annotated[None, Depends(require_admin)]

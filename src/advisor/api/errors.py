@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 
 from advisor.answer.engine import AnswerUnavailable, BadQuestion
 from advisor.api.problems import error_body
-from advisor.conversation import ConversationNotFound
+from advisor.conversation import ConversationNotFound, TooManyTurns
 from advisor.llm import LLMRequestTooLarge
 from advisor.services import ReindexRunning
 
@@ -89,6 +89,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BadQuestion)
     async def bad_question(request: Request, exc: BadQuestion) -> JSONResponse:
+        return error(request, 422, str(exc), param="messages", code="invalid_value")
+
+    @app.exception_handler(TooManyTurns)
+    async def too_many_turns(request: Request, exc: TooManyTurns) -> JSONResponse:
         return error(request, 422, str(exc), param="messages", code="invalid_value")
 
     @app.exception_handler(ConversationNotFound)

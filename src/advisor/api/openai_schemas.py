@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from advisor.api.schemas import CitationOut, HitOut
 from advisor.conversation import MAX_TURNS
@@ -26,6 +26,8 @@ __all__ = [
 MODEL_ID = "career-advisor"
 INLINE_MODEL_ID = "career-advisor-inline-sources"  # the same answers, with the sources in the text
 FinishReason = Literal["stop", "length"]
+# A /v1 conversation in all: 50 turns of full-length questions with answers fit with room to spare.
+MAX_MESSAGES_CHARS = 200_000
 
 
 class OpenAIMessage(BaseModel):
@@ -58,6 +60,7 @@ class OpenAIChatIn(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
+        strict=True,  # "5" is not a number, "true" not a boolean (422)
         json_schema_extra={
             "examples": [
                 {
@@ -92,6 +95,13 @@ class OpenAIChatIn(BaseModel):
     functions: list[dict[str, Any]] | None = Field(default=None, description="not supported: 400")
     response_format: dict[str, Any] | None = Field(default=None, description='only {"type": "text"}')
     inline_sources: bool = Field(default=False, description="append the sources to the answer text")
+
+    @model_validator(mode="after")
+    def _bounded(self) -> OpenAIChatIn:
+        total = sum(len(m.text()) for m in self.messages)
+        if total > MAX_MESSAGES_CHARS:
+            raise ValueError(f"the messages total {total:,} characters; the limit is {MAX_MESSAGES_CHARS:,}")
+        return self
 
 
 class Usage(BaseModel):

@@ -19,6 +19,7 @@ __all__ = [
     "HealthOut",
     "HitOut",
     "OkOut",
+    "ReadyOut",
     "ReindexIn",
     "ReindexOut",
     "SearchIn",
@@ -29,7 +30,8 @@ __all__ = [
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    # strict: "5" and true are not integers, "true" is not a boolean (422, as the README says)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, strict=True)
 
 
 class SearchIn(_In):
@@ -260,6 +262,12 @@ class HealthOut(BaseModel):
                                                     "chunks": 118}}]
         }
     )  # fmt: skip
+
+
+class ReadyOut(BaseModel):
+    status: Literal["ready", "unready"]
+    reason: str | None = None  # why not ready: index/CURRENT missing, unreadable, or naming a bad version
+    index: IndexInfo  # the version being served meanwhile
 
 
 class ErrorOut(BaseModel):

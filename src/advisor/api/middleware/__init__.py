@@ -25,7 +25,7 @@ def install_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> No
     # Starlette runs the last one added first: add them innermost first.
     keys = settings.api_key_list
     app.add_middleware(RateLimitMiddleware, rate_limit=settings.rate_limit, per_key=bool(keys))
-    app.add_middleware(ApiKeyMiddleware, api_keys=keys)
+    app.add_middleware(ApiKeyMiddleware, api_keys=keys, admin_token=settings.admin_token)
     app.add_middleware(BodyLimitMiddleware)
     if settings.cors_origin_list:
         app.add_middleware(

@@ -1,15 +1,24 @@
-"""API keys: when the server sets some, `/api/*` and `/v1/*` need `Authorization: Bearer KEY`."""
+"""API keys and the admin token, checked before the body is read; failed attempts throttled.
+
+When the server sets keys, `/api/*` and `/v1/*` need `Authorization: Bearer KEY`;
+`/api/reindex` needs the admin token. An address that sent AUTH_FAILURES wrong keys or
+tokens gets 429 (with Retry-After) before its next one is even compared.
+"""
 
 from __future__ import annotations
 
 import secrets
+import time
+
+from limits import parse, storage, strategies
 
 from advisor.api.middleware.asgi import ASGIApp, Receive, Scope, Send, bearer, send_error
 
-__all__ = ["ADMIN_PATHS", "PROTECTED_PREFIXES", "ApiKeyMiddleware", "is_protected"]
+__all__ = ["ADMIN_PATHS", "AUTH_FAILURES", "PROTECTED_PREFIXES", "ApiKeyMiddleware", "is_protected"]
 
 PROTECTED_PREFIXES = ("/api/", "/v1/")
-ADMIN_PATHS = ("/api/reindex",)  # the route checks the admin token, which rides in the same header
+ADMIN_PATHS = ("/api/reindex",)  # the admin token rides in the same header as a key
+AUTH_FAILURES = "10/minute"  # wrong keys or tokens from one address before it must wait
 
 
 def is_protected(path: str) -> bool:
@@ -18,19 +27,42 @@ def is_protected(path: str) -> bool:
 
 
 class ApiKeyMiddleware:
-    """Checked before the body is read, so a caller without a key costs nothing."""
+    """A caller without the right key or token costs a comparison, never a body read."""
 
-    def __init__(self, app: ASGIApp, api_keys: list[str]) -> None:
+    def __init__(self, app: ASGIApp, api_keys: list[str], admin_token: str | None = None) -> None:
         self.app = app
         self.api_keys = [k.encode() for k in api_keys]
+        self.admin_token = admin_token.encode() if admin_token else None
+        self.failures = parse(AUTH_FAILURES)
+        self.limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self.api_keys and is_protected(scope.get("path", "")):
-            key = bearer(scope)
-            if not any(secrets.compare_digest(key, k) for k in self.api_keys):
+        expected = self._expected(scope.get("path", "")) if scope["type"] == "http" else []
+        if expected:
+            who = (scope.get("client") or ("-",))[0]  # the socket peer, or what a trusted proxy says
+            if not self.limiter.test(self.failures, who):
+                reset = self.limiter.get_window_stats(self.failures, who).reset_time
+                retry = max(1, int(reset - time.time()) + 1)
                 await send_error(
-                    scope, send, 401, "missing or wrong API key", "send Authorization: Bearer KEY",
+                    scope, send, 429, "too many failed authentication attempts",
+                    {"retry_after_seconds": retry},
+                    [(b"retry-after", str(retry).encode())],
+                )  # fmt: skip
+                return
+            given = bearer(scope)
+            if not any(secrets.compare_digest(given, secret) for secret in expected):
+                self.limiter.hit(self.failures, who)
+                admin = scope.get("path") in ADMIN_PATHS
+                await send_error(
+                    scope, send, 401, f"missing or wrong {'admin token' if admin else 'API key'}",
+                    "send Authorization: Bearer " + ("ADMIN_TOKEN" if admin else "KEY"),
                     [(b"www-authenticate", b"Bearer")],
                 )  # fmt: skip
                 return
         await self.app(scope, receive, send)
+
+    def _expected(self, path: str) -> list[bytes]:
+        """The secrets one of which this path needs; none when it is open."""
+        if path in ADMIN_PATHS:
+            return [self.admin_token] if self.admin_token else []  # unset: the route answers 403
+        return self.api_keys if is_protected(path) else []

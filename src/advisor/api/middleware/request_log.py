@@ -19,7 +19,8 @@ class RequestLogMiddleware:
     """Outermost: it sees every response, the other middleware's refusals included.
 
     observe(method, route template, status, seconds) feeds the request metrics; the
-    request id (the client's `X-Request-ID`, else a new one) is in `request.state.request_id`.
+    server's request id is in `request.state.request_id` (a client's `X-Request-ID` is logged
+    beside it, never used in its place).
     """
 
     def __init__(self, app: ASGIApp, observe: Callable[[str, str, int, float], None] | None = None) -> None:
@@ -31,8 +32,9 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        # The server's own id, always: error bodies and logs must not carry what a client chose.
         given = (header(scope, b"x-request-id") or b"")[:64].decode("latin-1")
-        request_id = given or uuid.uuid4().hex
+        request_id = uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
 
@@ -48,13 +50,14 @@ class RequestLogMiddleware:
         finally:
             seconds = time.perf_counter() - started
             path: str = scope.get("path", "")
-            route = getattr(scope.get("route"), "path", None) or ("/" if path == "/" else "unmatched")
+            template = getattr(scope.get("route"), "path", None)
+            route = template or ("/" if path == "/" else "unmatched")
             if self.observe:
                 self.observe(scope.get("method", ""), route, status, seconds)
-            access_log.info(
-                json.dumps(
-                    {"request_id": request_id, "method": scope.get("method"), "path": path,
-                     "status": status, "ms": round(seconds * 1000, 1),
-                     "client": (scope.get("client") or ("-",))[0]}
-                )
-            )  # fmt: skip
+            line = {"request_id": request_id, "method": scope.get("method"),
+                    # the route's template, so no conversation id (a capability) reaches the logs
+                    "path": template or path[:200], "status": status, "ms": round(seconds * 1000, 1),
+                    "client": (scope.get("client") or ("-",))[0]}  # fmt: skip
+            if given:
+                line["client_request_id"] = given
+            access_log.info(json.dumps(line))

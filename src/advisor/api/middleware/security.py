@@ -17,6 +17,7 @@ DOCS_CSP = (
     b"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 DOCS_PATHS = ("/docs",)
+NO_STORE_PREFIXES = ("/api/", "/v1/")
 OTHER_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -35,8 +36,11 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = DOCS_CSP if scope.get("path") in DOCS_PATHS else CSP
+        path = scope.get("path", "")
+        csp = DOCS_CSP if path in DOCS_PATHS else CSP
         extra = [(b"content-security-policy", csp), *OTHER_HEADERS]
+        if path.startswith(NO_STORE_PREFIXES):  # conversations and answers: no proxy may keep them
+            extra.append((b"cache-control", b"no-store"))  # a stream's own no-cache stays
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

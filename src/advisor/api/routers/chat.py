@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from advisor.answer.engine import Event
-from advisor.api.deps import AdvisorDep
+from advisor.api.deps import AdvisorDep, OwnerDep
 from advisor.api.errors import unavailable_body
 from advisor.api.openapi import EVENT_STREAM, errors
 from advisor.api.schemas import AnswerOut, ChatIn
@@ -30,13 +30,13 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/api/chat", response_model=AnswerOut, responses=RESPONSES)
-async def chat(body: ChatIn, advisor: AdvisorDep) -> Any:
+async def chat(body: ChatIn, advisor: AdvisorDep, owner: OwnerDep) -> Any:
     """A grounded answer with citations; with `"stream": true`, server-sent events
     `token`, `citations`, `done` (the ANSWER) or `error` (with the sources)."""
     if not body.stream:
-        answer = await run_in_threadpool(advisor.ask, body.message, body.conversation_id)
+        answer = await run_in_threadpool(advisor.ask, body.message, body.conversation_id, None, owner)
         return answer.to_json()
-    events = advisor.stream(body.message, body.conversation_id)
+    events = advisor.stream(body.message, body.conversation_id, None, owner)
     first = await run_in_threadpool(next, events)  # bad question, unknown conversation: JSON error
     return StreamingResponse(_sse(chain([first], events)), media_type="text/event-stream",
                              headers=STREAM_HEADERS)  # fmt: skip

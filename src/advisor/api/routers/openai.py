@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from advisor.api.completions import Completion
-from advisor.api.deps import AdvisorDep
+from advisor.api.deps import AdvisorDep, OwnerDep
 from advisor.api.errors import OpenAIProblem, unavailable_body
 from advisor.api.openai_schemas import (
     INLINE_MODEL_ID,
@@ -82,7 +82,7 @@ def model(model_id: str) -> Model:
 
 
 @router.post("/v1/chat/completions", response_model=ChatCompletion, responses=COMPLETION_RESPONSES)
-async def chat_completions(body: OpenAIChatIn, advisor: AdvisorDep) -> Any:
+async def chat_completions(body: OpenAIChatIn, advisor: AdvisorDep, owner: OwnerDep) -> Any:
     """OpenAI chat completions; the `messages` list is the conversation, system and developer
     messages are the caller's instructions to the LLM (unused by extractive answers). Nothing is
     kept unless `"store": true`. Citations ride in a `citations` field of the response (and of
@@ -109,9 +109,9 @@ async def chat_completions(body: OpenAIChatIn, advisor: AdvisorDep) -> Any:
     )
     question, store = turns[-1].text(), bool(body.store)
     if not body.stream:
-        ask = partial(advisor.ask, question, history=history, store=store, options=options)
+        ask = partial(advisor.ask, question, None, history, owner, store=store, options=options)
         return completion.whole(await run_in_threadpool(ask))
-    events = advisor.stream(question, history=history, store=store, options=options)
+    events = advisor.stream(question, None, history, owner, store=store, options=options)
     first = await run_in_threadpool(next, events)
     if first.kind == "error":  # nothing streamed yet: a plain 503
         problem = unavailable_body(first.data["exception"])

@@ -1,0 +1,252 @@
+"""Comparison answers: each side looked up on its own, a table of cited cells, a computed verdict.
+
+Pay is compared like with like: where one article prices both sides in a region, its
+figures are compared; otherwise each side's span over all articles. The verdict is
+computed from the middle of the ranges, in one currency only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from advisor.answer.models import Table
+from advisor.answer.pay import (
+    Money,
+    cite_row,
+    in_region_phrase,
+    in_regions,
+    level_of,
+    levels_in_years,
+    parse_range,
+    region_of,
+    role_rows,
+)
+from advisor.answer.question import Question
+from advisor.answer.quotes import Quote, QuoteRanker, quotes_from_hits
+from advisor.answer.sources import Citer, Library
+from advisor.retrieval import Hit
+from advisor.salaries import SalaryRow
+
+__all__ = ["Search", "compose_comparison"]
+
+Search = Callable[[str], list[Hit]]
+_ASKS_PAY = re.compile(
+    r"\b(pay\w*|paid|earn\w*|salar\w*|make|makes|money|compensation|income|wages?)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class _Spread:
+    """One side's lowest and highest figure in one region and currency."""
+
+    low: Money
+    high: Money
+    rows: tuple[SalaryRow, ...]
+
+    @property
+    def middle(self) -> float:
+        return (self.low.value + self.high.value) / 2
+
+    @property
+    def text(self) -> str:
+        return self.low.text if self.low.text == self.high.text else f"{self.low.text}–{self.high.text}"
+
+
+def _spread(rows: Sequence[SalaryRow]) -> _Spread | None:
+    parsed = [(r, p) for r in rows if (p := parse_range(r.range))]
+    if not parsed:
+        return None
+    low = min((p[0] for _, p in parsed), key=lambda m: m.value)
+    high = max((p[1] for _, p in parsed), key=lambda m: m.value)
+    return _Spread(low, high, tuple(r for r, _ in parsed))
+
+
+def _currency(row: SalaryRow) -> str:
+    parsed = parse_range(row.range)
+    return parsed[0].currency if parsed else ""
+
+
+def _cell(spread: _Spread | None, library: Library, citer: Citer) -> str:
+    if spread is None:
+        return "not given"
+    marks = "".join(f"[{n}]" for n in dict.fromkeys(cite_row(r, library, citer) for r in spread.rows))
+    return f"{spread.text} {marks}"
+
+
+def _more(a: str, b: str, sa: _Spread, sb: _Spread, where: str) -> str | None:
+    """ "A pays more than B in X ($..–$.. against $..–$..)", or None when they are level."""
+    if sa.middle == sb.middle or sa.low.currency != sb.low.currency:
+        return None
+    (wa, swa), (wb, swb) = ((a, sa), (b, sb)) if sa.middle > sb.middle else ((b, sb), (a, sa))
+    return f"{wa} pays more than {wb}{where} ({swa.text} against {swb.text})"
+
+
+def _pay_by_role(names: Sequence[str], regions: Sequence[str], levels: Sequence[str], library: Library,
+                 citer: Citer) -> tuple[list[str], Table] | None:  # fmt: skip
+    """Two or more roles: one row of the table per region, one column per role."""
+    side_rows = [role_rows(n, library.salaries) for n in names]
+    if levels:
+        side_rows = [[r for r in rows if level_of(r) in levels] or rows for rows in side_rows]
+    if not all(side_rows):
+        missing = [n for n, rows in zip(names, side_rows, strict=True) if not rows]
+        if len(missing) == len(names):
+            return None
+        gap = (
+            f"None of the articles gives a salary for {' or '.join(missing)}, so the pay cannot be compared."
+        )
+        present = [(n, rows) for n, rows in zip(names, side_rows, strict=True) if rows]
+        cells = [(f"{n}{in_region_phrase(region_of(r))}", _cell(_spread([r]), library, citer))
+                 for n, rows in present for r in rows[:6]]  # fmt: skip
+        return [gap], Table("What the articles give", ("", "Pay"), tuple(cells))
+    keys: list[tuple[str, str]] = []
+    for rows in side_rows:
+        for r in rows:
+            key = (region_of(r) or "", _currency(r))
+            if key not in keys and (not regions or in_regions(r, regions)):
+                keys.append(key)
+    table_rows: list[tuple[str, ...]] = []
+    verdicts: list[str] = []
+    for region, currency in keys:
+        here = [
+            [r for r in rows if (region_of(r) or "") == region and _currency(r) == currency]
+            for rows in side_rows
+        ]
+        # Like with like: an article that prices every side here is the fairest comparison.
+        shared = set.intersection(*({r.doc_id for r in rows} for rows in here)) if all(here) else set()
+        if shared:
+            doc = min(shared)
+            here = [[r for r in rows if r.doc_id == doc] for rows in here]
+        spreads = [_spread(rows) for rows in here]
+        table_rows.append((f"Pay{in_region_phrase(region)}", *(_cell(s, library, citer) for s in spreads)))
+        if len(names) == 2 and spreads[0] and spreads[1]:
+            source = f", by *{library.title(min(shared))}*" if shared else ""
+            verdict = _more(names[0], names[1], spreads[0], spreads[1], in_region_phrase(region) + source)
+            if verdict:
+                verdicts.append(verdict)
+    if not table_rows:
+        return None
+    lead = (
+        "; ".join(verdicts[:3]) + "."
+        if verdicts
+        else "The articles give these figures; they do not settle which pays more."
+    )
+    return [lead[:1].upper() + lead[1:]], Table(None, ("", *names), tuple(table_rows))
+
+
+def _pay_by_region(regions: Sequence[str], role: str | None, levels: Sequence[str], library: Library,
+                   citer: Citer) -> tuple[list[str], Table] | None:  # fmt: skip
+    """Two or more regions for one role: one row per level, one column per region."""
+    rows = role_rows(role, library.salaries) if role else list(library.salaries)
+    if levels:
+        rows = [r for r in rows if level_of(r) in levels] or rows
+    per_region = [[r for r in rows if in_regions(r, [region])] for region in regions]
+    if not any(per_region):
+        return None
+    lv_keys = list(dict.fromkeys(level_of(r) for r in rows))
+    table_rows: list[tuple[str, ...]] = []
+    verdicts: list[str] = []
+    for level in lv_keys:
+        cells = [_spread([r for r in rs if level_of(r) == level]) for rs in per_region]
+        if not any(cells):
+            continue
+        table_rows.append(
+            (f"{level or 'all levels'}".capitalize(), *(_cell(c, library, citer) for c in cells))
+        )
+        a, b = cells if len(cells) == 2 else (None, None)
+        if a and b and a.low.currency == b.low.currency and a.middle != b.middle:
+            (hi_at, hi), (lo_at, lo) = sorted(zip(regions, cells, strict=True), key=lambda x: -x[1].middle)  # type: ignore[union-attr]
+            at = f" at {level} level" if level else ""
+            higher, lower = in_region_phrase(hi_at), in_region_phrase(lo_at)
+            verdicts.append(f"pay{at} is higher{higher} ({hi.text}) than{lower} ({lo.text})")  # type: ignore[union-attr]
+    if not table_rows:
+        return None
+    missing = [r for r, rs in zip(regions, per_region, strict=True) if not rs]
+    lead = ""
+    if missing:
+        where = in_region_phrase(" or ".join(missing))
+        lead = f"None of the articles gives a salary for {role or 'this role'}{where}. "
+    if verdicts:
+        lead += "; ".join(verdicts[:3]) + "."
+    elif not missing:
+        lead += "The articles give these figures in different currencies, shown side by side, not converted."
+    lead = lead.strip()
+    subject = role or "Pay"
+    return [lead[:1].upper() + lead[1:]], Table(subject, ("Level", *regions), tuple(table_rows))
+
+
+def _side_quote(name: str, others: Sequence[str], question: str, search: Search, library: Library,
+                ranker: QuoteRanker) -> Quote | None:  # fmt: skip
+    """The best line about one side, retrieved on its own: "ML engineer" apart from "data scientist"."""
+    query = question
+    for other in others:
+        query = re.sub(re.escape(other), " ", query, flags=re.I)
+    hits = search(f"{name} {query}")
+    quotes = [q for q in quotes_from_hits(hits, library.units) if q.kind != "row"]
+    named = [q for q in quotes if name.lower() in q.text.lower()]
+    named = named or [q for q in quotes if name.lower() in (q.hit.section or "").lower()] or quotes
+    best = ranker.best(query, named, 1)
+    return best[0] if best else None
+
+
+def compose_comparison(question: Question, search: Search, library: Library, ranker: QuoteRanker,
+                       citer: Citer) -> tuple[list[str], Table] | None:  # fmt: skip
+    """A direct verdict, then a table with one column per side; None when nothing compares."""
+    e = question.entities
+    sides = list(question.sides)
+    levels = e.levels or levels_in_years(question.text)
+    asks_pay = bool(_ASKS_PAY.search(question.text))
+    if asks_pay and len(e.regions) >= 2 and set(sides) <= set(e.regions):
+        return _pay_by_region(e.regions, e.roles[0] if e.roles else None, levels, library, citer)
+    if asks_pay and len(e.levels) >= 2 and set(sides) <= set(e.levels):
+        return _pay_by_levels(e.levels, e.roles[0] if e.roles else None, e.regions, library, citer)
+    if asks_pay:
+        paid = _pay_by_role(sides, e.regions, levels, library, citer)
+        if paid:
+            return paid
+    quotes = [
+        _side_quote(s, [o for o in sides if o != s], question.text, search, library, ranker) for s in sides
+    ]
+    if not all(quotes) or len({q.text for q in quotes if q}) < len(quotes):
+        return None  # the sides could not be told apart: the general answer does better
+    both = _both_named(sides, question.query, search, library, ranker)
+    lines = [f"{both.shown()} [{citer.quote(both)}]"] if both else []
+    cells = tuple(f"{q.shown()} [{citer.quote(q)}]" for q in quotes if q)
+    lines = lines or ["The articles describe each on its own:"]
+    return lines, Table(None, ("", *sides), (("What the articles say", *cells),))
+
+
+def _pay_by_levels(levels: Sequence[str], role: str | None, regions: Sequence[str], library: Library,
+                   citer: Citer) -> tuple[list[str], Table] | None:  # fmt: skip
+    """Two levels of one role: one row per region, one column per level."""
+    rows = role_rows(role, library.salaries) if role else []
+    if regions:
+        rows = [r for r in rows if in_regions(r, regions)] or rows
+    table_rows: list[tuple[str, ...]] = []
+    verdicts: list[str] = []
+    for region in dict.fromkeys(region_of(r) for r in rows):
+        cells = [_spread([r for r in rows if region_of(r) == region and level_of(r) == lv]) for lv in levels]
+        if not any(cells):
+            continue
+        table_rows.append((f"Pay{in_region_phrase(region)}", *(_cell(c, library, citer) for c in cells)))
+        if len(levels) == 2 and cells[0] and cells[1]:
+            verdict = _more(
+                f"{levels[0]} level", f"{levels[1]} level", cells[0], cells[1], in_region_phrase(region)
+            )
+            if verdict:
+                verdicts.append(verdict)
+    if not table_rows:
+        return None
+    lead = "; ".join(verdicts[:3]) + "." if verdicts else "The articles give these figures:"
+    return [lead[:1].upper() + lead[1:]], Table(role, ("", *levels), tuple(table_rows))
+
+
+def _both_named(sides: Sequence[str], query: str, search: Search, library: Library,
+                ranker: QuoteRanker) -> Quote | None:  # fmt: skip
+    """The best line that names every side: where an article itself compares them."""
+    quotes = quotes_from_hits(search(query), library.units)
+    words = [set(s.lower().split()) for s in sides]
+    both = [q for q in quotes if all(w & set(re.findall(r"[\w.+#-]+", q.text.lower())) for w in words)]
+    best = ranker.best(query, both, 1)
+    return best[0] if best else None

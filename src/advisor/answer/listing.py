@@ -1,0 +1,173 @@
+"""List and role answers: items under their heading, grouped by article; roles with one line each."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from advisor.answer.quotes import Quote, QuoteRanker, content_words, quote_of_unit, quotes_from_hits
+from advisor.answer.sources import Citer, Library
+from advisor.retrieval import Hit
+from advisor.vocabulary import ROLE_NOUNS, normalize_term
+
+__all__ = [
+    "Entry",
+    "background_quotes",
+    "compose_entries",
+    "list_items",
+    "role_sections",
+    "sibling_sections",
+]
+
+MAX_ITEMS = 10  # items per list
+MAX_LISTS = 3  # lists (one per article) in one answer
+ITEM_RATIO = 0.7  # a list's best item scores at least this share of the best list's
+PHRASE_BONUS = 0.5  # a line naming the background as one phrase
+_ROLE_NOUN = re.compile(rf"\b({'|'.join(ROLE_NOUNS)})s?\b", re.I)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a list answer: a name (a heading) if it has one, and its cited quote."""
+
+    name: str | None
+    quote: Quote
+
+
+def list_items(question: str, hits: Sequence[Hit], library: Library, ranker: QuoteRanker) -> list[Entry]:
+    """Whole lists, best first, one per article: the lists the best-scoring items belong to."""
+    quotes = [q for q in quotes_from_hits(hits, library.units) if q.kind == "item"]
+    if not quotes:
+        return []
+    scores = ranker.scores(question, quotes)
+    best_of: dict[tuple[str, str], float] = {}
+    for quote, score in zip(quotes, scores, strict=True):
+        key = (quote.hit.doc_id, quote.context or quote.heading)
+        best_of[key] = max(best_of.get(key, float("-inf")), float(score))
+    ranked = sorted(best_of.items(), key=lambda item: -item[1])
+    top = ranked[0][1]
+    chosen: list[tuple[str, str]] = []
+    for key, score in ranked:
+        if len(chosen) < MAX_LISTS and score >= top * ITEM_RATIO and all(k[0] != key[0] for k in chosen):
+            chosen.append(key)
+    entries: list[Entry] = []
+    for key in chosen:
+        items = [q for q in quotes if (q.hit.doc_id, q.context or q.heading) == key]
+        seen: set[str] = set()
+        for quote in sorted(items, key=lambda q: (q.position, q.hit.chunk_id))[:MAX_ITEMS]:
+            if quote.text not in seen:
+                seen.add(quote.text)
+                entries.append(Entry(None, quote))
+    return entries
+
+
+def _first_line(library: Library, chunk_id: str) -> Quote | None:
+    """A section's first sentence or item: what it says it is about."""
+    return next((q for q in library.quotes(chunk_id) if q.kind in ("sentence", "item")), None)
+
+
+def _is_role(name: str) -> bool:
+    return bool(_ROLE_NOUN.search(name))
+
+
+def role_sections(hits: Sequence[Hit], library: Library) -> list[Entry]:
+    """Sections side by side whose headings name roles, each with its first line.
+
+    Articles are taken in the order the search ranked them; an article counts when at
+    least two sibling sections (under one parent, or both top-level) name a role.
+    """
+    docs = list(dict.fromkeys(h.doc_id for h in hits))
+    entries: list[Entry] = []
+    for doc_id in docs:
+        groups: dict[str, dict[str, Quote]] = {}
+        for chunk_id, section in library.passages(doc_id):
+            parent, _, name = (section or "").rpartition(" > ")
+            name = re.sub(r"^\d+[.)]\s*", "", name).strip()
+            if not _is_role(name) or name in groups.get(parent, {}):
+                continue
+            first = _first_line(library, chunk_id)
+            if first is not None:
+                groups.setdefault(parent, {})[name] = first
+        for group in groups.values():
+            if len(group) >= 2:
+                entries += [Entry(name, quote) for name, quote in group.items()]  # document order
+        if len(entries) >= 2 * MAX_LISTS:
+            break
+    return entries
+
+
+def sibling_sections(
+    question: str, hits: Sequence[Hit], library: Library, ranker: QuoteRanker
+) -> list[Entry]:
+    """Sections side by side under a parent heading the question names ("Certification Paths").
+
+    Each child section gives its heading as the name and its first line; children whose
+    heading is far from the question (a stray "Salary Data" under it) are left out.
+    """
+    asked = content_words(question)
+    for hit in hits[:3]:
+        parent = (hit.section or "").rpartition(" > ")[0]
+        if not parent or not asked & content_words(parent.rsplit(" > ", 1)[-1]):
+            continue
+        children: dict[str, Quote] = {}
+        for chunk_id, section in library.passages(hit.doc_id):
+            if not (section or "").startswith(parent + " > "):
+                continue
+            name = (section or "")[len(parent) + 3 :].split(" > ")[0]
+            first = None if name in children else _first_line(library, chunk_id)
+            if first is not None:
+                children[name] = first
+        if len(children) < 3:  # two headings side by side are a section, not a list
+            continue
+        names = list(children)
+        closeness = ranker.vectors(names) @ ranker.embedder.embed_query(question)
+        keep = [n for n, c in zip(names, closeness, strict=True) if c >= float(closeness.max()) * 0.5]
+        return [Entry(n, children[n]) for n in keep]  # document order
+    return []
+
+
+def background_quotes(background: str, question: str, library: Library, ranker: QuoteRanker) -> list[Quote]:
+    """Lines anywhere in the library that name the stated background and a role, best first."""
+    wanted = content_words(normalize_term(background))
+    if not wanted:
+        return []
+    phrase = re.compile(rf"\b{re.escape(normalize_term(background))}\b")
+    found: list[Quote] = []
+    for units in library.units.values():
+        for unit in units:
+            if unit.kind == "code" or not wanted <= library.stems(unit):
+                continue
+            if _is_role(unit.text) or _is_role(unit.section or ""):
+                found.append(quote_of_unit(unit, library.hit(unit.chunk_id)))
+    if not found:
+        return []
+    # The background named as written ("software engineer") beats its words apart.
+    scores = ranker.scores(question, found) + [
+        PHRASE_BONUS * bool(phrase.search(normalize_term(q.text))) for q in found
+    ]
+    order = sorted(range(len(found)), key=lambda i: -scores[i])
+    return [found[i] for i in order[:3] if scores[i] >= scores[order[0]] * 0.5]
+
+
+def compose_entries(entries: list[Entry], citer: Citer) -> list[str]:
+    """Entries grouped by article and heading; each line cited."""
+    lines: list[str] = []
+    group: tuple[str, str] | None = None
+    several = len({e.quote.hit.doc_id for e in entries}) > 1
+    for entry in entries:
+        quote = entry.quote
+        heading = "" if entry.name else (quote.context or quote.heading)
+        key = (quote.hit.doc_id, heading)
+        if key != group:
+            group = key
+            title = f"*{quote.hit.title}*" if several else ""
+            head = f"**{heading.rstrip(':').strip()}**" if heading else ""
+            caption = " — ".join(part for part in (title, head) if part)
+            if caption:
+                lines += ["", f"{caption}:"]
+            elif not lines:
+                lines.append("")
+        lead = f"**{entry.name}**: " if entry.name else ""
+        lines.append(f"- {lead}{quote.text} [{citer.quote(quote)}]")
+    return lines

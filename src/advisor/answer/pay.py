@@ -1,0 +1,284 @@
+"""Salary answers: one summary line per level and region across sources, then the cited rows.
+
+The figures come only from parsed salary rows (advisor.salaries), each quoted verbatim.
+When the role, level or region asked about has no figure, the answer says so first and
+labels what it shows instead as the nearest figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from advisor.answer.models import ChartBar
+from advisor.answer.sources import Citer, Library
+from advisor.salaries import SalaryRow
+from advisor.vocabulary import LEVELS, canonical_region, normalize_term
+
+__all__ = ["Figures", "Money", "PayLine", "find_figures", "level_of", "parse_range", "role_rows"]
+
+MAX_ROWS = 12
+_MONEY = re.compile(r"([$£€])\s?(\d[\d,]*(?:\.\d+)?)\s*([kK])?(\+)?")
+_YEARS = re.compile(r"(\d+)\s*(?:\+|[-–]\s*\d+)?\s*(?:years?|yrs?)?")
+# Seniority by years of experience, for rows that give years instead of a word.
+_BY_YEARS = ((8, "staff"), (5, "senior"), (2, "mid"), (0, "junior"))
+_LEVEL_PREFIX = re.compile(
+    r"^(?:(?:junior|senior|staff|principal|lead|entry[- ]level|mid[- ]level)\s+)+", re.I
+)
+
+
+@dataclass(frozen=True)
+class Money:
+    text: str  # as written: "$100,000", "£65,000+"
+    value: float
+    currency: str
+
+
+def parse_range(written: str) -> tuple[Money, Money] | None:
+    """'$100,000 – $130,000' -> its low and high as written and as numbers."""
+    found = list(_MONEY.finditer(written))
+    if not found:
+        return None
+    amounts = []
+    for m in found:
+        value = float(m.group(2).replace(",", "")) * (1000 if m.group(3) else 1)
+        amounts.append(Money(m.group(0).strip(), value, m.group(1)))
+    return amounts[0], amounts[-1]
+
+
+def levels_in_years(text: str) -> tuple[str, ...]:
+    """Levels a text gives as years of experience: "3-5 years" -> ("mid",)."""
+    found = re.search(r"(\d+)\s*(?:\+|[-–]\s*\d+|to\s+\d+)\s*(?:years?|yrs?)", text)
+    if not found:
+        return ()
+    low = int(found.group(1))
+    return (next(level for floor, level in _BY_YEARS if low >= floor),)
+
+
+def level_of(row: SalaryRow) -> str | None:
+    """A row's seniority as a canonical level: from its words, else from its years."""
+    text = f"{row.role} {row.level or ''}".lower()
+    for alias, level in sorted(LEVELS.items(), key=lambda item: -len(item[0])):
+        if re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
+            return level
+    years = _YEARS.search(row.level or "")
+    if years and row.level and re.search(r"\d", row.level):
+        low = int(years.group(1))
+        return next(level for floor, level in _BY_YEARS if low >= floor)
+    return None
+
+
+def region_of(row: SalaryRow) -> str | None:
+    return canonical_region(row.region) if row.region else None
+
+
+def in_regions(row: SalaryRow, regions: Sequence[str]) -> bool:
+    """The row is for one of the regions: by its label, or a place its label names
+    ("Global tech hubs (Berlin, Toronto, Singapore)" is in Germany)."""
+    if region_of(row) in regions:
+        return True
+    label = row.quote.split(row.range, 1)[0] if row.region else ""
+    places = re.findall(r"\(([^)]*)\)", label)
+    return any(canonical_region(p.strip()) in regions for group in places for p in group.split(","))
+
+
+def _role_key(role: str) -> set[str]:
+    return set(re.split(r"[\s/]+", normalize_term(_LEVEL_PREFIX.sub("", role).strip()))) - {""}
+
+
+def role_rows(role: str, rows: Iterable[SalaryRow]) -> list[SalaryRow]:
+    """The rows of the role asked about: the row roles that share the most of its name.
+
+    A row role written with alternatives ("Prompt Engineer / AI Solutions Specialist")
+    matches on any of them. A match needs most of the asked name and most of the row's.
+    """
+    asked = _role_key(role)
+    if not asked:
+        return []
+    scored: list[tuple[float, SalaryRow]] = []
+    for row in rows:
+        best = 0.0
+        # "Prompt Engineer / AI Solutions Specialist" is either; "AI Engineer (LLM/GenAI)" is
+        # "AI Engineer" or "LLM/GenAI engineer".
+        names = re.split(r"\s+/\s+", row.role)
+        variants = [*names, *(re.sub(r"\s*\(.*?\)", "", n) for n in names)]
+        for alternative in variants:
+            key = _role_key(alternative)
+            if key:
+                best = max(best, len(asked & key) / len(asked | key))
+        scored.append((best, row))
+    top = max((s for s, _ in scored), default=0.0)
+    return [r for s, r in scored if s >= 0.5 and s >= top - 1e-9]
+
+
+@dataclass(frozen=True)
+class PayLine:
+    """The range across sources for one level and region of a role."""
+
+    level: str | None
+    region: str | None
+    low: Money
+    high: Money
+    rows: tuple[SalaryRow, ...]
+
+    @property
+    def articles(self) -> int:
+        return len({r.doc_id for r in self.rows})
+
+    @property
+    def range(self) -> str:
+        return self.low.text if self.low.text == self.high.text else f"{self.low.text}–{self.high.text}"
+
+    @property
+    def label(self) -> str:
+        level = f"{self.level} level" if self.level else "all levels together"
+        return f"{level}, {self.region}" if self.region else level
+
+
+def pay_lines(rows: Sequence[SalaryRow], by_level: bool = True) -> list[PayLine]:
+    """Rows grouped by level (unless not by_level), region and currency; each group's span."""
+    groups: dict[tuple[str | None, str | None, str], list[tuple[SalaryRow, Money, Money]]] = {}
+    for row in rows:
+        parsed = parse_range(row.range)
+        if parsed is None:
+            continue
+        low, high = parsed
+        level = level_of(row) if by_level else None
+        groups.setdefault((level, region_of(row), low.currency), []).append((row, low, high))
+    lines = []
+    for (level, region, _), members in groups.items():
+        low = min((m[1] for m in members), key=lambda money: money.value)
+        high = max((m[2] for m in members), key=lambda money: money.value)
+        lines.append(PayLine(level, region, low, high, tuple(m[0] for m in members)))
+    order = {lv: i for i, lv in enumerate(dict.fromkeys(LEVELS.values()))}
+    return sorted(lines, key=lambda ln: (ln.region or "~", order.get(ln.level or "", 99), ln.low.value))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the corpus prices for a question: the rows that answer it, or a gap and the nearest."""
+
+    rows: list[SalaryRow]  # the answer's rows (empty when there is a gap and nothing near)
+    gap: str | None  # what no article prices: "data engineer", "ML Engineer in India"
+    nearest: bool  # the rows are the nearest figures, not the answer
+    subject: str = "these roles"  # the role asked about, as the question names it
+    levels: tuple[str, ...] = ()  # the levels asked about
+    other_roles: bool = False  # the gap is the role itself: the rows are other roles'
+
+
+def find_figures(roles: Sequence[str], levels: Sequence[str], regions: Sequence[str],
+                 library: Library, retrieved: set[str]) -> Figures:  # fmt: skip
+    """The rows for the role, level and region asked; `retrieved` holds the passages' texts."""
+    rows = library.salaries
+    role = roles[0] if roles else None
+    if role:
+        rows = role_rows(role, rows)
+        if not rows:
+            near = [r for r in library.salaries if any(r.quote in text for text in retrieved)]
+            return Figures(_narrow(near, levels, regions)[:MAX_ROWS], role, True, role, other_roles=True)
+    else:
+        rows = [r for r in rows if any(r.quote in text for text in retrieved)]
+        if not rows:
+            return Figures([], None, False)
+    subject = role or "these roles"
+    if regions:
+        in_region = [r for r in rows if in_regions(r, regions)]
+        if not in_region:
+            gap = f"{subject} in {' or '.join(regions)}"
+            return Figures(_narrow(rows, levels, ())[:MAX_ROWS], gap, True, subject, tuple(levels))
+        rows = in_region
+    if levels:
+        at_level = [r for r in rows if level_of(r) in levels]
+        if at_level:
+            rows = at_level + [r for r in rows if level_of(r) is None]
+        elif not any(level_of(r) is None for r in rows):
+            gap = f"{subject} at {' or '.join(levels)} level"
+            return Figures(rows[:MAX_ROWS], gap, True, subject, tuple(levels))
+        else:
+            rows = [r for r in rows if level_of(r) is None]
+    return Figures(rows[:MAX_ROWS], None, False, subject, tuple(levels))
+
+
+def _narrow(rows: list[SalaryRow], levels: Sequence[str], regions: Sequence[str]) -> list[SalaryRow]:
+    """Rows narrowed to the level and region asked, where that leaves any."""
+    if regions:
+        rows = [r for r in rows if in_regions(r, regions)] or rows
+    if levels:
+        rows = [r for r in rows if level_of(r) in levels] or rows
+    return rows
+
+
+def role_label(row: SalaryRow) -> str:
+    """Role and level as the source writes them: "Junior ML Engineer (0-2 years)"."""
+    if not row.level:
+        return row.role
+    glued = f"{row.role} ({row.level})"
+    return glued if glued in row.quote else f"{row.role}, {row.level}"
+
+
+def cite_row(row: SalaryRow, library: Library, citer: Citer) -> int:
+    hit = library.hit_with_text(row.quote, row.doc_id)
+    assert hit is not None, "a salary row is quoted from its own article"
+    return citer.cite(hit, row.quote)
+
+
+def compose_pay(figures: Figures, library: Library, citer: Citer) -> tuple[list[str], list[ChartBar]]:
+    """The answer's lines (direct answer, summary per level and region, rows) and its chart."""
+    lines: list[str] = []
+    if figures.gap:
+        lines.append(f"None of the articles gives a salary for {figures.gap}.")
+        if figures.other_roles and figures.rows:
+            first_rows = list({r.role: r for r in reversed(figures.rows)}.values())[::-1][:5]
+            named = ", ".join(f"{r.role} [{cite_row(r, library, citer)}]" for r in first_rows)
+            lines.append(
+                f"They do give salaries for other roles, which are not an answer for this one: {named}."
+            )
+            return lines, []
+        if not figures.rows:
+            return lines, []
+        lines.append("The nearest figures they give are these; they are not for what you asked:")
+    summary = pay_lines(figures.rows, by_level=not figures.gap or bool(figures.levels))
+    chart: list[ChartBar] = []
+    summary_lines: list[str] = []
+    for line in summary:
+        marks = "".join(f"[{n}]" for n in dict.fromkeys(cite_row(r, library, citer) for r in line.rows))
+        across = f" across {line.articles} articles" if line.articles > 1 else ""
+        label = line.label[:1].upper() + line.label[1:]
+        summary_lines.append(f"- {label}: {line.range}{across} {marks}")
+        chart.append(ChartBar(label, line.low.value, line.high.value, line.low.currency,
+                              cite_row(line.rows[0], library, citer)))  # fmt: skip
+    if not figures.gap:
+        lines.append(_direct(figures.subject, summary, figures.levels))
+    lines += ["", *summary_lines]
+    if figures.gap:
+        return lines, chart
+    lines += ["", "The rows behind these figures:", ""]
+    for row in figures.rows:
+        n = cite_row(row, library, citer)
+        region = f", {row.region}" if row.region else ""
+        after = row.quote.split(row.range, 1)[-1].strip()  # "(at OpenAI, DeepMind, ...)"
+        note = f" {after}" if after.startswith("(") else ""
+        lines.append(f"- **{role_label(row)}{region}**: {row.range}{note} [{n}]")
+    return lines, chart
+
+
+def _direct(subject: str, summary: list[PayLine], levels: Sequence[str]) -> str:
+    """One sentence: the range for the role (and level) asked, in the first region."""
+    summary = [ln for ln in summary if ln.level in levels] or summary
+    first = summary[0]
+    same = [ln for ln in summary if ln.region == first.region and ln.low.currency == first.low.currency]
+    low = min((ln.low for ln in same), key=lambda m: m.value)
+    high = max((ln.high for ln in same), key=lambda m: m.value)
+    articles = len({r.doc_id for ln in same for r in ln.rows})
+    sources = f"across {articles} articles" if articles > 1 else "in one article"
+    span = low.text if low.text == high.text else f"{low.text} to {high.text}"
+    level = f" at {' or '.join(levels)} level" if levels and first.level in levels else ""
+    return f"Pay for {subject}{level}{in_region_phrase(first.region)} runs from {span} {sources}:"
+
+
+def in_region_phrase(region: str | None) -> str:
+    """ " in the US", " in India", "" (an acronym takes "the")."""
+    if not region:
+        return ""
+    return f" in the {region}" if region.isupper() else f" in {region}"

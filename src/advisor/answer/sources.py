@@ -1,0 +1,90 @@
+"""What composition reads from an index version, and the numbered citations an answer builds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.answer.models import Citation
+from advisor.answer.quotes import Quote, content_words, quotes_from_hits
+from advisor.index import IndexVersion
+from advisor.retrieval import Hit
+
+__all__ = ["Citer", "Library"]
+
+
+class Library:
+    """One index version seen by chunk and document: passages, units and sequences."""
+
+    def __init__(self, version: IndexVersion) -> None:
+        self.version = version
+        self.salaries = version.salaries
+        self._chunks = {c.chunk_id: c for c in version.chunks.values()}
+        self._stems: dict[str, set[str]] = {}
+        units: Sequence[Any] = getattr(version, "units", None) or ()
+        self.units: dict[str, list[Any]] = defaultdict(list)  # chunk id -> units, in order
+        self.sequences: dict[str, list[Any]] = defaultdict(list)  # sequence id -> units, in order
+        for unit in sorted(units, key=lambda u: (u.doc_id, u.position)):
+            self.units[unit.chunk_id].append(unit)
+            if unit.sequence:
+                self.sequences[unit.sequence].append(unit)
+
+    def passages(self, doc_id: str | None = None) -> list[tuple[str, str | None]]:
+        """(chunk id, section) of every passage (of one document), in document order."""
+        chunks = [c for c in self._chunks.values() if doc_id is None or c.doc_id == doc_id]
+        return [(c.chunk_id, c.section) for c in sorted(chunks, key=lambda c: (c.doc_id, c.position))]
+
+    def quotes(self, chunk_id: str) -> list[Quote]:
+        """A passage's quotes: from its units when the version has them."""
+        return quotes_from_hits([self.hit(chunk_id)], self.units)
+
+    def stems(self, unit: Any) -> set[str]:
+        """A unit's content words, computed once per version."""
+        found = self._stems.get(unit.unit_id)
+        if found is None:
+            found = self._stems[unit.unit_id] = content_words(unit.text)
+        return found
+
+    def hit(self, chunk_id: str, rank: int = 99) -> Hit:
+        """A chunk as a Hit, for citing passages the search did not return (a plan's later steps)."""
+        chunk = self._chunks[chunk_id]
+        doc = self.version.documents[chunk.doc_id]
+        return Hit(rank, 0.0, chunk.doc_id, chunk_id, doc.title, doc.author, doc.date, doc.source,
+                   chunk.section, chunk.text, 0.0)  # fmt: skip
+
+    def hit_with_text(self, quote_text: str, doc_id: str | None = None) -> Hit | None:
+        """The first chunk (of a document, if given) holding a text verbatim."""
+        for chunk in self._chunks.values():
+            if (doc_id is None or chunk.doc_id == doc_id) and quote_text in chunk.text:
+                return self.hit(chunk.chunk_id)
+        return None
+
+    def title(self, doc_id: str) -> str:
+        return self.version.documents[doc_id].title
+
+
+@dataclass
+class Citer:
+    """Numbers citations in the order an answer first uses them; one number per quote."""
+
+    citations: list[Citation] = field(default_factory=list)
+    _numbers: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def cite(self, hit: Hit, text: str) -> int:
+        """The [n] for quoting `text` (verbatim text of the hit) from this passage."""
+        key = (hit.chunk_id, text)
+        if key not in self._numbers:
+            assert text in hit.text, "a citation quotes its passage verbatim"
+            n = len(self.citations) + 1
+            self.citations.append(Citation.from_hit(n, hit, text))
+            self._numbers[key] = n
+        return self._numbers[key]
+
+    def quote(self, quote: Quote) -> int:
+        return self.cite(quote.hit, quote.text)
+
+    @property
+    def documents(self) -> int:
+        return len({c.doc_id for c in self.citations})

@@ -1,0 +1,141 @@
+"""Query spelling: misspelled words corrected to the corpus's own words, real English words kept.
+
+A word the articles use is left alone. A word they do not use but that is a real English
+word (symspellpy's frequency dictionary, 82,765 words from Google Books n-grams) is left
+alone too: it may be what makes a question off-topic, and the refusal rule must see it.
+Only a word that is neither is corrected: to the nearest word by edit distance (one edit,
+two for long words), a corpus word (found by SymSpell) winning a tie over an English one,
+then the more frequent in the corpus; with nothing near it stays as typed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from symspellpy import SymSpell, Verbosity
+
+__all__ = ["Correction", "Speller", "english_words", "words_of"]
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+MIN_LENGTH = 3  # two-letter words are too often acronyms ("ml", "ai") to guess at
+LONG_WORD = 8  # from this length a word may be two edits from what was meant
+# The frequency dictionary's rarest entries include misspellings and fragments; a word rarer
+# than this in Google Books is not trusted to be a real word.
+MIN_ENGLISH_COUNT = 100_000
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A text with its misspelled words corrected, and what was changed."""
+
+    original: str
+    text: str
+    changes: tuple[tuple[str, str], ...] = ()  # (as typed, corrected), in order
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+def words_of(text: str) -> list[str]:
+    """The lower-cased words of a text, as the speller counts them."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+@cache
+def english_words() -> dict[str, int]:
+    """Real English words and their frequency: symspellpy's dictionary, rare entries left out."""
+    text = files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt").read_text()
+    words: dict[str, int] = {}
+    for line in text.splitlines():
+        word, _, count = line.partition(" ")
+        if count and int(count) >= MIN_ENGLISH_COUNT:
+            words[word] = int(count)
+    return words
+
+
+class Speller:
+    """Corrects query words against one corpus's vocabulary; build one per index version."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.counts: Counter[str] = Counter()
+        for text in texts:
+            self.counts.update(words_of(text))
+        self._english = english_words()
+        self._symspell: SymSpell | None = None  # built at the first misspelling
+        self._lock = threading.Lock()
+
+    def _corpus_index(self) -> SymSpell:
+        with self._lock:
+            if self._symspell is None:
+                symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+                for word, count in self.counts.items():
+                    symspell.create_dictionary_entry(word, count)
+                self._symspell = symspell
+            return self._symspell
+
+    def correct(self, text: str) -> Correction:
+        """The text with each misspelled word replaced by the corpus word it most likely meant."""
+        changes: list[tuple[str, str]] = []
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            fixed = self.correct_word(word)
+            if fixed != word:
+                changes.append((word, fixed))
+            return fixed
+
+        corrected = _WORD.sub(fix, text)
+        return Correction(text, corrected, tuple(changes))
+
+    def correct_word(self, word: str) -> str:
+        """The word, or the corpus (or else English) word at the smallest edit distance from it."""
+        lower = word.lower()
+        if len(lower) < MIN_LENGTH or lower in self.counts or lower in self._english or "'" in lower:
+            return word
+        reach = 2 if len(lower) >= LONG_WORD else 1
+        found = self._corpus_index().lookup(lower, Verbosity.CLOSEST, max_edit_distance=reach)
+        candidates = {s.term: s.distance for s in found}
+        for english in _one_edit_away(lower) & self._english.keys():
+            candidates.setdefault(english, 1)
+        if not candidates:
+            return word
+        best = min(
+            candidates,
+            key=lambda c: (
+                candidates[c],
+                c not in self.counts,
+                c[0] != lower[0],
+                -self.counts[c],
+                -self._english.get(c, 0),
+                c,
+            ),
+        )
+        return _same_case(word, best)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit_away(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion away (Norvig's edits1)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
+    inserts = [a + c + b for a, b in splits for c in _LETTERS]
+    return set(deletes + transposes + replaces + inserts)
+
+
+def _same_case(model: str, word: str) -> str:
+    if model.isupper() and len(model) > 1:
+        return word.upper()
+    if model[0].isupper():
+        return word[0].upper() + word[1:]
+    return word

@@ -1,0 +1,98 @@
+"""Liveness that never queues behind answers, and readiness that tells a broken index pointer."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from advisor.embedding import Embedder
+
+from .conftest import LiveServer
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("health")
+
+
+@pytest.fixture(scope="module")
+def server(root: Path, real_embedder: Embedder, real_index: Path) -> Iterator[LiveServer]:
+    live = LiveServer(root, real_embedder, real_index, output=root / "server.log")
+    yield live
+    live.stop()
+
+
+def answered(sock: socket.socket) -> bool:
+    """Whether the server has sent (the start of) a response on this socket yet."""
+    sock.setblocking(False)
+    try:
+        return bool(sock.recv(1, socket.MSG_PEEK))
+    except BlockingIOError:
+        return False
+    finally:
+        sock.setblocking(True)
+
+
+def test_health_answers_while_120_chats_are_in_flight(server: LiveServer) -> None:
+    body = json.dumps({"message": "Which certifications matter for ML engineers?"}).encode()
+    request = (b"POST /api/chat HTTP/1.1\r\nHost: advisor\r\ncontent-type: application/json\r\n"
+               b"content-length: %d\r\nconnection: close\r\n\r\n%s") % (len(body), body)  # fmt: skip
+    chats = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(120)]
+    for sock in chats:
+        sock.sendall(request)  # every chat is at the server before the probe
+    time.sleep(1)
+    probe = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+    probe.request("GET", "/health")
+    health = probe.getresponse()
+    done_by_then = sum(answered(sock) for sock in chats)
+    assert health.status == 200 and json.loads(health.read())["status"] == "ok"
+    # Queued behind the chats (a worker thread each), it would answer after most of them.
+    assert done_by_then < 60
+    for sock in chats:
+        sock.settimeout(300)
+        assert sock.recv(12).startswith(b"HTTP/1.1 200")
+        sock.close()
+
+
+def wait_for_ready(client: httpx.Client, status: int, reason: str = "") -> httpx.Response:
+    """/health/ready once it answers `status` with `reason` in its body (or after a minute)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        reply = client.get("/health/ready")
+        if reply.status_code == status and reason in (reply.json()["reason"] or ""):
+            break
+        time.sleep(0.3)
+    return reply
+
+
+def test_readiness_tells_a_broken_index_pointer_and_recovers(server: LiveServer, root: Path) -> None:
+    index, log = root / "index", root / "server.log"
+    current = (index / "CURRENT").read_text()
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        assert client.get("/health/ready").json()["status"] == "ready"
+        (index / "CURRENT.tmp").write_text("no-such-version\n")
+        (index / "CURRENT.tmp").replace(index / "CURRENT")
+        broken = wait_for_ready(client, 503, "no-such-version")
+        assert broken.status_code == 503 and "does not load" in broken.json()["reason"]
+        time.sleep(3)  # six rounds of the watcher
+        warnings = [line for line in log.read_text().splitlines() if "index/CURRENT names" in line]
+        assert len(warnings) == 1  # said once, not every half second
+        # still serving the version it loaded
+        assert client.get("/health").json()["index"]["version"] == current.strip()
+        assert client.post("/api/search", json={"query": "MLflow"}).status_code == 200
+        (index / "CURRENT").unlink()
+        assert wait_for_ready(client, 503, "missing").json()["reason"] == "index/CURRENT is missing"
+        (index / "CURRENT.tmp").write_text(current)
+        (index / "CURRENT.tmp").replace(index / "CURRENT")
+        assert wait_for_ready(client, 200).json() == {
+            "status": "ready", "reason": None, "index": client.get("/health").json()["index"],
+        }  # fmt: skip

@@ -1,0 +1,64 @@
+"""Spelling tolerance: typos become the articles' words; real off-topic words stay and are refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisor.answer.engine import Advisor
+from advisor.conversation import ConversationStore
+from advisor.retrieval import Retriever
+from advisor.spelling import Speller
+
+ARTICLE = (Path(__file__).parent / "articles" / "ux-research-career-guide.md").read_text()
+
+
+@pytest.fixture(scope="module")
+def speller() -> Speller:
+    return Speller([ARTICLE])
+
+
+def test_typos_are_corrected_to_the_articles_words(speller: Speller) -> None:
+    correction = speller.correct("How do I recruit particpants for a usabilty test?")
+    assert correction.text == "How do I recruit participants for a usability test?"
+    assert correction.changes == (("particpants", "participants"), ("usabilty", "usability"))
+    assert speller.correct("Reserachers in Germnay").text == "Researchers in Germany"
+
+
+def test_real_words_the_articles_never_use_are_kept(speller: Speller) -> None:
+    for question in ("Can an astronaut become a painter?", "How do I bake sourdough bread?"):
+        correction = speller.correct(question)
+        assert correction.text == question and not correction.changed
+
+
+def test_a_typo_of_an_off_topic_word_becomes_that_word_not_a_corpus_word(speller: Speller) -> None:
+    assert speller.correct("astronuat training").text == "astronaut training"
+
+
+def test_short_words_and_unknown_names_are_left_alone(speller: Speller) -> None:
+    assert speller.correct("ML vs AI at Xqzvt").text == "ML vs AI at Xqzvt"
+
+
+def test_search_corrects_the_query_and_says_so(retriever: Retriever) -> None:
+    clean = retriever.search("What does a junior machine learning engineer earn in the UK?", k=3)
+    typo = retriever.search("What does a junoir machine lerning engineer earn in the UK?", k=3)
+    assert [h.chunk_id for h in typo] == [h.chunk_id for h in clean]
+    assert typo[0].query == "What does a junior machine learning engineer earn in the UK?"
+
+
+def test_unknown_terms_are_judged_on_the_corrected_words(retriever: Retriever) -> None:
+    corrected = retriever.correct("Which certificatons matter for MLOps enginers?").text
+    assert corrected == "Which certifications matter for MLOps engineers?"
+    assert retriever.unknown_terms(corrected) == []
+    assert retriever.unknown_terms(retriever.correct("best sourdough recipe").text) != []
+
+
+def test_ask_answers_a_misspelled_question_and_refuses_an_off_topic_one(
+    retriever: Retriever, tmp_path: Path
+) -> None:
+    advisor = Advisor(retriever, ConversationStore(tmp_path / "c.db"), None, "extractive")
+    answer = advisor.ask("Do I need a PhD to becme an ML enginer?")
+    assert not answer.refused
+    assert answer.query == "Do I need a PhD to become an ML engineer?"
+    assert advisor.ask("How long should I proof sourdough bread?").refused
