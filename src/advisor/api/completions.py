@@ -113,8 +113,14 @@ class Completion:
 
     @staticmethod
     def _line(chunk: ChatCompletionChunk) -> str:
-        """The fields set on this chunk (finish_reason is set, to null, until the end, as OpenAI does)."""
-        body = chunk.model_dump(mode="json", exclude_unset=True)
+        """OpenAI's chunk: the advisor's fields only where set, a delta without empty keys, and
+        finish_reason null until the end."""
+        body = chunk.model_dump(mode="json")
+        for name in ("usage", "citations", "refused", "conversation_id"):
+            if name not in chunk.model_fields_set:
+                del body[name]
+        for choice in body["choices"]:
+            choice["delta"] = {k: v for k, v in choice["delta"].items() if v is not None}
         return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
 
@@ -124,5 +130,4 @@ def _finish(answer: Answer) -> FinishReason:
 
 
 def _citations(answer: Answer) -> list[CitationOut]:
-    # every field set, so a streamed chunk shows the same citations as a whole completion
-    return [CitationOut.model_validate({"url": None, **c.to_json()}) for c in answer.citations]
+    return [CitationOut.model_validate(c.to_json()) for c in answer.citations]

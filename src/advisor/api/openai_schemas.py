@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from advisor.api.schemas import CitationOut, HitOut
+from advisor.api.schemas import CitationOut, HitOut, JsonInt
 from advisor.conversation import MAX_TURNS
 
 __all__ = [
@@ -86,11 +86,11 @@ class OpenAIChatIn(BaseModel):
     messages: list[OpenAIMessage] = Field(min_length=1, max_length=2 * MAX_TURNS + 10)
     stream: bool = False
     stream_options: StreamOptions | None = None
-    max_tokens: int | None = Field(default=None, ge=1, le=4096, description="caps an LLM answer")
-    max_completion_tokens: int | None = Field(default=None, ge=1, le=4096, description="same as max_tokens")
+    max_tokens: JsonInt | None = Field(default=None, ge=1, le=4096, description="caps an LLM answer")
+    max_completion_tokens: JsonInt | None = Field(default=None, ge=1, le=4096, description="as max_tokens")
     stop: str | list[str] | None = Field(default=None, description="up to 4 stop sequences (LLM mode)")
     store: bool | None = Field(default=False, description="keep this conversation on the server")
-    n: int | None = Field(default=None, ge=1, description="only 1 is supported")
+    n: JsonInt | None = Field(default=None, ge=1, description="only 1 is supported")
     tools: list[dict[str, Any]] | None = Field(default=None, description="not supported: 400")
     functions: list[dict[str, Any]] | None = Field(default=None, description="not supported: 400")
     response_format: dict[str, Any] | None = Field(default=None, description='only {"type": "text"}')

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from advisor.answer.engine import MAX_QUESTION_CHARS
 
@@ -18,6 +18,7 @@ __all__ = [
     "FeedbackIn",
     "HealthOut",
     "HitOut",
+    "JsonInt",
     "OkOut",
     "ReadyOut",
     "ReindexIn",
@@ -29,6 +30,18 @@ __all__ = [
 ]
 
 
+def _json_integer(value: Any) -> Any:
+    """JSON's integers, 25.0 included (JSON Schema counts it as one); never "5", true or 5.5."""
+    if isinstance(value, (bool, str)):
+        raise ValueError("must be a JSON integer, not a string or a boolean")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+
+
 class _In(BaseModel):
     # strict: "5" and true are not integers, "true" is not a boolean (422, as the README says)
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, strict=True)
@@ -36,7 +49,7 @@ class _In(BaseModel):
 
 class SearchIn(_In):
     query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
-    k: int = Field(default=5, ge=1, le=50)
+    k: JsonInt = Field(default=5, ge=1, le=50)
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"query": "Do I need a PhD?", "k": 3}]}
@@ -123,6 +136,7 @@ class CitationOut(BaseModel):
     author: str | None = None
     date: str | None = None
     url: str | None = None  # the original article, when its front matter names one
+    context: str | None = None  # what makes the quote readable alone: a table row's header row
 
 
 class TableOut(BaseModel):
@@ -179,7 +193,7 @@ class AnswerOut(BaseModel):
 class MessageOut(BaseModel):
     role: str
     content: str
-    citations: list[dict[str, Any]]
+    citations: list[CitationOut]
 
 
 class ConversationOut(BaseModel):
@@ -202,8 +216,8 @@ class ConversationOut(BaseModel):
 
 class FeedbackIn(_In):
     conversation_id: str = Field(max_length=64)
-    message_index: int = Field(ge=0)
-    rating: Literal[1, -1]
+    message_index: JsonInt = Field(ge=0)
+    rating: Annotated[Literal[1, -1], BeforeValidator(_json_integer)]
     comment: str = Field(default="", max_length=2000)
 
     model_config = ConfigDict(
@@ -268,6 +282,17 @@ class ReadyOut(BaseModel):
     status: Literal["ready", "unready"]
     reason: str | None = None  # why not ready: index/CURRENT missing, unreadable, or naming a bad version
     index: IndexInfo  # the version being served meanwhile
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"status": "ready", "reason": None,
+                 "index": {"version": "20260601T120000-3fa2c1", "documents": 6, "chunks": 118}},
+                {"status": "unready", "reason": "index/CURRENT is missing",
+                 "index": {"version": "20260601T120000-3fa2c1", "documents": 6, "chunks": 118}},
+            ]
+        }
+    )  # fmt: skip
 
 
 class ErrorOut(BaseModel):

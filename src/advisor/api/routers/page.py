@@ -17,7 +17,9 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 def page(request: Request) -> Any:
-    return templates.TemplateResponse(request, "index.html", {"starters": STARTER_QUESTIONS})
+    needs_key = bool(request.app.state.services.settings.api_key_list)  # then the page asks for one
+    context = {"starters": STARTER_QUESTIONS, "needs_key": needs_key}
+    return templates.TemplateResponse(request, "index.html", context)
 
 
 @router.get("/favicon.ico")
