@@ -20,9 +20,9 @@ from _common import ROOT
 
 from advisor.chunking import chunk_document, context_text
 from advisor.config import load_settings
-from advisor.corpus import load_corpus
 from advisor.embedding import load_embedder
 from advisor.indexing import build_index
+from advisor.ingest import load_corpus
 
 
 def main() -> dict[str, float]:
@@ -37,7 +37,7 @@ def main() -> dict[str, float]:
         runs = []
         for _ in range(3):
             start = time.perf_counter()
-            embedder._model.encode(texts, batch_size=64, normalize_embeddings=True)
+            embedder.embed(texts, batch_size=64)
             encode_s = time.perf_counter() - start
             index = Path(tmp) / f"index-{len(runs)}"
             start = time.perf_counter()

@@ -31,8 +31,11 @@ def _summary(latencies: list[float], errors: int, seconds: float, clients: int) 
     }
 
 
-async def load(url: str, path: str, clients: int, seconds: float) -> dict[str, Any]:
-    """`clients` concurrent clients posting to `path` back to back for `seconds`."""
+async def load(url: str, path: str, clients: int, seconds: float, unique: bool = False) -> dict[str, Any]:
+    """`clients` concurrent clients posting to `path` back to back for `seconds`.
+
+    unique: append a counter to each question, so that no query is answered from a cache.
+    """
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
@@ -43,7 +46,7 @@ async def load(url: str, path: str, clients: int, seconds: float) -> dict[str, A
             nonlocal errors
             i = n
             while time.perf_counter() < deadline:
-                question = QUESTIONS[i % len(QUESTIONS)]
+                question = QUESTIONS[i % len(QUESTIONS)] + (f" #{i}" if unique else "")
                 body = {"query": question} if path == "/api/search" else {"message": question}
                 start = time.perf_counter()
                 try:

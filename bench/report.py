@@ -1,8 +1,10 @@
 """Run every benchmark in one go and write docs/PERFORMANCE.md (and the raw docs/performance.json).
 
-    python bench/report.py [--load-seconds 60] [--sizes 100000 1000000]      (make bench)
+    python bench/report.py [--load-seconds 60] [--sizes 100000 1000000] [--only load encoders]
 
 Ratios are taken within this one run, so they compare like with like on a noisy machine.
+--only re-measures the named sections and keeps the others from docs/performance.json
+(the page says which sections were measured when, and the machine's load average).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 import api
 import ask
 import build
+import encoders
 import load
 import scale
 import search
@@ -30,22 +33,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--load-seconds", type=float, default=60)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--only", nargs="+", choices=sorted(SECTIONS), help="sections to measure again")
     args = parser.parse_args()
     started = time.time()
-    results: dict[str, Any] = {
-        "build": build.main(),
-        "search": search.main(),
-        "ask": ask.main(),
-        "api": api.main(),
-        "ttft": ttft.main(),
-        "load": load.main(args.load_seconds),
-        "scale": scale.run(args.sizes),
-    }
-    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
+    runners = {name: SECTIONS[name] for name in (args.only or SECTIONS)}
+    kept: dict[str, Any] = json.loads((DOCS / "performance.json").read_text()) if args.only else {}
+    results: dict[str, Any] = {name: value for name, value in kept.items() if name in SECTIONS}
+    measured = kept.get("measured", {})
+    for name, runner in runners.items():
+        load_before = os.getloadavg()[0]
+        results[name] = runner(args)
+        measured[name] = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                          "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)]}  # fmt: skip
+    results["measured"] = measured
+    results["machine"] = kept["machine"] if args.only else {"cpus": os.cpu_count(), "python": platform.python_version(),
                           "date": time.strftime("%Y-%m-%d"), "minutes": round((time.time() - started) / 60, 1)}  # fmt: skip
     (DOCS / "performance.json").write_text(json.dumps(results, indent=1))
     (DOCS / "PERFORMANCE.md").write_text(render(results))
     print("wrote docs/PERFORMANCE.md")
+
+
+SECTIONS: dict[str, Any] = {
+    "build": lambda args: build.main(),
+    "search": lambda args: search.main(),
+    "ask": lambda args: ask.main(),
+    "api": lambda args: api.main(),
+    "ttft": lambda args: ttft.main(),
+    "encoders": lambda args: encoders.main(),
+    "load": lambda args: load.main(args.load_seconds),
+    "scale": lambda args: scale.run(args.sizes),
+}
 
 
 def render(r: dict[str, Any]) -> str:
@@ -57,6 +74,7 @@ def render(r: dict[str, Any]) -> str:
         f"Measured by `make bench` (`python bench/report.py`) on {m['date']}: {m['cpus']} CPU cores, no GPU,",
         f"Python {m['python']}, extractive answers unless said; the whole run took {m['minutes']} minutes.",
         "Every ratio compares figures taken in this same run. Raw figures: `docs/performance.json`.",
+        "A section measured again later (`--only`) says when, and under what machine load.",
         "",
         "## Indexing (bench/build.py)",
         "",
@@ -91,29 +109,10 @@ def render(r: dict[str, Any]) -> str:
         f"**the advisor adds {t['advisor_minus_direct_p50_ms']} ms** (median of {t['pairs']} paired, cold "
         "measurements; goal < 50 ms).",
         "",
-        "## Load (bench/load.py, a real uvicorn process, load generated on the same machine)",
-        "",
-        "| endpoint | clients | seconds | requests | errors | requests/s | p50 ms | p95 ms | p99 ms |",
-        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for run in lo["load"]:
-        lines.append(
-            f"| `{run['path']}` | {run['clients']} | {run['seconds']} | {run['requests']} | {run['errors']} | "
-            f"{run['requests_per_second']} | {run['p50_ms']} | {run['p95_ms']} | {run['p99_ms']} |"
-        )
-    w1, w2 = (
-        lo["workers"]["1"] if "1" in lo["workers"] else lo["workers"][1],
-        (lo["workers"]["2"] if "2" in lo["workers"] else lo["workers"][2]),
-    )
-    hs = lo["health_during_streams"]
+    lines += _load_lines(lo, r.get("measured", {}).get("load"))
+    lines += _encoder_lines(r.get("encoders"), r.get("measured", {}).get("encoders"))
     lines += [
-        "",
-        f"- `/api/search` with 16 clients: **1 worker {w1['requests_per_second']} requests/s, 2 workers "
-        f"{w2['requests_per_second']} requests/s** ({w2['requests_per_second'] / w1['requests_per_second']:.2f}x; "
-        "two cores are shared by the workers and the load generator).",
-        f"- `/health` while {hs['streams']} slow streamed answers were in flight: p50 {hs['health_p50_ms']} ms, "
-        f"**p95 {hs['health_p95_ms']} ms** (goal < 100 ms), {hs['health_errors']} errors.",
-        "",
         "## Scale (bench/scale.py, synthetic clustered vectors, single-thread search)",
         "",
         "| chunks | index | p50 ms | p95 ms | recall@10 vs flat | index MB | build s |",
@@ -134,6 +133,63 @@ def render(r: dict[str, Any]) -> str:
             f"{adv['load_seconds']} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _when(measured: dict[str, Any] | None) -> str:
+    if not measured:
+        return ""
+    before, after = measured["load_average"]
+    return f"Measured {measured['date']}; 1-minute load average {before} at the start, {after} at the end."
+
+
+def _load_lines(lo: dict[str, Any], measured: dict[str, Any] | None) -> list[str]:
+    lines = ["## Load (bench/load.py, a real uvicorn process, load generated on the same machine)", "",
+             _when(measured), "",
+             "Two configurations in the same run: **baseline** is the 0.1.0 path (PyTorch encoder, each",
+             "request encodes its own query, no query cache); **served** is the default (ONNX Runtime",
+             "encoder, micro-batched queries, query cache). Every query is distinct, so no answer comes",
+             "from the cache. The floor is one query encoded plus one FAISS search, in process, with",
+             "the configuration's encoder; efficiency is requests/s at 8 clients × the floor's p50 in s.", "",
+             "| configuration | floor p50 ms | lone `/api/search` p50 ms (× floor) | `/api/search` efficiency | `/api/chat` efficiency |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for c in lo["configurations"]:
+        lines.append(f"| {c['name']} | {c['floor']['p50_ms']} | {c['lone_search']['p50_ms']} ({c['lone_over_floor']}x) | "
+                     f"{c['efficiency']['/api/search']} | {c['efficiency']['/api/chat']} |")  # fmt: skip
+    lines += ["", "| configuration | endpoint | clients | requests | errors | requests/s | p50 ms | p95 ms | p99 ms |",
+              "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for c in lo["configurations"]:
+        for run in c["load"]:
+            lines.append(
+                f"| {c['name']} | `{run['path']}` | {run['clients']} | {run['requests']} | {run['errors']} | "
+                f"{run['requests_per_second']} | {run['p50_ms']} | {run['p95_ms']} | {run['p99_ms']} |"
+            )
+    w1, w2 = lo["workers"].get("1") or lo["workers"][1], lo["workers"].get("2") or lo["workers"][2]
+    hs = lo["health_during_streams"]
+    lines += [
+        "",
+        f"- `/api/search` with 16 clients (served configuration): **1 worker {w1['requests_per_second']} requests/s "
+        f"(p95 {w1['p95_ms']} ms), 2 workers {w2['requests_per_second']} requests/s (p95 {w2['p95_ms']} ms)** "
+        f"({w2['requests_per_second'] / w1['requests_per_second']:.2f}x; two cores are shared by the workers and the "
+        "load generator).",
+        f"- `/health` while {hs['streams']} slow streamed answers were in flight: p50 {hs['health_p50_ms']} ms, "
+        f"**p95 {hs['health_p95_ms']} ms** (goal < 100 ms), {hs['health_errors']} errors.",
+        "",
+    ]
+    return lines
+
+
+def _encoder_lines(enc: dict[str, Any] | None, measured: dict[str, Any] | None) -> list[str]:
+    if not enc:
+        return []
+    lines = ["## Encoder backends (bench/encoders.py)", "", _when(measured), "",
+             f"Quality: hybrid search on the {enc['split']} half of `{enc['set']}`, the index built by PyTorch,",
+             "queries encoded by each backend. The default may change only within 0.01 of PyTorch.", "",
+             "| backend | one query p50 ms | 8 queries p50 ms | min cosine to PyTorch | recall@5 | MRR@10 |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    for name, b in enc["backends"].items():
+        lines.append(f"| {name} | {b['query']['p50_ms']} | {b['batch_of_8']['p50_ms']} | {b['min_cosine_to_torch']} | "
+                     f"{b['recall@5']} | {b['mrr@10']} |")  # fmt: skip
+    return [*lines, ""]
 
 
 def _row(name: str, p: dict[str, float]) -> str:

@@ -28,6 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# The model's ONNX export is made once per machine (keyed by the weights' hash), not in
+# every test's index folder; subprocesses get the same folder through ADVISOR_ENCODER_DIR.
+ENCODER_DIR = os.environ.setdefault(
+    "ADVISOR_ENCODER_DIR", str(Path(tempfile.gettempdir()) / "advisor-encoders")
+)
 
 # Test tiers (pyproject's markers, README's Development section). A test that uses one of
 # these fixtures, directly or through another fixture, is marked for it here, so a new test
@@ -38,6 +43,7 @@ MARKS_BY_FIXTURE = {
     "llama_server": "llm",
     "own_llama_server": "llm",
     "postgres_url": "database",
+    "redis_url": "database",
 }
 
 
@@ -114,6 +120,7 @@ def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         "ADVISOR_CORPUS_DIR": str(CORPUS),
         "ADVISOR_INDEX_DIR": str(tmp_path / "index"),
         "ADVISOR_DATA_DIR": str(tmp_path / "data"),
+        "ADVISOR_ENCODER_DIR": ENCODER_DIR,
         "HF_HUB_OFFLINE": "1",
     }
     yield env
@@ -223,6 +230,7 @@ class LiveServer:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
         env |= {"ADVISOR_CORPUS_DIR": str(corpus), "ADVISOR_INDEX_DIR": str(root / "index"),
                 "ADVISOR_DATA_DIR": str(root / "data"), "ADVISOR_RATE_LIMIT": "10000/minute",
+                "ADVISOR_ENCODER_DIR": ENCODER_DIR,
                 "HF_HUB_OFFLINE": "1", **(extra_env or {})}  # fmt: skip
         command = [sys.executable, "-m", "advisor.cli", "serve", "--port", str(self.port)]
         limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, descriptors)) if descriptors else None
@@ -272,3 +280,46 @@ def postgres_url() -> Iterator[str]:
         subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)  # fmt: skip
         shutil.rmtree(root, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- Redis
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """A real Redis server (Debian's redis-server) on a free loopback port, nothing saved to disk."""
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    assert Path(binary).exists(), "redis-server is not installed (make test installs it with apt)"
+    port = free_port()
+    root = Path(tempfile.mkdtemp(prefix="advisor-redis-"))
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--dir", str(root)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                assert process.poll() is None, "redis-server exited at start"
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """The session's Redis, emptied for this test."""
+    import redis
+
+    client = redis.Redis.from_url(redis_server)
+    client.flushdb()
+    client.close()
+    return redis_server

@@ -12,8 +12,9 @@ import pytest
 
 from advisor.answer.engine import Advisor
 from advisor.answer.models import Answer
+from advisor.answer.quotes import Quote, is_aside, split_units
 from advisor.conversation import ConversationStore
-from advisor.retrieval import Retriever
+from advisor.retrieval import Hit, Retriever
 from advisor.vocabulary import normalize_term
 
 
@@ -127,3 +128,44 @@ def test_list_items_come_with_their_heading(advisor: Advisor) -> None:
     assert answer.kind == "list"
     assert "**AWS Certified Machine Learning – Specialty (MLS-C01)**" in answer.answer
     assert "Google Professional Machine Learning Engineer" in answer.answer
+
+
+def test_plan_comes_in_the_articles_order_with_its_labels(advisor: Advisor, retriever: Retriever) -> None:
+    question = "Give me a month-by-month plan to become an ML engineer"
+    answer = advisor.ask(question)
+    assert answer.kind == "plan" and answer.steps, answer.answer
+    labels = [step.label for step in answer.steps]
+    assert labels in (
+        ["Month 1–2", "Month 3–4", "Month 5–8", "Month 9–12"],
+        ["Months 1-2", "Months 3-4", "Months 5-7", "Months 8-10", "Months 10-12"],
+    ), labels
+    numbered = [line for line in answer.answer.splitlines() if re.match(r"\d+\. \*\*", line)]
+    assert [line.split("**")[1].split(":")[0] for line in numbered] == labels  # in order, as markdown
+    assert "Other articles give plans too" in answer.answer  # the other month-by-month plan is named
+    assert_grounded(question, answer, retriever)
+
+
+def _hit(text: str, section: str | None = "Skills") -> Hit:
+    return Hit(1, 1.0, "doc", "doc#1", "Title", None, None, "doc.md", section, text, 0.5)
+
+
+def test_quotes_carry_their_lead_in_and_what_this_refers_to() -> None:
+    text = (
+        "Skills needed:\n- Python for data work\n"
+        "Feature stores keep training and serving features equal. This prevents skew in production."
+    )
+    quotes = split_units(_hit(text))
+    item = next(q for q in quotes if q.kind == "item")
+    assert item.shown() == "*Skills needed:* Python for data work"
+    assert any(q.text == "Feature stores keep training and serving features equal. This prevents skew in production."
+               for q in quotes)  # fmt: skip
+
+
+def test_anecdotes_taglines_and_market_figures_are_asides_unless_asked() -> None:
+    story = Quote("I spent an hour with her building a twelve-month plan.", _hit(""))
+    market = Quote("Job postings for AI roles grew 300% since 2023.", _hit(""))
+    fact = Quote("MLflow tracks parameters, metrics and artifacts of every run.", _hit(""))
+    assert is_aside(story, "How do I plan my learning?")
+    assert is_aside(market, "Which tools track experiments?")
+    assert not is_aside(market, "How fast is the AI job market growing?")
+    assert not is_aside(fact, "Which tools track experiments?")

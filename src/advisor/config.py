@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     index_dir: Path = Path("index")
     data_dir: Path = Path("data")
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    # torch: sentence-transformers on PyTorch; onnx: the same model exported to ONNX Runtime
+    # (same vectors, faster); onnx-int8: that export quantised to int8. See docs/PERFORMANCE.md.
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx"
+    encoder_dir: Path | None = None  # where ONNX exports are kept; default: index_dir/encoders
+    embedding_threads: int = Field(default=1, ge=1, le=64)  # ONNX Runtime threads per model call
     index_kind: Literal["flat", "hnsw"] = "flat"
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -50,14 +55,17 @@ class Settings(BaseSettings):
     admin_token: str | None = Field(default=None, repr=False)
     api_keys: str | None = Field(default=None, repr=False)
     rate_limit: str = "120/minute"  # per API key, or per client address without keys
+    # Where the counts live: memory:// (one process) or redis://host:6379 (all workers and machines).
+    rate_limit_storage: str = Field(default="memory://", repr=False)  # may carry a password
     database_url: str | None = Field(default=None, repr=False)  # default: SQLite in data_dir
+    # prometheus_client's own variable: `advisor serve --workers N` sets it for its workers.
+    prometheus_multiproc_dir: Path | None = Field(default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR")
     header_timeout: float = Field(default=10.0, gt=0, le=300)  # seconds to send complete request headers
     keep_alive_timeout: int = Field(default=5, ge=1, le=300)  # seconds an idle kept-alive connection stays
     max_connections: int | None = Field(default=None, ge=1)  # default: what the descriptor limit allows
     trusted_proxies: str | None = None  # comma-separated addresses or networks whose X-Forwarded-For counts
-    cors_origins: str | None = (
-        None  # comma-separated origins whose web apps may call /api and /v1; unset: none
-    )
+    cors_origins: str | None = None  # comma-separated origins of web apps that may call the API; unset: none
+    allow_flagged: bool = False  # passages flagged as instructions to a model (flags.py) may be used
 
     # Query encoding in the server (batching.py): concurrent queries share one model call.
     query_batch_size: int = Field(default=32, ge=0, le=256)  # 0: each request encodes its own query
@@ -146,6 +154,18 @@ class Settings(BaseSettings):
             raise ValueError("must look like 120/minute or 10/second") from None
         return value
 
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _rate_limit_storage_scheme(cls, value: str) -> str:
+        from limits.errors import ConfigurationError
+        from limits.storage import storage_from_string
+
+        try:
+            storage_from_string(value)  # checks the scheme and its driver; connects to nothing yet
+        except ConfigurationError as exc:
+            raise ValueError(f"must be a URI such as memory:// or redis://host:6379 ({exc})") from None
+        return value
+
     @field_validator("llm_base_url")
     @classmethod
     def _url_is_http(cls, value: str | None) -> str | None:
@@ -168,6 +188,10 @@ class Settings(BaseSettings):
 
     def resolved_llm_api_key(self) -> str | None:
         return self.llm_api_key or os.environ.get("OPENAI_API_KEY")
+
+    def encoder_cache_dir(self) -> Path:
+        """Where the ONNX export of the model is kept (made once, from the local weights)."""
+        return self.encoder_dir or self.index_dir / "encoders"
 
     def embedding_model_path(self) -> str:
         """The name or path handed to sentence-transformers; the default is the bundled copy."""

@@ -82,6 +82,14 @@ class SentenceTransformerEmbedder(Embedder):
         return len(self._model.tokenizer(text)["input_ids"])
 
 
-def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
-    """The configured embedding model (the bundled all-MiniLM-L6-v2 by default)."""
-    return SentenceTransformerEmbedder(settings.embedding_model_path(), name=settings.embedding_model)
+def load_embedder(settings: Settings) -> Embedder:
+    """The configured embedding model (the bundled all-MiniLM-L6-v2 by default), run by the
+    configured backend: PyTorch, or ONNX Runtime with a file exported into the index folder."""
+    path = settings.embedding_model_path()
+    if settings.embedding_backend == "torch":
+        return SentenceTransformerEmbedder(path, name=settings.embedding_model)
+    from advisor.onnx_embedding import OnnxEmbedder, Precision, export_onnx
+
+    precision: Precision = "int8" if settings.embedding_backend == "onnx-int8" else "fp32"
+    onnx_file = export_onnx(path, settings.encoder_cache_dir(), precision)
+    return OnnxEmbedder(path, onnx_file, name=settings.embedding_model, threads=settings.embedding_threads)

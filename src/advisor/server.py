@@ -14,9 +14,14 @@ bench/servers.py measured this against Hypercorn and Granian (figures in docs/SE
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import logging
+import os
 import resource
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -30,6 +35,7 @@ __all__ = ["DESCRIPTOR_RESERVE", "GuardedConfig", "GuardedHttpProtocol", "raise_
 
 # Descriptors kept free of client connections: index files, the model, database pools, logs.
 DESCRIPTOR_RESERVE = 256
+WORKER_HEALTHCHECK_SECONDS = 120
 log = logging.getLogger("advisor.server")
 
 
@@ -165,9 +171,28 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
         log_config=log_config(),
         access_log=False,  # the app's JSON access log replaces uvicorn's (which shows raw paths)
         log_level="info",
+        # A worker busy importing torch and loading the model cannot answer the supervisor's
+        # ping; uvicorn's 5 s default killed every worker in a loop on a loaded 2-core machine.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
     server = uvicorn.Server(config)
     if workers > 1:
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        with _shared_metrics_dir(settings.prometheus_multiproc_dir):
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
     else:
         server.run()
+
+
+@contextlib.contextmanager
+def _shared_metrics_dir(chosen: Path | None) -> Iterator[None]:
+    """A fresh folder for the workers' Prometheus figures (prometheus_client's multiprocess
+    mode), named to them in PROMETHEUS_MULTIPROC_DIR, unless the caller chose one."""
+    if chosen is not None:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="advisor-metrics-") as folder:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder  # inherited by the worker processes
+        try:
+            yield
+        finally:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]

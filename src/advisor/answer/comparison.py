@@ -89,6 +89,8 @@ def _pay_by_role(names: Sequence[str], regions: Sequence[str], levels: Sequence[
     side_rows = [role_rows(n, library.salaries) for n in names]
     if levels:
         side_rows = [[r for r in rows if level_of(r) in levels] or rows for rows in side_rows]
+    else:  # like with like: a side's range for every level, where it gives one, not its senior tier
+        side_rows = [[r for r in rows if level_of(r) is None] or rows for rows in side_rows]
     if not all(side_rows):
         missing = [n for n, rows in zip(names, side_rows, strict=True) if not rows]
         if len(missing) == len(names):

@@ -24,6 +24,7 @@ MAX_ITEMS = 10  # items per list
 MAX_LISTS = 3  # lists (one per article) in one answer
 ITEM_RATIO = 0.7  # a list's best item scores at least this share of the best list's
 PHRASE_BONUS = 0.5  # a line naming the background as one phrase
+ROLE_SHARE = 0.6  # sibling headings that are mostly role names are a list of roles
 _ROLE_NOUN = re.compile(rf"\b({'|'.join(ROLE_NOUNS)})s?\b", re.I)
 
 
@@ -35,31 +36,69 @@ class Entry:
     quote: Quote
 
 
-def list_items(question: str, hits: Sequence[Hit], library: Library, ranker: QuoteRanker) -> list[Entry]:
-    """Whole lists, best first, one per article: the lists the best-scoring items belong to."""
-    quotes = [q for q in quotes_from_hits(hits, library.units) if q.kind == "item"]
+def _lists(quotes: list[Quote]) -> list[tuple[str, str, int]]:
+    """Each item's list: (article, lead-in or heading, run); a run is unbroken document order."""
+    order = sorted(range(len(quotes)), key=lambda i: (quotes[i].hit.doc_id, quotes[i].position))
+    keys: list[tuple[str, str, int]] = [("", "", 0)] * len(quotes)
+    run, previous = 0, None
+    for i in order:
+        q = quotes[i]
+        head = q.context or q.heading
+        if previous is None or (q.hit.doc_id, head) != previous[:2] or q.position > previous[2] + 1:
+            run += 1
+        keys[i] = (q.hit.doc_id, head, run)
+        previous = (q.hit.doc_id, head, q.position)
+    return keys
+
+
+def list_items(
+    question: str, hits: Sequence[Hit], library: Library, ranker: QuoteRanker, roles: bool = False
+) -> list[Entry]:
+    """Whole lists, best first, one per article: the lists the best-scoring items belong to.
+
+    With `roles`, only lists most of whose items open with a role name ("Data Engineer: ...").
+    """
+    found = quotes_from_hits(_whole_sections(hits, library), library.units)
+    quotes = list({q.text: q for q in reversed(found) if q.kind == "item"}.values())[::-1]
+    keys = _lists(quotes)
+    if roles:
+        named = [_is_role(re.split(r"[:(—–]| - ", q.text, maxsplit=1)[0]) for q in quotes]
+        share = {
+            k: sum(n for k2, n in zip(keys, named, strict=True) if k2 == k) / keys.count(k) for k in set(keys)
+        }
+        kept = [i for i, k in enumerate(keys) if share[k] >= ROLE_SHARE and keys.count(k) >= 2]
+        quotes, keys = [quotes[i] for i in kept], [keys[i] for i in kept]
     if not quotes:
         return []
     scores = ranker.scores(question, quotes)
-    best_of: dict[tuple[str, str], float] = {}
-    for quote, score in zip(quotes, scores, strict=True):
-        key = (quote.hit.doc_id, quote.context or quote.heading)
+    best_of: dict[tuple[str, str, int], float] = {}
+    for key, score in zip(keys, scores, strict=True):
         best_of[key] = max(best_of.get(key, float("-inf")), float(score))
     ranked = sorted(best_of.items(), key=lambda item: -item[1])
     top = ranked[0][1]
-    chosen: list[tuple[str, str]] = []
+    chosen: list[tuple[str, str, int]] = []
     for key, score in ranked:
         if len(chosen) < MAX_LISTS and score >= top * ITEM_RATIO and all(k[0] != key[0] for k in chosen):
             chosen.append(key)
     entries: list[Entry] = []
     for key in chosen:
-        items = [q for q in quotes if (q.hit.doc_id, q.context or q.heading) == key]
-        seen: set[str] = set()
-        for quote in sorted(items, key=lambda q: (q.position, q.hit.chunk_id))[:MAX_ITEMS]:
-            if quote.text not in seen:
-                seen.add(quote.text)
-                entries.append(Entry(None, quote))
+        items = [q for q, k in zip(quotes, keys, strict=True) if k == key]
+        entries += [Entry(None, q) for q in sorted(items, key=lambda q: q.position)[:MAX_ITEMS]]
     return entries
+
+
+def _whole_sections(hits: Sequence[Hit], library: Library) -> list[Hit]:
+    """The hits, then the other passages of their sections: a list cut across two passages."""
+    seen = {h.chunk_id for h in hits}
+    wanted = {(h.doc_id, h.section) for h in hits}
+    more = [
+        library.hit(chunk_id, rank=hit.rank)
+        for hit in hits
+        for chunk_id, section in library.passages(hit.doc_id)
+        if (hit.doc_id, section) in wanted and section == hit.section and chunk_id not in seen
+    ]
+    unique = list({h.chunk_id: h for h in more}.values())
+    return [*hits, *unique]
 
 
 def _first_line(library: Library, chunk_id: str) -> Quote | None:
@@ -71,28 +110,29 @@ def _is_role(name: str) -> bool:
     return bool(_ROLE_NOUN.search(name))
 
 
-def role_sections(hits: Sequence[Hit], library: Library) -> list[Entry]:
+def role_sections(hits: Sequence[Hit], library: Library, one_article: bool = False) -> list[Entry]:
     """Sections side by side whose headings name roles, each with its first line.
 
-    Articles are taken in the order the search ranked them; an article counts when at
-    least two sibling sections (under one parent, or both top-level) name a role.
+    Articles are taken in the order the search ranked them; a group of sibling sections
+    (under one parent, or all top-level) counts when most of its headings name a role.
     """
     docs = list(dict.fromkeys(h.doc_id for h in hits))
     entries: list[Entry] = []
     for doc_id in docs:
-        groups: dict[str, dict[str, Quote]] = {}
+        groups: dict[str, dict[str, str]] = {}  # parent -> child heading -> its first passage
         for chunk_id, section in library.passages(doc_id):
             parent, _, name = (section or "").rpartition(" > ")
             name = re.sub(r"^\d+[.)]\s*", "", name).strip()
-            if not _is_role(name) or name in groups.get(parent, {}):
-                continue
-            first = _first_line(library, chunk_id)
-            if first is not None:
-                groups.setdefault(parent, {})[name] = first
+            if name and name not in groups.get(parent, {}):
+                groups.setdefault(parent, {})[name] = chunk_id
         for group in groups.values():
-            if len(group) >= 2:
-                entries += [Entry(name, quote) for name, quote in group.items()]  # document order
-        if len(entries) >= 2 * MAX_LISTS:
+            roles = [name for name in group if _is_role(name)]
+            if len(roles) >= 2 and len(roles) >= ROLE_SHARE * len(group):
+                for name in roles:
+                    first = _first_line(library, group[name])
+                    if first is not None:
+                        entries.append(Entry(name, first))  # document order
+        if (entries and one_article) or len(entries) >= 2 * MAX_LISTS:
             break
     return entries
 

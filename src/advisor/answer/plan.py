@@ -14,28 +14,55 @@ from advisor.retrieval import Hit
 __all__ = ["Plan", "best_plans", "compose_plan"]
 
 MIN_STEPS = 3  # fewer labelled steps than this is a list, not a plan
+STEP_CHARS = 420  # a step quotes its first sentences, up to about this many characters
 _TIME_WORDS = re.compile(r"\b(day|week|month|year|quarter)s?\b", re.I)
 
 
 @dataclass(frozen=True)
+class PlanStep:
+    """One step: its label as written and its opening text, verbatim from one passage."""
+
+    label: str
+    chunk_id: str
+    section: str | None
+    text: str
+
+
+@dataclass(frozen=True)
 class Plan:
-    """One ordered sequence of an article: its steps' first units, in document order."""
+    """One ordered sequence of an article: its steps, in document order."""
 
     sequence: str
     doc_id: str
-    steps: tuple[Any, ...]  # one Unit per label, the first of each
+    steps: tuple[PlanStep, ...]
 
     @property
     def span(self) -> str:
         return f"{self.steps[0].label} to {self.steps[-1].label}"
 
 
-def _plan(sequence: str, units: Sequence[Any]) -> Plan:
-    firsts: dict[str, Any] = {}
+def _plan(sequence: str, units: Sequence[Any], library: Library) -> Plan:
+    """Each label's first units, joined while they run on in the same passage."""
+    grouped: dict[str, list[Any]] = {}
     for unit in units:
-        if unit.label and unit.label not in firsts and unit.kind != "code":
-            firsts[unit.label] = unit
-    return Plan(sequence, units[0].doc_id, tuple(firsts.values()))
+        if unit.label and unit.kind != "code":
+            grouped.setdefault(unit.label, []).append(unit)
+    steps = []
+    for label, members in grouped.items():
+        first = members[0]
+        text = first.text
+        passage = library.hit(first.chunk_id).text
+        start = passage.find(text)
+        for unit in members[1:]:
+            at = passage.find(unit.text, start + len(text)) if start >= 0 else -1
+            gap = passage[start + len(text) : at] if at >= 0 else "\n"
+            if unit.chunk_id != first.chunk_id or gap.strip() or "\n" in gap:
+                break
+            if at + len(unit.text) - start > STEP_CHARS:
+                break
+            text = passage[start : at + len(unit.text)]
+        steps.append(PlanStep(label, first.chunk_id, first.section, text))
+    return Plan(sequence, units[0].doc_id, tuple(steps))
 
 
 def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Plan]:
@@ -51,10 +78,12 @@ def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Pla
     for sequence, units in library.sequences.items():
         if units[0].doc_id not in docs:
             continue
-        plan = _plan(sequence, units)
+        plan = _plan(sequence, units, library)
         if len(plan.steps) < MIN_STEPS:
             continue
         ranks = [rank_of[u.chunk_id] for u in units if u.chunk_id in rank_of]
+        if not ranks and docs[plan.doc_id] > 1:
+            continue  # a plan none of whose passages was found, in an article that was not first
         score = sum(1.0 / r for r in set(ranks)) + 0.2 / docs[plan.doc_id]
         label = plan.steps[0].label or ""
         if _TIME_WORDS.match(label):
@@ -69,7 +98,7 @@ def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Pla
             best.append(plan)
     if best:  # other articles' plans, named after the best: periods and steps, not numbered lists
         for sequence, units in library.sequences.items():
-            plan = _plan(sequence, units)
+            plan = _plan(sequence, units, library)
             label = plan.steps[0].label if plan.steps else ""
             numbered = not label or label[:1].isdigit()
             if len(plan.steps) >= MIN_STEPS and not numbered and all(p.doc_id != plan.doc_id for p in best):
@@ -77,7 +106,7 @@ def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Pla
     return best
 
 
-def _step_text(unit: Any) -> str:
+def _step_text(unit: PlanStep) -> str:
     """The step as shown: its text without the label it starts with."""
     text: str = unit.text
     if unit.label and text.startswith(unit.label):
@@ -85,7 +114,7 @@ def _step_text(unit: Any) -> str:
     return text or unit.text
 
 
-def _heading(unit: Any) -> str | None:
+def _heading(unit: PlanStep) -> str | None:
     """The step's own heading when the label is a heading's: "Build Foundations That Do Not Break"."""
     last = (unit.section or "").rsplit(" > ", 1)[-1]
     if unit.label and last.startswith(unit.label):
@@ -97,7 +126,7 @@ def compose_plan(plans: list[Plan], library: Library, citer: Citer) -> tuple[lis
     """The best plan as a numbered list, then a line naming the other articles' plans."""
     plan = plans[0]
     title = library.title(plan.doc_id)
-    lines = [f"*{title}* lays out a plan from {plan.span}:", ""]
+    lines = [f"*{title}* sets out this plan, in its own order:", ""]
     steps: list[Step] = []
     for i, unit in enumerate(plan.steps, start=1):
         n = citer.cite(library.hit(unit.chunk_id), unit.text)
@@ -108,8 +137,10 @@ def compose_plan(plans: list[Plan], library: Library, citer: Citer) -> tuple[lis
         steps.append(Step(unit.label, text if not heading else f"{heading}: {text}", n))
     others = []
     for other in plans[1:3]:
-        n = citer.cite(library.hit(other.steps[0].chunk_id), other.steps[0].text)
-        others.append(f"*{library.title(other.doc_id)}* ({other.span}) [{n}]")
+        first, last = other.steps[0], other.steps[-1]
+        a = citer.cite(library.hit(first.chunk_id), first.text)
+        b = citer.cite(library.hit(last.chunk_id), last.text)
+        others.append(f"*{library.title(other.doc_id)}* ({first.label} [{a}] to {last.label} [{b}])")
     if others:
         lines += ["", "Other articles give plans too: " + "; ".join(others) + "."]
     return lines, steps

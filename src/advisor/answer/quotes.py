@@ -20,7 +20,15 @@ from advisor.embedding import Embedder, Vectors
 from advisor.retrieval import Hit
 from advisor.vocabulary import split_sentences
 
-__all__ = ["Quote", "QuoteRanker", "content_words", "quote_of_unit", "quotes_from_hits", "split_units"]
+__all__ = [
+    "Quote",
+    "QuoteRanker",
+    "content_words",
+    "is_aside",
+    "quote_of_unit",
+    "quotes_from_hits",
+    "split_units",
+]
 
 EMBED_CANDIDATES = 16  # quotes embedded per question (the cold path's main cost)
 LEAD_IN_WORDS = 15  # a shorter line ending in ":" only introduces what follows
@@ -42,7 +50,7 @@ _BULLET = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 _CODE = re.compile(r"^(import|from|def|class|return)\b|[({\[,]$")
 # Asides, told apart by their form, never by what one article says.
 _FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|my|me|we|We|our|Our|us)\b")
-_MARKET_FIGURE = re.compile(r"\d[\d.,]*\s*(%|percent|billion|million|trillion)\b", re.I)
+_MARKET_FIGURE = re.compile(r"\d[\d.,]*\s*(?:%|(?:percent|billion|million|trillion)\b)", re.I)
 _ASKS_MARKET = re.compile(
     r"\b(market|demand|growth|grow|growing|jobs?|hiring|openings|statistic|trend)", re.I
 )

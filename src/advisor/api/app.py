@@ -39,7 +39,7 @@ Send `Authorization: Bearer KEY` on `/api/*` and `/v1/*` when the server sets
 def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
     """The app; the model, index and stores load once, in the lifespan."""
     settings = settings or load_settings()
-    metrics = Metrics()
+    metrics = Metrics(settings.prometheus_multiproc_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         yield
         watcher.cancel()
         await run_in_threadpool(services.close)
+        metrics.close()
 
     app = FastAPI(
         title="Career Advisor", version=__version__, description=DESCRIPTION, lifespan=lifespan,

@@ -24,7 +24,10 @@ __all__ = ["MAX_BODY_BYTES", "install_middleware"]
 def install_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
     # Starlette runs the last one added first: add them innermost first.
     keys = settings.api_key_list
-    app.add_middleware(RateLimitMiddleware, rate_limit=settings.rate_limit, per_key=bool(keys))
+    app.add_middleware(
+        RateLimitMiddleware, rate_limit=settings.rate_limit, per_key=bool(keys),
+        storage=settings.rate_limit_storage,
+    )  # fmt: skip
     app.add_middleware(ApiKeyMiddleware, api_keys=keys, admin_token=settings.admin_token)
     app.add_middleware(BodyLimitMiddleware)
     if settings.cors_origin_list:
