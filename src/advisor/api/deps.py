@@ -55,7 +55,12 @@ def get_api_key(
 async def get_owner(
     request: Request,
     settings: Annotated[Settings, Depends(get_settings)],
-    x_client_token: Annotated[str | None, Header(description=CLIENT_TOKEN_HELP)] = None,
+    x_client_token: Annotated[
+        str | None,
+        Header(
+            description=CLIENT_TOKEN_HELP, min_length=MIN_CLIENT_TOKEN, max_length=128, pattern=r"^[!-~]+$"
+        ),
+    ] = None,
 ) -> str | None:
     """Who owns the conversations this caller makes: its API key when keys are set, else the
     page's client token; None for a caller with neither (its conversations are open to the id).
