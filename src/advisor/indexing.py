@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from advisor.chunking import Chunk, chunk_document, context_text
-from advisor.corpus import Document, Skipped, load_corpus
 from advisor.embedding import Embedder
 from advisor.flags import flag_passages
 from advisor.index import (
@@ -31,6 +30,7 @@ from advisor.index import (
     save_index,
     writer_lock,
 )
+from advisor.ingest import Document, Skipped, load_corpus
 from advisor.salaries import SalaryRow, salary_rows
 from advisor.units import Unit, document_units
 
