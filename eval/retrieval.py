@@ -67,7 +67,7 @@ def load_heldout(path: Path, split: str) -> list[Question]:
     questions = []
     for line in path.read_text().splitlines():
         if line.strip() and (record := json.loads(line))["split"] == split:
-            doc_id = Path(record["doc"]).stem
+            doc_id = record["doc"]  # a document's id is its path below the corpus folder
             questions.append(Question(record["question"], tuple(_norm(g) for g in record["gold"]), doc_id))
     return questions
 
@@ -103,7 +103,7 @@ def components() -> list[Component]:
 
 def first_relevant_rank(retriever: Retriever, question: Question, mode: str = "hybrid") -> int | None:
     for hit in retriever.search(question.text, k=10, mode=mode):  # type: ignore[arg-type]
-        if question.doc_id is not None and hit.doc_id != question.doc_id:
+        if question.doc_id is not None and hit.doc_id not in (question.doc_id, Path(question.doc_id).stem):
             continue
         if any(p in _norm(hit.text) for p in question.phrases):
             return hit.rank
