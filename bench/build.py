@@ -20,9 +20,9 @@ from _common import ROOT
 
 from advisor.chunking import chunk_document, context_text
 from advisor.config import load_settings
-from advisor.corpus import load_corpus
 from advisor.embedding import load_embedder
 from advisor.indexing import build_index
+from advisor.ingest import load_corpus
 
 
 def main() -> dict[str, float]:

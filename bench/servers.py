@@ -1,6 +1,8 @@
 """ASGI servers side by side under the advisor app: latency, slow clients, descriptor floods.
 
+    pip install hypercorn granian     # the other candidates: not dependencies of the advisor
     python bench/servers.py [--only NAME ...] [--out bench/servers.json]
+    python bench/servers.py --interleaved 150 --out bench/servers-latency.json
 
 For each candidate (plain uvicorn, `advisor serve` = uvicorn with the guard, Hypercorn,
 Granian), on one core-shared machine, one after another:
@@ -10,6 +12,8 @@ Granian), on one core-shared machine, one after another:
      connected at 15 s and 25 s (every candidate is given a 10 s header/read deadline);
   3. a descriptor flood: the server runs with a 1,024-descriptor limit (soft and hard) and
      1,100 idle connections arrive; how many /health probes answer during the flood.
+With --interleaved, all candidates run at once and take one request each in turn, so that
+the noise of a shared machine falls on all of them alike (the fair latency comparison).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 from _common import percentiles
@@ -180,31 +184,52 @@ def slow_clients(port: int) -> dict[str, object]:
 
 def descriptor_flood(name: str, env: dict[str, str]) -> dict[str, object]:
     resource.setrlimit(resource.RLIMIT_NOFILE, (8192, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
-    with running(name, env, descriptor_limit=1024) as port:
-        sockets = []
-        refused = 0
-        for _ in range(1100):
-            try:
-                sockets.append(socket.create_connection(("127.0.0.1", port), timeout=2))
-            except OSError:
-                refused += 1
-        ok, failed = 0, 0
-        for _ in range(10):
-            try:
-                request(port, "GET", "/health", timeout=5)
-                ok += 1
-            except Exception:
-                failed += 1
-            time.sleep(0.3)
-        for s in sockets:
-            s.close()
-        time.sleep(1)
+    try:
+        with running(name, env, descriptor_limit=1024) as port:
+            return _flood(port)
+    except RuntimeError:
+        return {"start": "failed: does not start with 1,024 descriptors"}
+
+
+def _flood(port: int) -> dict[str, object]:
+    sockets = []
+    refused = 0
+    for _ in range(1100):
         try:
-            request(port, "GET", "/health", timeout=10)
-            after = "ok"
-        except Exception as exc:
-            after = f"failed: {exc}"
-        return {"connects_refused": refused, "health_ok": ok, "health_failed": failed, "health_after": after}
+            sockets.append(socket.create_connection(("127.0.0.1", port), timeout=2))
+        except OSError:
+            refused += 1
+    ok, failed = 0, 0
+    for _ in range(10):
+        try:
+            request(port, "GET", "/health", timeout=5)
+            ok += 1
+        except Exception:
+            failed += 1
+        time.sleep(0.3)
+    for s in sockets:
+        s.close()
+    time.sleep(1)
+    try:
+        request(port, "GET", "/health", timeout=10)
+        after = "ok"
+    except Exception as exc:
+        after = f"failed: {exc}"
+    return {"connects_refused": refused, "health_ok": ok, "health_failed": failed, "health_after": after}
+
+
+def interleaved_latency(names: list[str], env: dict[str, str], rounds: int) -> dict[str, object]:
+    """All candidates up at once, one request to each in turn: the machine's noise hits all alike."""
+    with ExitStack() as stack:
+        ports = {name: stack.enter_context(running(name, env)) for name in names}
+        samples: dict[str, dict[str, list[float]]] = {name: {"health": [], "search": []} for name in names}
+        for i in range(rounds):
+            for name, port in ports.items():
+                samples[name]["health"].append(request(port, "GET", "/health"))
+                query = {"query": QUERIES[i % len(QUERIES)], "k": 5}
+                samples[name]["search"].append(request(port, "POST", "/api/search", query))
+        return {name: {kind: percentiles(values[10:]) for kind, values in by_kind.items()}
+                for name, by_kind in samples.items()}  # fmt: skip
 
 
 def main() -> None:
@@ -213,6 +238,7 @@ def main() -> None:
     )
     parser.add_argument("--only", nargs="*", help="candidate names (default: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "servers.json")
+    parser.add_argument("--interleaved", type=int, metavar="ROUNDS", help="only the interleaved latency run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = os.environ | {"ADVISOR_INDEX_DIR": f"{tmp}/index", "ADVISOR_DATA_DIR": f"{tmp}/data",
@@ -222,14 +248,23 @@ def main() -> None:
                        stdout=subprocess.DEVNULL)  # fmt: skip
         load = f"2 cores shared by 7 developers; load average {os.getloadavg()[0]:.1f} at start"
         results: dict[str, object] = {"load": load}
-        for name in args.only or list(commands(0)):
+        if args.interleaved:
+            results["interleaved"] = interleaved_latency(
+                args.only or list(commands(0)), env, args.interleaved
+            )
+            print(json.dumps(results["interleaved"]), flush=True)
+            args.only = []
+        for name in args.only if args.only is not None else list(commands(0)):
             print(f"== {name}", flush=True)
             entry: dict[str, object] = {}
-            with running(name, env) as port:
-                entry["latency"] = latency(port)
-                print(json.dumps(entry["latency"]), flush=True)
-                entry["slow_clients"] = slow_clients(port)
-                print(json.dumps(entry["slow_clients"]), flush=True)
+            try:
+                with running(name, env) as port:
+                    entry["latency"] = latency(port)
+                    print(json.dumps(entry["latency"]), flush=True)
+                    entry["slow_clients"] = slow_clients(port)
+                    print(json.dumps(entry["slow_clients"]), flush=True)
+            except RuntimeError as exc:  # it did not start: say so and go on to the next one
+                entry["start"] = f"failed: {exc}"
             entry["descriptor_flood"] = descriptor_flood(name, env)
             print(json.dumps(entry["descriptor_flood"]), flush=True)
             results[name] = entry

@@ -67,7 +67,7 @@ def load_heldout(path: Path, split: str) -> list[Question]:
     questions = []
     for line in path.read_text().splitlines():
         if line.strip() and (record := json.loads(line))["split"] == split:
-            doc_id = Path(record["doc"]).stem
+            doc_id = record["doc"]  # a document's id is its path below the corpus folder
             questions.append(Question(record["question"], tuple(_norm(g) for g in record["gold"]), doc_id))
     return questions
 

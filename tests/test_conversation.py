@@ -15,7 +15,6 @@ from advisor.conversation import (
     ConversationStore,
     TooManyTurns,
     owner_of,
-    rewrite_follow_up,
 )
 from advisor.conversation.migrations import BASELINE, LATEST_VERSION, SchemaTooNew
 
@@ -210,20 +209,3 @@ def test_close_releases_every_pooled_connection(postgres_url: str) -> None:
     assert connections() > before
     store.close()
     assert connections() == before
-
-
-@pytest.mark.parametrize(
-    ("previous", "follow_up", "expected"),
-    [
-        ("How much does a junior ML engineer earn in the US?", "And in the UK?",
-         "How much does a junior ML engineer earn in the UK?"),
-        ("What does a data scientist do day to day?", "What do they earn?", "What do data scientists earn?"),
-        ("What does a data scientist earn in the UK?", "What about MLOps engineers?",
-         "What does a MLOps engineer earn in the UK?"),
-        ("Which certification is most respected for AWS?", "How long should I study for it?",
-         "How long should I study for it? (Which certification is most respected for AWS)"),
-        ("Which certification is most respected for AWS?", "What is RAG?", "What is RAG?"),
-    ],
-)  # fmt: skip
-def test_follow_ups_become_standalone(previous: str, follow_up: str, expected: str) -> None:
-    assert rewrite_follow_up(follow_up, [previous]) == expected

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from advisor.chunking import chunk_document
-from advisor.corpus import load_corpus
 from advisor.index import load_index
 from advisor.indexing import IndexReport, build_index
+from advisor.ingest import load_corpus
 
 from .conftest import CountingEmbedder
 
@@ -51,7 +51,7 @@ def test_add_change_delete_and_no_op(corpus_copy: Path, tmp_path: Path) -> None:
     assert (report.added, report.removed, report.unchanged) == (1, 1, 4)
     assert len(embedder.texts) == 1
     version = load_index(index)
-    assert "jobcannon-ai-ml-career-path-2026" not in version.documents
+    assert "jobcannon-ai-ml-career-path-2026.txt" not in version.documents
     assert not any(c.doc_id.startswith("jobcannon") for c in version.chunks.values())
     assert version.chunk_count == report.chunks
 
@@ -68,4 +68,4 @@ def test_article_that_turns_unreadable_keeps_its_last_good_version(corpus_copy: 
     report = _index(corpus_copy, index, None)
     assert report.removed == 0 and report.unchanged == 5
     assert [s.source for s in report.skipped] == ["corpus/jobcannon-ai-ml-career-path-2026.txt"]
-    assert "jobcannon-ai-ml-career-path-2026" in load_index(index).documents
+    assert "jobcannon-ai-ml-career-path-2026.txt" in load_index(index).documents

@@ -174,3 +174,25 @@ def test_citation_check_flags_unbacked_sentences_and_figures(
     flagged = " ".join(unsupported)
     assert "999000" in flagged and "Astronauts" in flagged and "does not exist" in flagged
     assert not any("£45,000 – £65,000" in u for u in unsupported)
+
+
+def test_llm_gets_the_question_kind_and_the_composed_steps(
+    recording_advisor: tuple[Advisor, list[dict[str, object]]],
+) -> None:
+    advisor, sent = recording_advisor
+    answer = advisor.ask("Give me a month-by-month plan to become an ML engineer")
+    user = sent[-1]["messages"][-1]["content"]  # type: ignore[index]
+    assert "Question type: plan" in user
+    facts = user[user.index("<facts>") : user.index("</facts>")]
+    sources = user.count("<source id=")
+    # The ordered steps arrive numbered by source, each step's [n] a source of this prompt.
+    assert answer.steps and answer.mode == "llm" and answer.kind == "plan"
+    labels = [s.label for s in answer.steps]
+    assert all(label in facts for label in labels)
+    assert [facts.index(f"**{label}") for label in labels] == sorted(
+        facts.index(f"**{label}") for label in labels
+    )
+    for step in answer.steps:
+        assert 1 <= step.citation <= sources and f"[{step.citation}]" in facts
+    chunks = {c.chunk_id: c.text for c in advisor.retriever.version.chunks.values()}
+    assert all(c.quote in chunks[c.chunk_id] for c in answer.citations)  # citation checking stays

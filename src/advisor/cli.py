@@ -123,6 +123,10 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     )
     for skipped in report.skipped:
         print(f"advisor: {skipped}", file=sys.stderr)
+    for flag in report.flagged:  # kept out of answers unless ADVISOR_ALLOW_FLAGGED=1
+        where = f" › {flag['section']}" if flag["section"] else ""
+        excerpt = flag["excerpt"]
+        print(f"advisor: flagged {flag['source']}{where}: {flag['reason']}: “{excerpt}”", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_json()))
     else:

@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     keep_alive_timeout: int = Field(default=5, ge=1, le=300)  # seconds an idle kept-alive connection stays
     max_connections: int | None = Field(default=None, ge=1)  # default: what the descriptor limit allows
     trusted_proxies: str | None = None  # comma-separated addresses or networks whose X-Forwarded-For counts
+    allow_flagged: bool = False  # passages flagged as instructions to a model (flags.py) may be used
 
     # Query encoding in the server (batching.py): concurrent queries share one model call.
     query_batch_size: int = Field(default=32, ge=0, le=256)  # 0: each request encodes its own query

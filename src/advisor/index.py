@@ -13,6 +13,7 @@ leaves the previous version loadable.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -30,6 +31,7 @@ import numpy as np
 
 from advisor.chunking import Chunk
 from advisor.embedding import Vectors
+from advisor.ingest.records import shown
 from advisor.salaries import SalaryRow
 from advisor.units import Unit
 from advisor.vocabulary import Vocabulary, build_vocabulary
@@ -154,9 +156,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
         raise IndexNotFound(f"no index in {index_dir.name}/ yet: run `advisor index`")
     folder = index_dir / "versions" / name
     try:
-        manifest = json.loads((folder / "manifest.json").read_text())
-        if manifest.get("format") != FORMAT:
-            raise IndexError_("the index was written by another version: run `advisor index --full`")
+        manifest = _manifest(folder / "manifest.json", name)
         faiss_index: Any = faiss.read_index(str(folder / "vectors.faiss"))
         documents = {
             d["doc_id"]: DocRecord(**{**d, "chunk_ids": tuple(d["chunk_ids"])})
@@ -218,8 +218,26 @@ def _vocabulary(
     """The version's stored vocabulary; learned again if the version predates it."""
     path = folder / "vocabulary.json"
     if path.exists():
-        return Vocabulary.from_json(json.loads(path.read_text()))
+        with contextlib.suppress(ValueError):  # another format: learned again below
+            return Vocabulary.from_json(json.loads(path.read_text()))
     return build_vocabulary(chunks.values(), salaries, [d.title for d in documents.values()])
+
+
+def _manifest(path: Path, name: str) -> dict[str, Any]:
+    """The manifest, checked: one line naming the file and what is wrong, never a KeyError."""
+    manifest = json.loads(path.read_text())
+    where = f"index/versions/{shown(name)}/manifest.json"
+    if not isinstance(manifest, dict):
+        what = f"a JSON {type(manifest).__name__}, not an object"
+        raise IndexError_(f"{where} is damaged ({what}): run `advisor index --full`")
+    if manifest.get("format") != FORMAT:
+        raise IndexError_("the index was written by another version: run `advisor index --full`")
+    expected = {"model": str, "dim": int, "kind": str}
+    for key, kind in expected.items():
+        if not isinstance(manifest.get(key), kind):
+            what = "missing" if key not in manifest else f"not {'an' if kind is int else 'a'} {kind.__name__}"
+            raise IndexError_(f"{where} is damaged ({key!r} {what}): run `advisor index --full`")
+    return manifest
 
 
 # ----------------------------------------------------------------------------- writing

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from advisor.chunking import Chunk, chunk_document, context_text
-from advisor.corpus import Document, Skipped, load_corpus
 from advisor.embedding import Embedder
+from advisor.flags import flag_passages
 from advisor.index import (
     DocRecord,
     IndexError_,
@@ -30,6 +30,7 @@ from advisor.index import (
     save_index,
     writer_lock,
 )
+from advisor.ingest import Document, Skipped, load_corpus
 from advisor.salaries import SalaryRow, salary_rows
 from advisor.units import Unit, document_units
 
@@ -50,6 +51,7 @@ class IndexReport:
     embedded: int = 0  # chunk texts sent to the embedder
     version: str | None = None
     skipped: list[Skipped] = field(default_factory=list)
+    flagged: list[dict[str, str]] = field(default_factory=list)  # passages kept out of answers (flags.py)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +65,7 @@ class IndexReport:
             "embedded": self.embedded,
             "version": self.version,
             "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
+            "flagged": self.flagged,
         }
 
 
@@ -112,6 +115,7 @@ def build_index(
         if previous is not None and nothing_changed and previous.kind == kind and previous.has_units:
             report.documents, report.chunks = len(old_docs), previous.chunk_count
             report.version = previous.name
+            report.flagged = _flagged(previous.chunks.values(), old_docs)
             report.seconds = time.perf_counter() - started
             return report
 
@@ -144,8 +148,20 @@ def build_index(
             units=units,
         )
         report.documents, report.chunks = len(records), len(chunks)
+        report.flagged = _flagged(chunks.values(), records)
         report.seconds = time.perf_counter() - started
         return report
+
+
+def _flagged(chunks: Iterable[Chunk], records: dict[str, DocRecord]) -> list[dict[str, str]]:
+    """What `advisor index` reports: each flagged passage with its article and section."""
+    chunks = list(chunks)
+    sections = {c.chunk_id: c.section or "" for c in chunks}
+    return [
+        {"source": records[f.doc_id].source if f.doc_id in records else f.doc_id,
+         "section": sections.get(f.chunk_id, ""), **f.to_json()}
+        for f in flag_passages(chunks).values()
+    ]  # fmt: skip
 
 
 def _units(

@@ -14,6 +14,7 @@ from bm25s.tokenization import Tokenizer
 from advisor.chunking import Chunk, context_text
 from advisor.config import Settings
 from advisor.embedding import Embedder, load_embedder
+from advisor.flags import flag_passages
 from advisor.index import IndexVersion, load_index
 from advisor.spelling import Correction, Speller
 
@@ -108,11 +109,18 @@ class Retriever:
     """Hybrid search over one index version; build a new Retriever when the version changes."""
 
     def __init__(
-        self, version: IndexVersion, embedder: Embedder, options: RetrievalOptions | None = None
+        self,
+        version: IndexVersion,
+        embedder: Embedder,
+        options: RetrievalOptions | None = None,
+        *,
+        allow_flagged: bool = False,
     ) -> None:
         self.version = version
         self.embedder = embedder
         self.options = options or RetrievalOptions()
+        # passages that read as instructions to a model stay out of results (flags.py)
+        self.flagged = {} if allow_flagged else flag_passages(version.chunks.values())
         self._ids = list(version.chunks)
         self._stemmer = Stemmer.Stemmer("english")
         self._tokenizer = Tokenizer(stemmer=self._stemmer, stopwords="en")
@@ -176,7 +184,7 @@ class Retriever:
         for faiss_id, score in ranked:
             chunk = self.version.chunks[faiss_id]
             key = re.sub(r"\W+", " ", chunk.text).strip().lower()
-            if key in seen:
+            if key in seen or chunk.chunk_id in self.flagged:
                 continue
             seen.add(key)
             doc = self.version.documents[chunk.doc_id]
@@ -216,4 +224,4 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Retr
     """Load the model (unless given) and the current index, checking that they belong together."""
     embedder = embedder or load_embedder(settings)
     version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
-    return Retriever(version, embedder)
+    return Retriever(version, embedder, allow_flagged=settings.allow_flagged)

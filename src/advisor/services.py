@@ -132,7 +132,7 @@ class Reindexer:
         return False
 
     def switch(self, version: IndexVersion) -> None:
-        self.advisor.use(Retriever(version, self.embedder))
+        self.advisor.use(Retriever(version, self.embedder, allow_flagged=self.settings.allow_flagged))
         self.on_switch(version)
 
 
@@ -156,7 +156,8 @@ def start_services(settings: Settings, model: Embedder | None, metrics: Metrics)
     """Blocking (loads the model and the index): call once, off the event loop."""
     embedder = serving_embedder(model or load_embedder(settings), settings)
     version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
-    advisor = open_advisor(settings, Retriever(version, embedder), observe=metrics.observe_stage)
+    retriever = Retriever(version, embedder, allow_flagged=settings.allow_flagged)
+    advisor = open_advisor(settings, retriever, observe=metrics.observe_stage)
     reindexer = Reindexer(settings, advisor, embedder, on_switch=metrics.observe_index)
     reindexer.switch(version)
     return Services(settings, advisor, reindexer, metrics, embedder)

@@ -37,6 +37,8 @@ def split_sentences(line: str) -> list[str]:
     return [s for m in _SENTENCE.finditer(line) if (s := m.group(0).strip())]
 
 
+FORMAT = 3  # bump when what is learned changes: a stored vocabulary of another format is relearned
+
 # --- generic lexical resources ---------------------------------------------------------
 
 # Countries, regions and their everyday aliases -> a canonical short name. Generic: written
@@ -158,15 +160,27 @@ class Vocabulary:
         return tuple(dict.fromkeys(c for _, c in sorted(hits)))
 
     def find_tools(self, text: str) -> tuple[str, ...]:
-        """Tools, certifications and courses from the corpus that the text names."""
+        """Tools, certifications and courses from the corpus that the text names.
+
+        "RAG (Retrieval-Augmented Generation)" is named by either of its two names.
+        """
         norm = f" {normalize_term(text)} "
-        return tuple(t for t in self.tools if f" {normalize_term(t)} " in norm)
+        return tuple(t for t in self.tools if any(f" {n} " in norm for n in _names_of(t)))
+
+    def knows(self, entities_roles: tuple[str, ...], tools: tuple[str, ...]) -> bool:
+        """Whether a question names a role the corpus knows or a distinctive tool of it."""
+        roles = {normalize_term(r) for r in self.roles}
+        if any(normalize_term(r) in roles for r in entities_roles):
+            return True
+        return any(_distinctive(n) for t in tools for n in _names_of(t, normalized=False))
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"format": FORMAT, **asdict(self)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Vocabulary:
+        if data.get("format") != FORMAT:
+            raise ValueError("vocabulary written by another version")
         return cls(
             roles=tuple(data.get("roles", ())),
             regions=dict(data.get("regions") or REGIONS),
@@ -177,6 +191,17 @@ class Vocabulary:
 
     def save(self, path: Any) -> None:
         path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1))
+
+
+def _names_of(tool: str, normalized: bool = True) -> list[str]:
+    match = re.match(r"^(.+?)\s*\(([^)]+)\)\s*$", tool)
+    names = [tool, match.group(1), match.group(2)] if match else [tool]
+    return [normalize_term(n) if normalized else n for n in names if len(n) >= 2]
+
+
+def _distinctive(name: str) -> bool:
+    """Not an everyday word: several words, an acronym, CamelCase or a digit ("RAG", "MLflow")."""
+    return len(name.split()) >= 2 or bool(re.search(r"[A-Z]", name[1:]) or re.search(r"\d", name))
 
 
 def _is_us(text: str, at: int) -> bool:

@@ -1,7 +1,12 @@
-"""The advisor: question -> standalone query -> passages -> grounded answer -> stored turn."""
+"""The advisor: one turn flows one way.
+
+understand (clean -> resolve the follow-up -> classify) -> retrieve -> compose, or refuse
+(the reason decided in answer/refusal.py) -> store.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -10,9 +15,13 @@ from typing import Any, Literal
 
 from advisor.answer.extractive import ExtractiveAnswerer
 from advisor.answer.generative import LLMAnswerer
+from advisor.answer.grounding import ground
 from advisor.answer.models import Answer
 from advisor.answer.question import Kind, Question, read_question
-from advisor.conversation import MAX_TURNS, ConversationStore, Message, rewrite_follow_up
+from advisor.answer.refusal import refusal, refusal_reason
+from advisor.answer.suggestions import Suggester
+from advisor.conversation import MAX_TURNS, ConversationStore, Message
+from advisor.conversation.followup import last_turn, resolve_follow_up
 from advisor.llm import LLMClient, LLMError
 from advisor.retrieval import Hit, Retriever
 
@@ -29,15 +38,6 @@ __all__ = [
 MAX_QUESTION_CHARS = 4000
 RECENT_QUESTIONS = 10  # earlier questions a follow-up is resolved against
 TOP_K = 5
-# Calibrated on eval/golden.jsonl, eval/followups.jsonl and eval/out_of_scope.jsonl
-# (see README): the weakest in-scope question's best passage scores 0.227.
-MIN_SIMILARITY = 0.20
-UNKNOWN_TERM_SIMILARITY = 0.45  # below this, a topic word no article uses means "not covered"
-_PERSONAL_DECISION = re.compile(
-    r"\b(should|shall) i\s+(accept|take|join|sign|decline|turn down|quit|leave)\b"
-    r".*\b(offer|job|company|position)",
-    re.IGNORECASE,
-)
 STARTER_QUESTIONS = [
     "What does a junior ML engineer earn in the UK?",
     "Do I need a PhD to become an ML engineer?",
@@ -114,7 +114,12 @@ class Advisor:
 
     def use(self, retriever: Retriever) -> None:
         """Switch to another index version; answers in flight finish on the one they started with."""
-        self._state = (retriever, ExtractiveAnswerer(retriever))
+        version = retriever.version
+        self._state = (
+            retriever,
+            ExtractiveAnswerer(retriever),
+            Suggester(retriever.embedder, version.vocabulary, version.salaries),
+        )
 
     @property
     def retriever(self) -> Retriever:
@@ -154,18 +159,23 @@ class Advisor:
         and unknown conversations raise before the first event. `owner` (see
         conversation.owner_of) owns a new conversation and must own a continued one.
         """
-        retriever, extractive = self._state
+        retriever, extractive, suggester = self._state
         turn = self._prepare(question, conversation_id, history, retriever, owner)
-        refusal = self._refusal(turn, retriever)
-        if refusal is not None or self._llm is None:
-            answer = refusal or extractive.answer(turn.understood, turn.hits)
+        reason = refusal_reason(
+            turn.understood, turn.hits, retriever.unknown_terms, retriever.version.vocabulary
+        )
+        refused = refusal(reason, turn.understood, suggester, self.mode) if reason else None
+        if refused is not None or self._llm is None:
+            answer = refused or extractive.answer(turn.understood, turn.hits)
             for line in answer.answer.splitlines(keepends=True):
                 yield Event("token", {"text": line})
         else:
             parts: list[str] = []
+            composed = extractive.answer(turn.understood, turn.hits)  # the facts the LLM writes on
+            grounding = ground(composed, turn.hits, extractive.library.hit)
             started = time.perf_counter()
             try:
-                for token in self._llm.stream(turn.question, turn.hits, turn.history):
+                for token in self._llm.stream(turn.question, grounding.sources, turn.history, grounding):
                     parts.append(token)
                     yield Event("token", {"text": token})
             except LLMError as exc:
@@ -173,9 +183,11 @@ class Advisor:
                 yield Event("error", {"error": str(exc), "exception": error})
                 return
             self._observe("llm", time.perf_counter() - started)
-            answer = self._llm.finish("".join(parts), turn.hits)
+            answer = self._llm.finish("".join(parts), grounding.sources, grounding)
         answer.conversation_id = turn.conversation_id
         answer.kind = Kind.OUT_OF_SCOPE.value if answer.refused else turn.understood.kind.value
+        if not answer.refused:
+            answer.suggestions = answer.suggestions or suggester.follow_ups(turn.understood)
         answer.query = turn.query
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
         self.store.add_turn(
@@ -198,45 +210,40 @@ class Advisor:
         question = retriever.correct(clean_question(question)).text
         if history is not None:
             conversation_id = self.store.create(owner)
-            previous = [m.content[:MAX_QUESTION_CHARS] for m in history if m.role == "user"]
         elif conversation_id is None:
-            conversation_id, history, previous = self.store.create(owner), [], []
+            conversation_id, history = self.store.create(owner), []
         else:
             history = self.store.messages(conversation_id, owner)  # ConversationNotFound if unknown
-            previous = self.store.queries(conversation_id, owner)
         if len(history) >= 2 * MAX_TURNS:  # refused before any work; the store refuses it too
             raise BadQuestion(f"a conversation holds at most {MAX_TURNS} turns; start a new one")
-        # Bounded work: a follow-up reads the last few questions, and the standalone query it
-        # makes is capped like a question (the LLM answerer trims history to a token budget).
-        query = self._standalone(question, history, previous[-RECENT_QUESTIONS:])[:MAX_QUESTION_CHARS]
+        understood = self._understand(question, history, retriever)
         started = time.perf_counter()
-        understood = read_question(question, retriever.version.vocabulary, query)
-        hits = retriever.search(query, k=TOP_K)
+        hits = retriever.search(understood.query, k=TOP_K)
         self._observe("retrieval", time.perf_counter() - started)
-        return _Turn(question, conversation_id, history, query, hits, understood)
+        return _Turn(question, conversation_id, history, understood.query, hits, understood)
 
-    def _standalone(self, question: str, history: list[Message], previous: list[str]) -> str:
-        if not history:
-            return question
-        if self._llm is not None:
-            try:
-                return self._llm.condense(question, history)
-            except LLMError:
-                pass  # the rule-based rewrite still works without the LLM
-        return rewrite_follow_up(question, previous)
+    def _understand(self, question: str, history: list[Message], retriever: Retriever) -> Question:
+        """Resolve the follow-up against the last answered turn, correct spelling, classify."""
+        vocabulary = retriever.version.vocabulary
+        # Bounded work: a follow-up reads the last few turns, each capped like a question, and
+        # the standalone query it makes is capped (the LLM answerer trims history to a budget).
+        last = last_turn(_turns(history)[-RECENT_QUESTIONS:], vocabulary)
+        query = resolve_follow_up(question, last, vocabulary)
+        if last is not None and self._llm is not None:
+            with contextlib.suppress(LLMError):  # the rule-based resolution stands
+                query = self._llm.condense(question, history)[:MAX_QUESTION_CHARS]
+        return read_question(question, vocabulary, query)
 
-    def _refusal(self, turn: _Turn, retriever: Retriever) -> Answer | None:
-        best = max((h.similarity for h in turn.hits), default=0.0)
-        not_covered = (
-            best < MIN_SIMILARITY
-            or (best < UNKNOWN_TERM_SIMILARITY and retriever.unknown_terms(turn.query))
-            or _PERSONAL_DECISION.search(turn.query)
-        )
-        if not not_covered:
-            return None
-        suggestions = "\n".join(f"- {q}" for q in STARTER_QUESTIONS[:3])
-        text = (
-            "My career articles don't cover that, so I won't guess. "
-            f"Questions I can answer from them include:\n\n{suggestions}"
-        )
-        return Answer(text, [], True, self.mode)
+
+def _turns(history: list[Message]) -> list[tuple[str, str, bool]]:
+    """(question, answer, answered) for each earlier turn; stored refusals carry no citations."""
+    cited = any(m.citations for m in history if m.role == "assistant")
+    turns: list[tuple[str, str, bool]] = []
+    for i, message in enumerate(history):
+        if message.role != "user":
+            continue
+        reply = history[i + 1] if i + 1 < len(history) and history[i + 1].role == "assistant" else None
+        answered = reply is None or not cited or bool(reply.citations)
+        answer = reply.content[:MAX_QUESTION_CHARS] if reply else ""
+        turns.append((message.content[:MAX_QUESTION_CHARS], answer, answered))
+    return turns

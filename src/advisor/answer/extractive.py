@@ -8,6 +8,7 @@ one picks among them and holds the general case: the best quote, then supporting
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from advisor.answer.comparison import compose_comparison
@@ -31,6 +32,7 @@ __all__ = ["ExtractiveAnswerer"]
 MAX_SUPPORT = 4  # supporting bullets after the first sentence
 SUPPORT_RATIO = 0.6  # a bullet scores at least this share of the best quote
 SIDE_K = 4  # passages retrieved for each side of a comparison
+_HOW_LONG = re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I)
 
 
 class ExtractiveAnswerer:
@@ -122,7 +124,12 @@ class ExtractiveAnswerer:
         if not plans:
             return None
         citer = Citer()
+        direct: list[str] = []
+        if _HOW_LONG.search(question.text):  # the passage that says how long comes first
+            best = self.ranker.best(question.query, quotes_from_hits(hits, self.library.units), 1)
+            direct = [self._line(best[0], citer, set()), ""] if best else []
         lines, steps = compose_plan(plans, self.library, citer)
+        lines = [*direct, *lines]
         return Answer("\n".join(lines), citer.citations, False, "extractive", steps=steps)
 
     def _list(self, question: Question, hits: list[Hit]) -> Answer | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 
 from advisor.answer.citations import check_citations
+from advisor.answer.grounding import Grounding
 from advisor.answer.models import Answer
 from advisor.chunking import approx_tokens
 from advisor.conversation import Message
@@ -46,9 +47,17 @@ class LLMAnswerer:
         self.embedder = embedder
         self.max_tokens = max_tokens
 
-    def messages(self, question: str, hits: list[Hit], history: list[Message]) -> list[ChatMessage]:
+    def messages(
+        self, question: str, hits: list[Hit], history: list[Message], grounding: Grounding | None = None
+    ) -> list[ChatMessage]:
+        """System rules, earlier turns, then the numbered sources, the composed facts and the question."""
         system = _TEMPLATES.get_template("system.j2").render()
-        user = _TEMPLATES.get_template("answer.j2").render(question=question, hits=hits)
+        user = _TEMPLATES.get_template("answer.j2").render(
+            question=question,
+            hits=hits,
+            kind=grounding.kind if grounding else None,
+            facts=grounding.facts if grounding else "",
+        )
         past = [ChatMessage(m.role, m.content) for m in trim_history(history)]
         return [ChatMessage("system", system), *past, ChatMessage("user", user)]
 
@@ -61,11 +70,26 @@ class LLMAnswerer:
         first_line = rewritten.splitlines()[0].strip() if rewritten else ""
         return first_line if 3 <= len(first_line) <= 300 else question
 
-    def stream(self, question: str, hits: list[Hit], history: list[Message]) -> Iterator[str]:
-        yield from self.client.stream(self.messages(question, hits, history), self.max_tokens)
+    def stream(
+        self, question: str, hits: list[Hit], history: list[Message], grounding: Grounding | None = None
+    ) -> Iterator[str]:
+        yield from self.client.stream(self.messages(question, hits, history, grounding), self.max_tokens)
 
-    def finish(self, text: str, hits: list[Hit]) -> Answer:
-        """The complete answer with citations for its [n] markers and what no source backs."""
+    def finish(self, text: str, hits: list[Hit], grounding: Grounding | None = None) -> Answer:
+        """The complete answer with citations for its [n] markers and what no source backs.
+
+        With a grounding, the answer keeps the composed table, steps and chart, and cites
+        what their cells cite besides the markers the LLM wrote.
+        """
         citations, unsupported = check_citations(text, hits, self.embedder)
         refused = not citations and any(phrase in text.lower() for phrase in _NOT_COVERED)
-        return Answer(text.strip(), citations, refused, "llm", unsupported=unsupported)
+        answer = Answer(text.strip(), citations, refused, "llm", unsupported=unsupported)
+        if grounding is not None and not refused:
+            composed = grounding.composed
+            used = {c.n for c in citations}
+            extra = [c for c in composed.citations if c.n not in used]
+            answer.citations = sorted([*citations, *extra], key=lambda c: c.n)
+            answer.kind, answer.table, answer.steps, answer.chart = (
+                composed.kind, composed.table, composed.steps, composed.chart
+            )  # fmt: skip
+        return answer

@@ -19,6 +19,7 @@ from advisor.vocabulary import LEVELS, canonical_region, normalize_term
 __all__ = ["Figures", "Money", "PayLine", "find_figures", "level_of", "parse_range", "role_rows"]
 
 MAX_ROWS = 12
+ROLE_SLACK = 0.2  # row roles this close to the best match are the same role written differently
 _MONEY = re.compile(r"((?:[A-Z]{1,3})?[$£€])\s?(\d[\d,]*(?:\.\d+)?)\s*([kK])?(\+)?")
 _YEARS = re.compile(r"(\d+)\s*(?:\+|[-–]\s*\d+)?\s*(?:years?|yrs?)?")
 # Seniority by years of experience, for rows that give years instead of a word.
@@ -109,7 +110,7 @@ def role_rows(role: str, rows: Iterable[SalaryRow]) -> list[SalaryRow]:
                 best = max(best, len(asked & key) / len(asked | key))
         scored.append((best, row))
     top = max((s for s, _ in scored), default=0.0)
-    return [r for s, r in scored if s >= 0.5 and s >= top - 1e-9]
+    return [r for s, r in scored if s >= max(0.5, top - ROLE_SLACK)]
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,14 @@ def pay_lines(rows: Sequence[SalaryRow], by_level: bool = True) -> list[PayLine]
         high = max((m[2] for m in members), key=lambda money: money.value)
         lines.append(PayLine(level, region, low, high, tuple(m[0] for m in members)))
     order = {lv: i for i, lv in enumerate(dict.fromkeys(LEVELS.values()))}
-    return sorted(lines, key=lambda ln: (ln.region or "~", order.get(ln.level or "", 99), ln.low.value))
+    rows_in = {ln.region: 0 for ln in lines}
+    for ln in lines:
+        rows_in[ln.region] += len(ln.rows)
+    # The region most rows price first; within it, levels from junior up.
+    return sorted(
+        lines,
+        key=lambda ln: (-rows_in[ln.region], ln.region or "~", order.get(ln.level or "", 99), ln.low.value),
+    )
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,10 @@ def find_figures(roles: Sequence[str], levels: Sequence[str], regions: Sequence[
             return Figures(_narrow(rows, levels, ())[:MAX_ROWS], gap, True, subject, tuple(levels))
         rows = in_region
     if levels:
+        # A table row labelled only by a level ("Principal / Distinguished") belongs to the
+        # role its article's other rows price.
+        docs = {r.doc_id for r in rows}
+        rows += [r for r in library.salaries if r.doc_id in docs and _only_level(r.role) and r not in rows]
         at_level = [r for r in rows if level_of(r) in levels]
         if at_level:
             rows = at_level + [r for r in rows if level_of(r) is None]
@@ -198,6 +210,11 @@ def find_figures(roles: Sequence[str], levels: Sequence[str], regions: Sequence[
         else:
             rows = [r for r in rows if level_of(r) is None]
     return Figures(rows[:MAX_ROWS], None, False, subject, tuple(levels))
+
+
+def _only_level(role: str) -> bool:
+    words = [w for w in re.split(r"[\s/]+", role.lower()) if w]
+    return bool(words) and all(w in LEVELS for w in words)
 
 
 def _narrow(rows: list[SalaryRow], levels: Sequence[str], regions: Sequence[str]) -> list[SalaryRow]:

@@ -1,103 +1,197 @@
-"""Follow-up resolution without an LLM: carry role, region and seniority from earlier turns."""
+"""Follow-up resolution without an LLM: a follow-up's standalone query, from the last turn's entities.
+
+"And in the UK?" after "What does a junior ML engineer earn in the US?" becomes "What does a
+junior ML engineer earn in the UK?"; "What do they earn?" after a question about data
+scientists becomes "What do Data Scientists earn?"; "Which of those first?" keeps its words
+and gains the earlier turn's topic: "Which of those first? (certifications ML Engineer)".
+The query is rebuilt from entities and words each turn, so it never nests, and it is capped.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-__all__ = ["rewrite_follow_up"]
+from advisor.answer.question import Entities, Kind, Question, entities_of, read_question
+from advisor.vocabulary import Vocabulary, normalize_term
 
-_ROLES = [
-    "machine learning engineer", "ml engineer", "mlops engineer", "ai infrastructure engineer",
-    "data scientist", "data engineer", "research scientist", "ai research scientist",
-    "ai engineer", "llm engineer", "genai engineer", "applied ai engineer",
-    "ai product manager", "product manager", "prompt engineer", "ai safety researcher",
-    "ethics researcher", "computer vision engineer", "nlp engineer", "head of ai",
-    "ml director", "software engineer",
-]  # fmt: skip
-_REGIONS = [
-    "united kingdom", "united states", "the uk", "the us", "uk", "us", "usa", "britain",
-    "america", "europe", "berlin", "toronto", "singapore", "remote",
-]  # fmt: skip
-_LEVELS = [
-    "junior",
-    "entry-level",
-    "entry level",
-    "mid-level",
-    "senior",
-    "staff",
-    "principal",
-    "lead",
-]
-_PEOPLE = re.compile(r"\b(they|them|their|that role|this role|those roles|that job|this job)\b", re.I)
-_THING = re.compile(r"\b(it|that|this|those|these|ones)\b", re.I)
-_FRAGMENT = re.compile(r"^(and|what about|how about|and what about|same for|also|or)\b", re.I)
+__all__ = ["MAX_QUERY_CHARS", "LastTurn", "last_turn", "resolve_follow_up", "rewrite_follow_up"]
 
+MAX_QUERY_CHARS = 300  # a standalone query longer than this is cut at a word
+TOPIC_WORDS = 8  # words of the earlier turn's topic carried into a follow-up
+CONTEXT_TURNS = 6  # earlier turns read to resolve a chain of follow-ups
+
+
+@dataclass(frozen=True)
+class LastTurn:
+    """The last answered turn: what it asked, and the roles and items its answer named."""
+
+    question: Question
+    answer_roles: tuple[str, ...] = ()
+    answer_items: tuple[str, ...] = ()  # tools, certifications, courses, in the answer's order
+
+
+_PEOPLE = re.compile(
+    r"\b(they|them|their|theirs|those people|that role|this role|those roles|these roles)\b", re.I
+)
+_THING = re.compile(
+    r"\b(it|its|that|this|those|these|ones?|the two|both|either|which one|the first|the second|the last|"
+    r"the former|the latter|there)\b",
+    re.I,
+)
+_ORDINAL = re.compile(r"\bthe (first|second|third|last)(?: one)?\b", re.I)
+_FRAGMENT = re.compile(r"^\s*(and|or|also|what about|how about|same for|then|so|but)\b", re.I)
+_COMPARE = re.compile(r"\b(compare|compared|vs\.?|versus|against|than|which of the two|both)\b", re.I)
 
 # Words that ask about a topic without naming one: "What's the salary range?"
 _GENERIC = set(
-    "what whats what's how which who why when where is are was do does did can could should would "
-    "the a an and or of in on for to at it its i me my you your they them their there this that "
-    "salary salaries range pay paid earn earnings make cost long take time need needed skills "
-    "requirements outlook job jobs role roles career much many typical average usually about s".split()
+    "what whats what's how which who why when where is are was were do does did can could should would "
+    "will the a an and or of in on for to at it its i me my you your they them their there this that "
+    "these those one ones be been being have has had get got salary salaries range pay paid earn "
+    "earnings make cost long take time need needed skills requirements outlook job jobs role roles "
+    "career much many typical average usually about s first second last level levels ok okay so also "
+    "then same more less better best than vs versus compare compared with both either two thing things "
+    "kind else other any some just really actually even if not no yes up out".split()
 )
 
 
-def _topic_words(question: str) -> set[str]:
-    return set(re.findall(r"[a-z']+", question.lower())) - _GENERIC
+def _content_words(text: str) -> list[str]:
+    words = re.findall(r"[A-Za-z][\w+#.-]*", re.sub(r"\([^)]*\)", " ", text))
+    return [w.strip(".") for w in words if w.lower().strip(".") not in _GENERIC]
 
 
-def _find(options: list[str], text: str) -> str | None:
-    """The first option named in text, as the text spells it."""
-    for option in options:  # longer names come first in each list
-        match = re.search(rf"\b{re.escape(option)}(?=s?\b)", text, re.IGNORECASE)
-        if match:
-            return match.group(0)
-    return None
+def _has_topic(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether the text names something of its own beyond regions and levels."""
+    places = {w for alias in [*vocabulary.regions, *vocabulary.levels] for w in alias.split()}
+    return any(w.lower() not in places for w in _content_words(text))
+
+
+def last_turn(turns: Sequence[tuple[str, str, bool]], vocabulary: Vocabulary) -> LastTurn | None:
+    """The last answered turn, each earlier one resolved in order (bounded to CONTEXT_TURNS).
+
+    `turns` are (question, answer, answered) for earlier turns, oldest first; a turn whose
+    answer was a refusal (answered False) is skipped, so a side question does not break a
+    conversation.
+    """
+    last: LastTurn | None = None
+    for question, answer, answered in list(turns)[-CONTEXT_TURNS:]:
+        if not answered:
+            continue
+        query = resolve_follow_up(question, last, vocabulary)
+        understood = read_question(question, vocabulary, query)
+        last = LastTurn(understood, vocabulary.find_roles(answer), _items_in_order(answer, vocabulary))
+    return last
+
+
+def _items_in_order(text: str, vocabulary: Vocabulary) -> tuple[str, ...]:
+    low = text.lower()
+    found = [(low.find(t.lower()), t) for t in vocabulary.tools if t.lower() in low]
+    return tuple(t for _, t in sorted(found))
+
+
+def resolve_follow_up(text: str, last: LastTurn | None, vocabulary: Vocabulary) -> str:
+    """The standalone query for this turn: the text itself, or the text with what it refers to."""
+    if last is None:
+        return _cap(text)
+    previous = last.question
+    mine = entities_of(text, vocabulary)
+    people = _PEOPLE.search(text)
+    thing = _THING.search(text)
+    fragment = bool(_FRAGMENT.match(text)) or not _has_topic(text, vocabulary)
+    if not (people or thing or fragment):
+        return _cap(text)  # a question of its own
+    ellipsis = fragment and (mine.regions or mine.levels or mine.roles) and not people and not thing
+    new_comparison = _COMPARE.search(text) and previous.kind is not Kind.COMPARISON
+    if ellipsis and not new_comparison:
+        return _cap(_substitute(previous, mine, vocabulary))
+    roles = _roles_of(last)
+    if people and roles and not mine.roles:
+        return _cap(_PEOPLE.sub(" and ".join(_plural(r) for r in roles), text, count=1))
+    return _cap(f"{text.rstrip()} ({_topic(last, text, mine)})")
+
+
+def _roles_of(last: LastTurn) -> tuple[str, ...]:
+    """The roles a turn was about: its sides, its roles (less a stated background), or its answer's."""
+    question = last.question
+    if question.kind is Kind.COMPARISON and question.entities.roles:
+        return question.entities.roles
+    background = (question.background or "").lower()
+    roles = tuple(r for r in question.entities.roles if r.lower() not in background)
+    return roles or last.answer_roles[:1]
+
+
+def _topic(last: LastTurn, text: str, mine: Entities) -> str:
+    """What the earlier turn was about, in a few words: sides or roles, region, level, topic words."""
+    question = last.question
+    ordinal = _ORDINAL.search(text)
+    if ordinal and last.answer_items:
+        index = {"first": 0, "second": 1, "third": 2, "last": -1}[ordinal.group(1).lower()]
+        if abs(index) < len(last.answer_items) or index == 0:
+            return last.answer_items[index]
+    parts: list[str] = []
+    if question.kind is Kind.COMPARISON and question.sides:
+        parts.append(" vs ".join(question.sides))
+    else:
+        parts += _roles_of(last)
+    if not mine.levels:
+        parts += question.entities.levels
+    if not mine.regions:
+        parts += question.entities.regions
+    if question.kind is Kind.SALARY:
+        parts.append("salary")
+    said = set(normalize_term(" ".join([*parts, text])).split())
+    words = [w for w in _content_words(question.query) if normalize_term(w) not in said]
+    if question.list_topic and question.list_topic not in {w.lower() for w in words}:
+        words.insert(0, question.list_topic)
+    topic = " ".join([*parts, *dict.fromkeys(words)][: TOPIC_WORDS + len(parts)])
+    return re.sub(r"[()\[\]]", "", topic).strip() or question.text
+
+
+def _substitute(previous: Question, mine: Entities, vocabulary: Vocabulary) -> str:
+    """The earlier query with the regions, levels or roles this fragment names put in."""
+    query = previous.query
+    for slot, new, aliases in (
+        ("regions", mine.regions, vocabulary.regions),
+        ("levels", mine.levels, vocabulary.levels),
+    ):
+        old = getattr(previous.entities, slot)
+        if not new:
+            continue
+        written = [a for a, canonical in aliases.items() if canonical in old]
+        replaced = False
+        for alias in sorted(written, key=len, reverse=True):
+            pattern = re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", re.I)
+            if pattern.search(query):
+                query, replaced = pattern.sub(" and ".join(new), query, count=1), True
+                break
+        if not replaced:
+            joined = " and ".join(new)
+            query = f"{query.rstrip('?. ')} in {joined}?" if slot == "regions" else f"{joined} {query}"
+    if mine.roles and previous.entities.roles and previous.kind is not Kind.COMPARISON:
+        query = re.sub(re.escape(previous.entities.roles[0]), mine.roles[0], query, count=1, flags=re.I)
+        if mine.roles[0] not in query:
+            query = f"{query.rstrip('?. ')} ({mine.roles[0]})?"
+    elif mine.roles and not previous.entities.roles:
+        query = f"{query.rstrip('?. ')} ({mine.roles[0]})?"
+    return query
 
 
 def _plural(role: str) -> str:
     return role if role.endswith("s") else role + "s"
 
 
-def rewrite_follow_up(question: str, previous_queries: list[str]) -> str:
-    """Make a follow-up standalone by carrying role, region and seniority from earlier turns.
-
-    "And in the UK?" after "What does a junior ML engineer earn in the US?" becomes
-    "What does a junior ML engineer earn in the UK?"; "What do they earn?" after a question
-    about data scientists becomes "What do data scientists earn?"; "How long should I study
-    for it?" keeps the earlier question beside it as context.
-    """
-    if not previous_queries:
-        return question
-    last = previous_queries[-1]
-    slots = [(_find(_ROLES, question), _ROLES), (_find(_REGIONS, question), _REGIONS),
-             (_find(_LEVELS, question), _LEVELS)]  # fmt: skip
-    named = [(new, options) for new, options in slots if new]
-    is_fragment = bool(_FRAGMENT.match(question.strip())) or not _topic_words(question)
-    if named and is_fragment and not _PEOPLE.search(question):
-        return _substitute(last, named)
-    role = slots[0][0] or next((r for q in reversed(previous_queries) if (r := _find(_ROLES, q))), None)
-    if role and not slots[0][0] and _PEOPLE.search(question):
-        rewritten = _PEOPLE.sub(_plural(role), question, count=1)
-    elif _THING.search(question) or is_fragment:
-        return f"{question.rstrip()} ({last.rstrip('?. ')})"
-    elif role and not slots[0][0]:
-        rewritten = f"{question.rstrip('?. ')} for a {role}?"
-    else:
-        return question
-    carried = [x for x, mine in ((_find(_LEVELS, last), slots[2][0]), (_find(_REGIONS, last), slots[1][0]))
-               if x and not mine]  # fmt: skip
-    return f"{rewritten.rstrip('?. ')} ({', '.join(carried)})?" if carried else rewritten
+def _cap(query: str) -> str:
+    query = " ".join(query.split())
+    if len(query) <= MAX_QUERY_CHARS:
+        return query
+    return query[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
 
 
-def _substitute(query: str, named: list[tuple[str, list[str]]]) -> str:
-    """Swap the earlier query's role, region or level for the ones the follow-up names."""
-    for new, options in named:
-        old = _find(options, query)
-        if old:
-            query = re.sub(rf"\b{re.escape(old)}(s?)\b", new + r"\1", query, count=1, flags=re.I)
-        elif options is _REGIONS:
-            query = f"{query.rstrip('?. ')} in {new}?"
-        else:
-            query = f"{query.rstrip('?. ')} ({new})?"
-    return query
+def rewrite_follow_up(
+    question: str, previous_queries: list[str], vocabulary: Vocabulary | None = None
+) -> str:
+    """A follow-up made standalone from the earlier turns' questions alone (all taken as answered)."""
+    vocabulary = vocabulary or Vocabulary()
+    last = last_turn([(q, "", True) for q in previous_queries], vocabulary)
+    return resolve_follow_up(question, last, vocabulary)

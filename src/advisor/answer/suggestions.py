@@ -1,0 +1,119 @@
+"""Questions the library can answer, built from its vocabulary: for refusals and follow-ups.
+
+Candidates come from the corpus itself (roles with a section or salary rows, headings), so
+a new article brings its own. They are ranked by meaning against what was asked; their
+vectors are computed once per index version, when first needed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from advisor.answer.question import Kind, Question
+from advisor.embedding import Embedder, Vectors
+from advisor.salaries import SalaryRow
+from advisor.vocabulary import Vocabulary, normalize_term
+
+__all__ = ["Suggester", "Suggestion"]
+
+MAX_TOPICS = 6  # topics named in a refusal
+TOO_CLOSE = 0.92  # a suggestion this close to the question only repeats it
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str
+    kind: Kind
+    subject: str  # the role or heading it is about
+
+
+def _article(name: str) -> str:
+    return "an" if name[:1].lower() in "aeiou" else "a"
+
+
+def candidates(vocabulary: Vocabulary, salaries: list[SalaryRow]) -> list[Suggestion]:
+    """Answerable questions: what a role does and earns, and what the articles say on each heading."""
+    headings = {normalize_term(h) for h in vocabulary.headings}
+    priced = {normalize_term(r.role) for r in salaries}
+    regions: dict[str, list[str]] = {}
+    for row in salaries:
+        if row.region:
+            regions.setdefault(normalize_term(row.role), []).append(row.region)
+    out: list[Suggestion] = []
+    for role in vocabulary.roles:
+        key = normalize_term(role)
+        if key in headings:
+            out.append(Suggestion(f"What does {_article(role)} {role} do?", Kind.DEFINITION, role))
+            out.append(Suggestion(f"How do I become {_article(role)} {role}?", Kind.PLAN, role))
+        if key in priced:
+            where = sorted(set(regions.get(key, [])))
+            for region in where[:3] or [""]:
+                suffix = (
+                    f" in the {region}" if region in {"US", "UK"} else (f" in {region}" if region else "")
+                )
+                out.append(Suggestion(f"What does {_article(role)} {role} earn{suffix}?", Kind.SALARY, role))
+    for heading in vocabulary.headings:
+        if len(heading.split()) >= 2 and not re.search(r"\d{4}|\?$", heading):
+            out.append(Suggestion(f"What do the articles say about {heading}?", Kind.GENERAL, heading))
+    return list({s.text: s for s in out}.values())
+
+
+class Suggester:
+    """Ranks the library's answerable questions and topics by closeness to a question."""
+
+    def __init__(self, embedder: Embedder, vocabulary: Vocabulary, salaries: list[SalaryRow]) -> None:
+        self.embedder = embedder
+        self.vocabulary = vocabulary
+        self.candidates = candidates(vocabulary, salaries)
+        self._vectors: Vectors | None = None
+        self._topics: Vectors | None = None
+        self._lock = threading.Lock()
+
+    def _ensure(self) -> tuple[Vectors, Vectors]:
+        with self._lock:
+            if self._vectors is None or self._topics is None:
+                texts = [c.text for c in self.candidates] or [""]
+                self._vectors = self.embedder.embed(texts)
+                self._topics = self.embedder.embed(list(self.vocabulary.headings) or [""])
+            return self._vectors, self._topics
+
+    def closest(self, text: str, k: int = 3) -> list[str]:
+        """Up to k answerable questions closest in meaning to the text."""
+        if not self.candidates:
+            return []
+        vectors, _ = self._ensure()
+        scores = vectors @ self.embedder.embed_query(text)
+        return [self.candidates[i].text for i in np.argsort(-scores)[:k]]
+
+    def topics(self, text: str, k: int = MAX_TOPICS) -> list[str]:
+        """The corpus headings closest to the text: what the library does cover nearby."""
+        if not self.vocabulary.headings:
+            return []
+        _, topics = self._ensure()
+        scores = topics @ self.embedder.embed_query(text)
+        return [self.vocabulary.headings[i] for i in np.argsort(-scores)[:k]]
+
+    def follow_ups(self, question: Question, k: int = 3) -> list[str]:
+        """Two or three next questions: about the same roles, of other kinds, closest in meaning."""
+        if not self.candidates:
+            return []
+        vectors, _ = self._ensure()
+        scores = vectors @ self.embedder.embed_query(question.query)
+        named = {normalize_term(r) for r in question.entities.roles}
+        ranked: list[tuple[float, str]] = []
+        for i, candidate in enumerate(self.candidates):
+            score = float(scores[i])
+            if score > TOO_CLOSE or candidate.text.lower() == question.text.lower():
+                continue
+            same_subject = normalize_term(candidate.subject) in named
+            same_kind = candidate.kind is question.kind and not (
+                candidate.kind is Kind.SALARY and question.entities.regions
+                and not any(r in candidate.text for r in question.entities.regions)
+            )  # fmt: skip
+            ranked.append((score + 0.5 * same_subject - 0.3 * same_kind, candidate.text))
+        ranked.sort(reverse=True)
+        return [text for _, text in ranked[:k]]
