@@ -28,8 +28,8 @@ import numpy as np
 from _common import ROOT, peak_rss_mb, percentiles
 
 from advisor.chunking import Chunk
-from advisor.corpus import load_corpus
 from advisor.index import DocRecord, build_faiss, save_index
+from advisor.ingest import load_corpus
 
 DIM = 384
 QUERIES = 300

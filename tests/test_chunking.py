@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from advisor.chunking import chunk_document, context_text
-from advisor.corpus import load_corpus, parse_document
+import pytest
+
+from advisor.chunking import DEFAULT_MAX_TOKENS, approx_tokens, chunk_document, context_text
 from advisor.embedding import SentenceTransformerEmbedder
+from advisor.ingest import load_corpus, parse_document
 
 from .conftest import CORPUS
 
@@ -62,3 +64,33 @@ def test_chunk_ids_are_stable_and_local_to_their_text(tmp_path: Path) -> None:
     changed = chunk_document(parse_document(edited, "corpus/roles.md"))
     assert first[0].chunk_id == changed[0].chunk_id
     assert first[1].chunk_id != changed[1].chunk_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 1_900_000,  # one 1.9 MB "word"
+        "word " * 80_000,  # one 400 KB paragraph with no sentence end
+        "- " + "item " * 80_000,  # one giant list item
+        "| a | " + "b" * 400_000 + " |\n|---|---|\n| " + "c " * 100 + "| d |",  # a giant header cell
+    ],
+    ids=["single-token", "no-sentence-end", "list-item", "table-header"],
+)
+def test_no_chunk_exceeds_the_budget_whatever_the_input(text: str) -> None:
+    doc = parse_document(text, "corpus/huge.txt")
+    chunks = chunk_document(doc)
+    assert chunks and all(approx_tokens(c.text) <= DEFAULT_MAX_TOKENS for c in chunks)
+    # cut, not rewritten or dropped: each chunk is verbatim text of the article, up to its end
+    lines = [line for c in chunks for line in c.text.split("\n")]
+    assert all(line in doc.text for line in lines)
+    assert sum(map(len, lines)) >= len(doc.text.replace(" ", "")) // 2
+    assert doc.text.endswith(lines[-1])
+
+
+def test_the_budget_counts_a_restated_table_header() -> None:
+    header = "| Role | " + " | ".join(f"Region {i}" for i in range(20)) + " |"
+    rows = "\n".join(f"| Role {i} | " + " | ".join(f"${i},000" for _ in range(20)) + " |" for i in range(30))
+    doc = parse_document(f"# Pay\n\n{header}\n|---|---|\n{rows}\n", "corpus/pay.md")
+    chunks = chunk_document(doc)
+    assert len(chunks) > 2
+    assert all(approx_tokens(c.text) <= DEFAULT_MAX_TOKENS and c.text.startswith(header) for c in chunks)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from advisor.chunking import Chunk, chunk_document
-from advisor.corpus import load_corpus
 from advisor.embedding import Embedder
 from advisor.flags import flag_passages
 from advisor.index import load_index
 from advisor.indexing import build_index
+from advisor.ingest import load_corpus
 from advisor.retrieval import Retriever
 
 from .conftest import CORPUS

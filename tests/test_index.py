@@ -59,6 +59,33 @@ def test_vectors_and_metadata_that_disagree_are_refused(corpus_copy: Path, tmp_p
         load_index(index)
 
 
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda m: [m], "is damaged (a JSON list, not an object)"),
+        (lambda m: {k: v for k, v in m.items() if k != "model"}, "is damaged ('model' missing)"),
+        (lambda m: m | {"dim": "384"}, "is damaged ('dim' not an int)"),
+    ],
+    ids=["not-an-object", "no-model", "dim-a-string"],
+)
+def test_a_damaged_manifest_is_one_line_naming_the_file(
+    corpus_copy: Path, tmp_path: Path, damage: object, message: str
+) -> None:
+    index = tmp_path / "index"
+    _build(corpus_copy, index, CountingEmbedder())
+    name = current_version_name(index)
+    manifest = index / "versions" / str(name) / "manifest.json"
+    manifest.write_text(json.dumps(damage(json.loads(manifest.read_text()))))  # type: ignore[operator]
+    for attempt in (lambda: load_index(index), lambda: _build(corpus_copy, index, CountingEmbedder())):
+        with pytest.raises(IndexError_) as caught:
+            attempt()
+        assert (
+            str(caught.value) == f"index/versions/{name}/manifest.json {message}: run `advisor index --full`"
+        )
+    _build(corpus_copy, index, CountingEmbedder(), full=True)  # and the advice works
+    assert load_index(index).name != name
+
+
 def test_crash_before_the_switch_leaves_the_previous_version(
     corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -80,7 +107,7 @@ def test_crash_before_the_switch_leaves_the_previous_version(
     after = load_index(index)
     assert after.name == before.name and after.chunk_count == before.chunk_count
     _build(corpus_copy, index, CountingEmbedder())  # and the next build completes
-    assert load_index(index).documents.keys() >= {"new"}
+    assert load_index(index).documents.keys() >= {"new.md"}
 
 
 @pytest.mark.slow

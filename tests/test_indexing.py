@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from advisor.chunking import chunk_document
-from advisor.corpus import load_corpus
 from advisor.index import load_index
 from advisor.indexing import IndexReport, build_index
+from advisor.ingest import load_corpus
 
 from .conftest import CountingEmbedder
 
@@ -39,7 +39,14 @@ def test_add_change_delete_and_no_op(corpus_copy: Path, tmp_path: Path) -> None:
     assert (changed.changed, changed.unchanged) == (1, 4)
     docs, _ = load_corpus(corpus_copy)
     expected = chunk_document(next(d for d in docs if d.doc_id.startswith("classpedia")))
-    assert len(embedder.texts) == len(expected)
+    # Its chunks, and the units it has: no other article's text is embedded again.
+    assert changed.embedded == len(expected)
+    assert len(embedder.texts) == changed.embedded + changed.units_embedded
+    assert (
+        0
+        < changed.units_embedded
+        <= len([u for u in load_index(index).units if u.doc_id.startswith("classpedia")])
+    )
     assert all("Ryan Mitchell" not in t or "Machine Learning Engineer" in t for t in embedder.texts)
     assert any("This guide is your updated" in t for t in embedder.texts)
 
@@ -49,16 +56,16 @@ def test_add_change_delete_and_no_op(corpus_copy: Path, tmp_path: Path) -> None:
     embedder = CountingEmbedder()
     report = _index(corpus_copy, index, embedder)
     assert (report.added, report.removed, report.unchanged) == (1, 1, 4)
-    assert len(embedder.texts) == 1
+    assert report.embedded == 1 and len(embedder.texts) == 1 + report.units_embedded
     version = load_index(index)
-    assert "jobcannon-ai-ml-career-path-2026" not in version.documents
+    assert "jobcannon-ai-ml-career-path-2026.txt" not in version.documents
     assert not any(c.doc_id.startswith("jobcannon") for c in version.chunks.values())
     assert version.chunk_count == report.chunks
 
     # --full embeds everything again.
     embedder = CountingEmbedder()
     full = _index(corpus_copy, index, embedder, full=True)
-    assert full.added == 5 and len(embedder.texts) == full.chunks
+    assert full.added == 5 and len(embedder.texts) == full.chunks + len(load_index(index).units)
 
 
 def test_article_that_turns_unreadable_keeps_its_last_good_version(corpus_copy: Path, tmp_path: Path) -> None:
@@ -68,4 +75,4 @@ def test_article_that_turns_unreadable_keeps_its_last_good_version(corpus_copy: 
     report = _index(corpus_copy, index, None)
     assert report.removed == 0 and report.unchanged == 5
     assert [s.source for s in report.skipped] == ["corpus/jobcannon-ai-ml-career-path-2026.txt"]
-    assert "jobcannon-ai-ml-career-path-2026" in load_index(index).documents
+    assert "jobcannon-ai-ml-career-path-2026.txt" in load_index(index).documents

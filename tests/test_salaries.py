@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor.chunking import chunk_document
-from advisor.corpus import Document, load_corpus
+from advisor.ingest import Document, load_corpus
 from advisor.salaries import SalaryRow, salary_rows
 
 from .conftest import CORPUS
@@ -22,7 +22,7 @@ def find(rows: list[SalaryRow], role: str, region: str | None) -> list[SalaryRow
 
 
 def test_role_by_level_table(rows_by_doc: dict[str, tuple[Document, list[SalaryRow]]]) -> None:
-    _, rows = rows_by_doc["citadel-cloud-ai-ml-engineer-roadmap-2026"]
+    _, rows = rows_by_doc["citadel-cloud-ai-ml-engineer-roadmap-2026.md"]
     assert len(rows) == 5
     [staff] = find(rows, "Staff ML Engineer", "US")
     assert (staff.level, staff.range, staff.date) == (
@@ -35,7 +35,7 @@ def test_role_by_level_table(rows_by_doc: dict[str, tuple[Document, list[SalaryR
 def test_table_with_lost_separators_gets_one_row_per_region(
     rows_by_doc: dict[str, tuple[Document, list[SalaryRow]]],
 ) -> None:
-    _, rows = rows_by_doc["jobcannon-ai-ml-career-path-2026"]
+    _, rows = rows_by_doc["jobcannon-ai-ml-career-path-2026.txt"]
     assert len(rows) == 18  # 6 roles x US, UK, Remote
     [junior_uk] = find(rows, "Junior ML Engineer", "UK")
     assert (junior_uk.level, junior_uk.range) == ("0-2 years", "£45,000 – £65,000")
@@ -46,12 +46,12 @@ def test_table_with_lost_separators_gets_one_row_per_region(
 def test_salary_lists_under_role_sections(
     rows_by_doc: dict[str, tuple[Document, list[SalaryRow]]],
 ) -> None:
-    _, rows = rows_by_doc["aieducademy-ai-career-paths-2026"]
+    _, rows = rows_by_doc["aieducademy-ai-career-paths-2026.txt"]
     [mlops_uk] = find(rows, "MLOps / AI Infrastructure Engineer", "UK")
     assert mlops_uk.range == "£70,000 – £140,000"
     [hubs] = find(rows, "Machine Learning Engineer", "Global tech hubs")
     assert hubs.range == "€70,000 – €160,000"
-    assert not rows_by_doc["ai-ml-engineer-roadmap-2026"][1]  # no salary figures there
+    assert not rows_by_doc["ai-ml-engineer-roadmap-2026.txt"][1]  # no salary figures there
 
 
 def test_every_row_quotes_its_chunk_verbatim(

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from advisor.chunking import chunk_document
-from advisor.corpus import load_corpus, parse_document
 from advisor.index import load_index
 from advisor.indexing import build_index
+from advisor.ingest import load_corpus, parse_document
 from advisor.units import Unit, document_units, sequence_label
 
 from .conftest import CORPUS, CountingEmbedder
@@ -106,7 +106,7 @@ def test_units_are_stored_with_the_index_and_kept_current(tmp_path: Path) -> Non
     shutil.copy(ARTICLE, corpus / ARTICLE.name)
     build_index(corpus, index, CountingEmbedder, model_name="all-MiniLM-L6-v2")
     second = load_index(index)
-    added = [u for u in second.units if u.doc_id == "ux-research-career-guide"]
+    added = [u for u in second.units if u.doc_id == "ux-research-career-guide.md"]
     assert any(u.label == "Week 3-6" for u in added)
     assert len(second.units) == len(first.units) + len(added)
 

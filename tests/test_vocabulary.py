@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advisor.chunking import chunk_document
-from advisor.corpus import parse_document
+from advisor.ingest import parse_document
 from advisor.salaries import salary_rows
 from advisor.vocabulary import Vocabulary, build_vocabulary, split_sentences
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from advisor.corpus import Block, Document
+from advisor.ingest import Block, Document
 
 __all__ = [
     "DEFAULT_MAX_TOKENS",
@@ -42,9 +42,17 @@ def context_text(title: str, section: str | None, text: str) -> str:
     return "\n".join(part for part in (title, section, text) if part)
 
 
+_TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]|_")
+_LONG_RUN = 20  # characters; a longer run of letters or digits is several word pieces, not one
+
+
 def approx_tokens(text: str) -> int:
-    """Word pieces, roughly: words, numbers, underscores and punctuation each count one."""
-    return len(re.findall(r"[^\W\d_]+|\d+|[^\w\s]|_", text))
+    """Word pieces, roughly: words, numbers, underscores and punctuation each count one.
+
+    A run longer than 20 characters counts one per 20, so text without spaces or punctuation
+    (a 2 MB single "word") is measured, and cut, like any other.
+    """
+    return sum(-(-len(run) // _LONG_RUN) if len(run) > _LONG_RUN else 1 for run in _TOKEN.findall(text))
 
 
 def chunk_document(
@@ -90,14 +98,49 @@ def _sections(blocks: tuple[Block, ...]) -> Iterator[tuple[str | None, list[Bloc
 
 
 def _pieces(blocks: list[Block], max_tokens: int) -> Iterator[Block]:
-    """Blocks small enough to pack; only prose and code may be cut, rows and items never."""
+    """Blocks small enough to pack: prose is cut between sentences, code between lines.
+
+    Rows and items are not cut, unless one alone is over the budget: the budget holds
+    whatever the input.
+    """
     for block in blocks:
+        limit = max_tokens
+        if block.kind == "row" and block.table_header:
+            header_cost = approx_tokens(block.table_header)
+            if header_cost > max_tokens // 2:  # too big to restate above every row
+                block = replace(block, table_header=None)
+            else:
+                limit = max_tokens - header_cost
         if approx_tokens(block.text) <= max_tokens or block.kind in ("row", "header_row", "item"):
-            yield block
+            pieces: Iterator[Block] = iter([block])
         elif block.kind == "code":
-            yield from _cut(block, block.text.split("\n"), "\n", max_tokens)
+            pieces = _cut(block, block.text.split("\n"), "\n", max_tokens)
         else:
-            yield from _cut(block, _SENTENCE_END.split(block.text), " ", max_tokens)
+            pieces = _cut(block, _SENTENCE_END.split(block.text), " ", max_tokens)
+        for piece in pieces:
+            yield from _within_budget(piece, limit)
+
+
+def _within_budget(block: Block, max_tokens: int) -> Iterator[Block]:
+    """The hard budget: cut between words, and a word longer than the budget by characters."""
+    if approx_tokens(block.text) <= max_tokens:
+        yield block
+        return
+    group: list[str] = []
+    size = 0
+    for word in re.findall(r"\S+\s*", block.text):
+        cost = approx_tokens(word)
+        if group and size + cost > max_tokens:
+            yield replace(block, text="".join(group).rstrip())
+            group, size = [], 0
+        if cost > max_tokens:  # no token is shorter than a character: max_tokens characters fit
+            for start in range(0, len(word), max_tokens):
+                yield replace(block, text=word[start : start + max_tokens].rstrip())
+            continue
+        group.append(word)
+        size += cost
+    if group:
+        yield replace(block, text="".join(group).rstrip())
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
@@ -105,30 +148,48 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
 
 def _cut(block: Block, parts: list[str], joiner: str, max_tokens: int) -> Iterator[Block]:
     group: list[str] = []
+    size = 0  # the joiner is whitespace, so a group's size is the sum of its parts'
     for part in parts:
-        if group and approx_tokens(joiner.join([*group, part])) > max_tokens:
+        cost = approx_tokens(part)
+        if group and size + cost > max_tokens:
             yield Block(block.kind, joiner.join(group))
-            group = []
+            group, size = [], 0
         group.append(part)
+        size += cost
     if group:
         yield Block(block.kind, joiner.join(group))
 
 
 def _pack(blocks: list[Block], max_tokens: int, overlap_tokens: int) -> Iterator[str]:
-    """Greedy packing; each chunk of table rows restates the table's header row."""
+    """Greedy packing; each chunk of table rows restates the table's header row (counted in its size)."""
     chunk: list[Block] = []
     size = 0
     for piece in _pieces(blocks, max_tokens):
-        cost = approx_tokens(piece.text)
+        cost = _cost(piece, chunk)
         if chunk and size + cost > max_tokens:
-            carried = _carry_over(chunk, overlap_tokens)
+            carried = _carry_over(chunk, overlap_tokens)  # may take a dangling lead-in off chunk
             yield _render(chunk)
-            size = sum(approx_tokens(b.text) for b in carried)
+            size = sum(_cost(b, carried[:i]) for i, b in enumerate(carried))
+            cost = _cost(piece, carried)
             chunk, size = (carried, size) if size + cost <= max_tokens else ([], 0)
+            cost = _cost(piece, chunk)
         chunk.append(piece)
         size += cost
     if chunk:
         yield _render(chunk)
+
+
+def _cost(piece: Block, chunk: list[Block]) -> int:
+    """What adding piece to chunk adds to its rendered size: a row may bring its table's header."""
+    cost = approx_tokens(piece.text)
+    header = piece.table_header
+    if (
+        piece.kind == "row"
+        and header
+        and not any(b.text == header or b.table_header == header for b in chunk)
+    ):
+        cost += approx_tokens(header)
+    return cost
 
 
 def _carry_over(chunk: list[Block], overlap_tokens: int) -> list[Block]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from advisor.corpus import Block, Document
+from advisor.ingest import Block, Document
 from advisor.vocabulary import LEVELS, REGIONS, ROLE_NOUNS, canonical_region, split_sentences
 
 __all__ = ["SalaryRow", "salary_rows"]

@@ -1,4 +1,4 @@
-"""Find a publication date in free text and normalise it to YYYY-MM-DD."""
+"""Find a publication date in free text (bylines, front matter) and normalise it to YYYY-MM-DD."""
 
 from __future__ import annotations
 

@@ -1,0 +1,82 @@
+"""A saved web page -> the article's markdown and metadata, through trafilatura.
+
+trafilatura (with htmldate for dates) finds the main text and drops menus, footers, share
+bars and scripts; it keeps headings, lists, tables and code blocks with their line breaks,
+and reads title, author and date from JSON-LD, meta tags and bylines.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from advisor.ingest.dates import find_date
+from advisor.ingest.metadata import Metadata
+
+__all__ = ["html_to_markdown"]
+
+# An aside inside the article is part of it (a tip, a note, a warning); trafilatura drops
+# every aside as a sidebar, so those are handed over as ordinary blocks. Asides outside the
+# article stay asides.
+_ASIDES_IN_ARTICLE = "//article//aside | //main//aside | //*[@role='main']//aside"
+_DATES = {"original_date": True, "extensive_search": False}  # the publication date, from markup
+
+
+def html_to_markdown(html: str) -> tuple[str, Metadata]:
+    """The article's text as markdown (empty when the page has none) and its metadata."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return "", Metadata()
+    for graphic in tree.xpath("//svg | //math | //template"):
+        graphic.drop_tree()  # an icon's <title> is a label for screen readers, not text ("Share on X")
+    found = trafilatura.extract_metadata(copy.deepcopy(tree), date_config=_DATES)
+    for aside in tree.xpath(_ASIDES_IN_ARTICLE):
+        aside.tag = "div"
+    for caption in tree.xpath("//table/caption"):
+        # trafilatura renders a caption as a fake first row; it is the table's title, said before it
+        table = caption.getparent()
+        table.remove(caption)
+        caption.tag = "p"
+        table.addprevious(caption)
+    text = trafilatura.extract(
+        tree,
+        output_format="markdown",
+        include_tables=True,
+        include_formatting=True,
+        include_comments=False,
+        include_links=False,
+        include_images=False,
+        favor_recall=True,
+        deduplicate=False,
+    )
+    meta = Metadata(
+        title=_clean(found.title) if found else None,
+        author=_clean(found.author) if found else None,
+        date=find_date(found.date or "") if found else None,
+    )
+    return _unescape(text or ""), meta
+
+
+# markdown's backslash escapes ("max\_pages"); an escaped | stays, it is a pipe inside a table cell
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{}~])")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _unescape(markdown: str) -> str:
+    """The text as the page shows it: escapes undone, except inside code listings."""
+    lines, inside = [], False
+    for line in markdown.split("\n"):
+        if _FENCE.match(line):
+            inside = not inside
+        lines.append(line if inside or _FENCE.match(line) else _ESCAPED.sub(r"\1", line))
+    return "\n".join(lines)
+
+
+def _clean(value: str | None) -> str | None:
+    value = " ".join((value or "").split())
+    return value or None

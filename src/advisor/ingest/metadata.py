@@ -1,0 +1,172 @@
+"""An article's title, author and date: from front matter, or from the byline under its title.
+
+Saved pages put a menu before the title and a byline after it ("Ryan Mitchell | May 20, 2026
+| 14 min read"); `strip_header` reads the byline and drops both, keeping a standfirst.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from advisor.ingest.blocks import looks_like_heading
+from advisor.ingest.cleaning import CleaningRules
+from advisor.ingest.dates import find_date
+
+__all__ = ["Metadata", "front_matter", "markdown_h1", "squash", "strip_header", "title_from_filename"]
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+
+    def or_else(self, other: Metadata) -> Metadata:
+        """Each field from self, or from other where self has none."""
+        return Metadata(self.title or other.title, self.author or other.author, self.date or other.date)
+
+
+def squash(text: str) -> str:
+    """Text reduced to lower-case words, for comparing titles however they are punctuated."""
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def title_from_filename(name: str) -> str:
+    words = re.split(r"[-_\s]+", name.rsplit(".", 1)[0])
+    return " ".join(w.upper() if len(w) <= 2 else w.capitalize() for w in words if w)
+
+
+def markdown_h1(lines: list[str]) -> str | None:
+    return next((line[2:].strip() for line in lines if line.startswith("# ")), None)
+
+
+# front matter ---------------------------------------------------------------------
+
+_KEY_LINE = re.compile(r"^([a-z_][a-z0-9_]*):\s*(.*)$")
+_LIST_LINE = re.compile(r"^\s*-\s+\S")
+
+
+def front_matter(lines: list[str]) -> tuple[list[str], Metadata]:
+    """Read YAML-style front matter, fenced by --- or as bare `key: value` lines at the top."""
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    fenced = start < len(lines) and lines[start].strip() == "---"
+    i = start + 1 if fenced else start
+    values: dict[str, str] = {}
+    while i < len(lines):
+        line = lines[i]
+        if fenced and line.strip() == "---":
+            i += 1
+            break
+        match = _KEY_LINE.match(line)
+        if match:
+            values[match.group(1)] = match.group(2).strip().strip("'\"")
+        elif not (_LIST_LINE.match(line) and values) and not (fenced and not line.strip()):
+            break
+        i += 1
+    if not fenced and len(values) < 2:  # one `word: text` line is prose, not front matter
+        return lines, Metadata()
+    meta = Metadata(
+        title=values.get("title") or None,
+        author=values.get("author") or values.get("authors") or None,
+        date=find_date(values.get("date") or values.get("published") or ""),
+    )
+    return lines[i:], meta
+
+
+# byline and title -----------------------------------------------------------------
+
+_READ_TIME = re.compile(r"\b\d+\s*(min|mins|minute|minutes|minuten)\b.*$", re.IGNORECASE)
+_BY = re.compile(r"^(by|door|von|par|por|di)\s+", re.IGNORECASE)  # "by" in a few languages
+_DATE_TEXT = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}[-\s][A-Za-z]+\.?[-\s]\d{4}|[A-Za-z]+\.?\s\d{1,2},?\s\d{4}"
+)
+
+
+def strip_header(
+    lines: list[str], known_title: str | None, rules: CleaningRules, keep: frozenset[int] = frozenset()
+) -> tuple[list[str], Metadata]:
+    """Find title and byline; drop what stands before the title (menus) and the byline itself.
+
+    Blank lines go too, except those at the indexes in keep (inside a code listing).
+    """
+    nonblank = [line for i, line in enumerate(lines) if line.strip() or i in keep]
+    date_at = _byline_date_index(nonblank)
+    title_at: int | None = None
+    found_title: str | None = None
+    if known_title:
+        title_at = next((i for i, line in enumerate(nonblank) if squash(line) == squash(known_title)), None)
+        if title_at is not None and title_at > len(nonblank) // 2:
+            title_at = None
+    elif date_at is not None:
+        for i in range(date_at - 1, max(date_at - 7, -1), -1):
+            if _is_title_like(nonblank[i].lstrip("# "), rules):
+                title_at, found_title = i, nonblank[i].lstrip("# ").strip()
+                break
+    if date_at is None or (title_at is not None and date_at < title_at):
+        kept = nonblank[title_at:] if title_at is not None else nonblank
+        return kept, Metadata(title=found_title)
+
+    date_line = nonblank[date_at]
+    first = title_at if title_at is not None else 0
+    author = _author_from(date_line, nonblank[first:date_at], rules)
+    # Between title and date only a standfirst (a real sentence or more) is article text.
+    kept = [line for line in nonblank[first:date_at] if len(line.split()) >= 8]
+    title = known_title or found_title or ""
+    after = date_at + 1
+    while after < len(nonblank) and _is_byline_residue(nonblank[after], title, rules):
+        after += 1
+    return kept + nonblank[after:], Metadata(found_title, author, find_date(date_line))
+
+
+def _is_name(text: str, rules: CleaningRules) -> bool:
+    words = text.split()
+    if not 2 <= len(words) <= 4:
+        return False
+    if any(word.lower() in rules.byline_roles for word in words):
+        return False
+    return all(re.fullmatch(r"[A-Z][A-Za-z'\-]*\.?", word) for word in words)
+
+
+def _is_title_like(text: str, rules: CleaningRules) -> bool:
+    words = text.split()
+    return 3 <= len(words) <= 20 and looks_like_heading(text) and not _is_name(text, rules)
+
+
+def _byline_date_index(lines: list[str]) -> int | None:
+    """The first short line in the first half of the text that carries a full date."""
+    for i, line in enumerate(lines[: max(len(lines) // 2, 1)]):
+        words = line.split()
+        if 0 < len(words) <= 14 and find_date(line) and _is_byline_shaped(line):
+            return i
+    return None
+
+
+def _is_byline_shaped(line: str) -> bool:
+    rest = _DATE_TEXT.sub(" ", line)
+    rest = _READ_TIME.sub(" ", rest)
+    return len(re.findall(r"[A-Za-z]+", rest)) <= 8
+
+
+def _is_byline_residue(line: str, title: str, rules: CleaningRules) -> bool:
+    """Lines after a byline date: repeated title, role labels, times, tag strips, share bars."""
+    if squash(line) == squash(title) or rules.is_chrome(line):
+        return True
+    if find_date(line) and _is_byline_shaped(line):
+        return True
+    words = line.split()
+    return len(words) <= 4 and not line.rstrip().endswith((".", ":")) and not line.startswith("#")
+
+
+def _author_from(date_line: str, before: list[str], rules: CleaningRules) -> str | None:
+    for part in re.split(r"[•|·]", date_line):
+        part = _BY.sub("", part.strip())
+        if _is_name(part, rules):
+            return part
+    for line in reversed(before[-5:]):
+        candidate = _BY.sub("", line.strip())
+        if _is_name(candidate, rules):
+            return candidate
+    return None

@@ -1,0 +1,51 @@
+"""Article text (plain, markdown, or what html.py made of a page) -> Document; pure, no I/O."""
+
+from __future__ import annotations
+
+from advisor.ingest.blocks import classify, fenced_lines
+from advisor.ingest.cleaning import CleaningRules, default_rules
+from advisor.ingest.files import doc_id
+from advisor.ingest.html import html_to_markdown
+from advisor.ingest.metadata import (
+    Metadata,
+    front_matter,
+    markdown_h1,
+    squash,
+    strip_header,
+    title_from_filename,
+)
+from advisor.ingest.records import Document
+
+__all__ = ["parse_document"]
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
+def parse_document(text: str, source: str, rules: CleaningRules | None = None) -> Document:
+    """Turn one article's raw text into a Document; `source` is its corpus-relative path."""
+    rules = rules or default_rules()
+    name = source.rsplit("/", 1)[-1].lower()
+    is_html = name.endswith((".html", ".htm"))
+    page = Metadata()
+    if is_html:
+        text, page = html_to_markdown(text)
+    lines, front = front_matter(_normalise(text))
+    meta = front.or_else(page)
+    lines, byline = strip_header(lines, meta.title, rules, keep=fenced_lines(lines))
+    meta = meta.or_else(byline)
+    title = meta.title or markdown_h1(lines) or title_from_filename(source.rsplit("/", 1)[-1])
+    lines = [line for line in lines if squash(line) != squash(title)]
+    kept = rules.drop_boilerplate(lines, protected=fenced_lines(lines))
+    return Document(
+        doc_id=doc_id(source),
+        source=source,
+        title=title,
+        author=meta.author,
+        date=meta.date,
+        blocks=tuple(classify(kept, is_html or name.endswith(".md"), rules)),
+    )
+
+
+def _normalise(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    return [line.replace("\u00a0", " ").rstrip() for line in text.split("\n")]
