@@ -1,5 +1,8 @@
 """Index build throughput against a bare model.encode of the same texts, and incremental re-index.
 
+build_over_encode compares the whole build (chunks and their units) with encoding the
+chunk texts alone, which is what a build cost before units (0.1.0: 1.08x).
+
     python bench/build.py          (part of make bench)
 
 The model is loaded once, before anything is timed, and handed to both sides.
@@ -64,6 +67,7 @@ def main() -> dict[str, float]:
         "build_chunks_per_second": round(chunks / build_s, 1),
         "reindex_one_article_seconds": round(reindex_s, 3),
         "reindex_one_article_embedded": changed.embedded,
+        "reindex_one_article_units_embedded": changed.units_embedded,
         "reindex_over_full_build": round(reindex_s / build_s, 3),
         "noop_reindex_seconds": round(noop_s, 4),
         "noop_reindex_command_seconds": round(noop_command_s, 3),

@@ -1,4 +1,4 @@
-"""Screenshots of the chat page, desktop and phone, light and dark, into docs/.
+"""Screenshots of the chat page into docs/: desktop, phone, dark, and a comparison answer.
 
 python docs/screenshots.py          (make screenshots; serves the built index itself)
 """
@@ -17,6 +17,7 @@ from playwright.sync_api import sync_playwright
 
 DOCS = Path(__file__).resolve().parent
 QUESTION = "How much does a junior ML engineer earn in the UK?"
+COMPARISON = "What is the difference between an ML engineer and a data scientist?"
 
 
 def free_port() -> int:
@@ -42,16 +43,17 @@ def main() -> None:
                 args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
             )
             shots = [
-                ("desktop", 1280, 860, "light"),
-                ("phone", 360, 740, "light"),
-                ("desktop-dark", 1280, 860, "dark"),
+                ("desktop", 1280, 860, "light", QUESTION),
+                ("phone", 360, 740, "light", QUESTION),
+                ("desktop-dark", 1280, 860, "dark", QUESTION),
+                ("comparison", 1280, 1000, "light", COMPARISON),
             ]
-            for name, width, height, scheme in shots:
+            for name, width, height, scheme, question in shots:
                 page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)  # type: ignore[arg-type]
                 page.goto(f"http://127.0.0.1:{port}/")
-                page.fill("#question", QUESTION)
+                page.fill("#question", question)
                 page.press("#question", "Enter")
-                page.locator(".message.assistant .actions").wait_for(timeout=30_000)
+                page.locator(".message.assistant .actions").wait_for(timeout=60_000)
                 page.screenshot(path=str(DOCS / f"{name}.png"), full_page=False)
                 print(f"saved docs/{name}.png")
                 page.close()

@@ -85,7 +85,7 @@ def question_sets() -> dict[str, list[Question]]:
 
 def components() -> list[Component]:
     """The ablation rows, each adding one thing to the row before (from fusion on)."""
-    from advisor.retrieval import ABLATIONS
+    from advisor.retrieval import ABLATIONS, ALTERNATIVES
 
     rows = [
         Component("dense alone", "dense", {}),
@@ -96,12 +96,14 @@ def components() -> list[Component]:
     for name, option in ABLATIONS:
         on = {**on, option: True}
         rows.append(Component(f"+ {name}", "hybrid", dict(on)))
+    for name, changed in ALTERNATIVES:
+        rows.append(Component(name, "hybrid", {**on, **changed}))
     return rows
 
 
 def first_relevant_rank(retriever: Retriever, question: Question, mode: str = "hybrid") -> int | None:
     for hit in retriever.search(question.text, k=10, mode=mode):  # type: ignore[arg-type]
-        if question.doc_id is not None and hit.doc_id != question.doc_id:
+        if question.doc_id is not None and hit.doc_id not in (question.doc_id, Path(question.doc_id).stem):
             continue
         if any(p in _norm(hit.text) for p in question.phrases):
             return hit.rank
@@ -123,9 +125,12 @@ def retriever_with(version: IndexVersion, base: Retriever, options: dict[str, bo
     return Retriever(version, base.embedder, RetrievalOptions.only(**options))
 
 
-def evaluate(base: Retriever, sets: dict[str, list[Question]]) -> dict[str, dict[str, dict[str, float]]]:
+def evaluate(
+    base: Retriever, sets: dict[str, list[Question]], rows: list[Component] | None = None
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Scores of each component (all of them unless rows says which) on each set."""
     table: dict[str, dict[str, dict[str, float]]] = {}
-    for component in components():
+    for component in rows if rows is not None else components():
         retriever = retriever_with(base.version, base, component.options)
         table[component.name] = {
             name: scores([first_relevant_rank(retriever, q, component.mode) for q in questions])

@@ -16,6 +16,7 @@ from typing import Any
 class FakeLLM:
     def __init__(self, mode: str = "ok", reply: str = "Fine [1].", delay: float = 0.0) -> None:
         self.mode, self.reply, self.delay = mode, reply, delay
+        self.delays: list[float] = []  # per-token waits before `delay` applies (a stall part-way)
         self.requests: list[dict[str, Any]] = []
         fake = self
 
@@ -51,8 +52,8 @@ class FakeLLM:
                 self.send_response(200)
                 self.send_header("content-type", "text/event-stream")
                 self.end_headers()
-                for word in fake.reply.split(" "):
-                    time.sleep(fake.delay)
+                for i, word in enumerate(fake.reply.split(" ")):
+                    time.sleep(fake.delays[i] if i < len(fake.delays) else fake.delay)
                     chunk = {
                         "id": "x",
                         "object": "chat.completion.chunk",

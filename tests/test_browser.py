@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -157,3 +160,171 @@ def test_hostile_llm_reply_runs_nothing_live_or_reloaded(
         page.reload()
         expect(page.locator(".message.assistant")).to_have_count(1)
     page.context.close()
+
+
+def test_docs_render_with_no_request_leaving_the_server(browser: Browser, live_server: LiveServer) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    elsewhere: list[str] = []
+    refused: list[str] = []  # Content-Security-Policy violations and script errors
+
+    def only_this_server(route: Any) -> None:
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_this_server)
+    page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: refused.append(str(error)))
+    page.goto(f"{live_server.url}/docs")
+    expect(page.locator(".opblock-summary-path", has_text="/v1/chat/completions")).to_be_visible(
+        timeout=30_000
+    )
+    operations = sum(
+        len(ops) for ops in page.request.get(f"{live_server.url}/openapi.json").json()["paths"].values()
+    )
+    expect(page.locator(".opblock")).to_have_count(operations)
+    page.locator(".opblock-summary-path", has_text="/v1/chat/completions").click()
+    expect(page.locator(".responses-table").first).to_contain_text("model_not_found")
+    assert elsewhere == [] and refused == []
+    context.close()
+
+
+def test_sources_are_cards_by_article_and_a_row_quote_shows_its_header(page: Page) -> None:
+    ask(page, "How much does a junior ML engineer earn in the UK?")
+    answer = page.locator(".message.assistant").last
+    cards = answer.locator(".source-card")
+    expect(cards.first).to_be_visible()
+    titles = cards.locator("h3").all_inner_texts()
+    assert len(titles) == len(set(titles))  # one card per article, its quotes listed inside
+    assert answer.locator(".source-card .chip").count() >= len(titles)
+    expect(cards.first.locator(".meta")).to_contain_text("20")  # author · date
+    expect(cards.first.locator("q").first).not_to_be_empty()
+    chips = answer.locator(".source-card .chip")
+    headers: list[str] = []
+    for i in range(chips.count()):
+        chips.nth(i).click()
+        header = page.locator("#citation-quote thead th")
+        if header.count() and header.first.inner_text().strip():
+            headers = header.all_inner_texts()
+            expect(page.locator("#citation-quote tbody tr")).to_have_count(1)
+        page.locator("#citation button").click()
+        if headers:
+            break
+    assert len(headers) >= 2, "no table-row quote was shown under its header row"
+    assert page.request.get(f"{page.url.rstrip('/')}/favicon.ico").headers["content-type"] == "image/svg+xml"
+    expect(page.locator("link[rel=icon]")).to_have_attribute("href", "/static/favicon.svg")
+
+
+STRUCTURED = {
+    "answer": "| Role | US |\n| --- | --- |\n| ML Engineer | $100,000 [1] |\n\n1. Month 1: learn Python [1]\n",
+    "citations": [
+        {
+            "n": 1,
+            "doc_id": "d",
+            "chunk_id": "d#1",
+            "title": "Roadmap <b>2026</b>",
+            "source": "corpus/d.md",
+            "section": None,
+            "quote": "| ML Engineer | $100,000 |",
+            "author": "Ann",
+            "date": "2026-01-02",
+            "url": "https://example.org/roadmap",
+            "context": "| Role | US |",
+        }
+    ],
+    "refused": False,
+    "mode": "extractive",
+    "conversation_id": "c0ffee",
+    "query": "q",
+    "unsupported": [],
+    "kind": "comparison",
+    "table": {"caption": "Pay by role", "columns": ["Role", "US"], "rows": [["ML Engineer", "$100,000 [1]"]]},
+    "steps": [{"label": "Month 1", "text": "learn Python", "citation": 1}],
+    "chart": [{"label": "ML Engineer, US", "low": 100000, "high": 145000, "currency": "$", "citation": 1}],
+    "suggestions": ["What does a senior ML engineer earn?", "Which skills matter most?"],
+}
+
+
+def test_table_steps_chart_and_suggestions_render_as_dom(page: Page) -> None:
+    # The page's side of the ANSWER shape (DESIGN.md), with every optional part present.
+    body = f"event: done\ndata: {json.dumps(STRUCTURED)}\n\n"
+    page.route(
+        "**/api/chat", lambda route: route.fulfill(status=200, content_type="text/event-stream", body=body)
+    )
+    page.fill("#question", "Compare the roles")
+    page.press("#question", "Enter")
+    answer = page.locator(".message.assistant").last
+    expect(answer.locator("table caption")).to_have_text("Pay by role")
+    expect(answer.locator("table")).to_have_count(1)  # the field's table, not the markdown copy too
+    expect(answer.locator("thead th")).to_have_text(["Role", "US"])
+    expect(answer.locator("tbody .cite")).to_have_text("1")
+    expect(answer.locator("ol li strong").first).to_have_text("Month 1")
+    expect(answer.locator("figure.chart svg rect.chart-range")).to_have_count(1)
+    expect(answer.locator("figure.chart svg")).to_have_attribute(
+        "aria-label", re.compile(r"\$100k to \$145k")
+    )
+    expect(answer.locator(".source-card h3")).to_have_text("Roadmap <b>2026</b>")  # text, not markup
+    expect(answer.locator(".source-card h3 a")).to_have_attribute("href", "https://example.org/roadmap")
+    suggestions = answer.locator(".suggestion")
+    expect(suggestions).to_have_text(STRUCTURED["suggestions"])
+    answer.locator(".source-card .chip").click()
+    expect(page.locator("#citation-quote thead th")).to_have_text(["Role", "US"])
+    expect(page.locator("#citation-source a")).to_have_attribute("href", "https://example.org/roadmap")
+    page.locator("#citation button").click()
+    suggestions.first.click()  # asks it
+    expect(page.locator(".message.user").last).to_have_text(STRUCTURED["suggestions"][0])
+
+
+KEY = "browser-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def keyed_server(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder, real_index: Path
+) -> Iterator[LiveServer]:
+    server = LiveServer(
+        tmp_path_factory.mktemp("keyed"), real_embedder, real_index, {"ADVISOR_API_KEYS": KEY}
+    )
+    yield server
+    server.stop()
+
+
+def test_with_keys_the_page_asks_for_one_and_says_when_it_is_wrong(
+    browser: Browser, keyed_server: LiveServer
+) -> None:
+    page = open_page(browser, keyed_server)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    field = page.get_by_label("API key")
+    expect(field).to_be_visible()
+    expect(field).to_have_attribute("type", "password")
+    page.fill("#question", "Do I need a PhD?")
+    page.press("#question", "Enter")
+    expect(page.locator(".message.assistant").last).to_contain_text("needs a valid API key")
+    field.fill("not-the-key-at-all")
+    page.get_by_role("button", name="Use key").click()
+    page.fill("#question", "Do I need a PhD?")
+    page.press("#question", "Enter")
+    expect(page.locator("#key-status")).to_contain_text("not accepted")
+    field.fill(KEY)
+    page.get_by_role("button", name="Use key").click()
+    ask(page, "Do I need a PhD to become an ML engineer?")
+    expect(page.locator(".message.assistant .source-card").first).to_be_visible()
+    assert page.evaluate("sessionStorage.getItem('career-advisor.api-key')") == KEY
+    assert page.evaluate("localStorage.getItem('career-advisor.api-key')") is None  # this tab only
+    page.reload()  # same tab: the key and the conversation stay
+    expect(page.locator(".message.assistant .source-card").first).to_be_visible()
+    other_tab = page.context.browser.new_context().new_page() if page.context.browser else None
+    assert other_tab is not None
+    other_tab.goto(keyed_server.url)
+    assert other_tab.evaluate("sessionStorage.getItem('career-advisor.api-key')") is None
+    other_tab.context.close()
+    assert errors == []
+    page.context.close()
+
+
+def test_without_keys_there_is_no_key_field(page: Page) -> None:
+    expect(page.get_by_label("API key")).to_have_count(0)

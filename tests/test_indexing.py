@@ -39,7 +39,14 @@ def test_add_change_delete_and_no_op(corpus_copy: Path, tmp_path: Path) -> None:
     assert (changed.changed, changed.unchanged) == (1, 4)
     docs, _ = load_corpus(corpus_copy)
     expected = chunk_document(next(d for d in docs if d.doc_id.startswith("classpedia")))
-    assert len(embedder.texts) == len(expected)
+    # Its chunks, and the units it has: no other article's text is embedded again.
+    assert changed.embedded == len(expected)
+    assert len(embedder.texts) == changed.embedded + changed.units_embedded
+    assert (
+        0
+        < changed.units_embedded
+        <= len([u for u in load_index(index).units if u.doc_id.startswith("classpedia")])
+    )
     assert all("Ryan Mitchell" not in t or "Machine Learning Engineer" in t for t in embedder.texts)
     assert any("This guide is your updated" in t for t in embedder.texts)
 
@@ -49,7 +56,7 @@ def test_add_change_delete_and_no_op(corpus_copy: Path, tmp_path: Path) -> None:
     embedder = CountingEmbedder()
     report = _index(corpus_copy, index, embedder)
     assert (report.added, report.removed, report.unchanged) == (1, 1, 4)
-    assert len(embedder.texts) == 1
+    assert report.embedded == 1 and len(embedder.texts) == 1 + report.units_embedded
     version = load_index(index)
     assert "jobcannon-ai-ml-career-path-2026.txt" not in version.documents
     assert not any(c.doc_id.startswith("jobcannon") for c in version.chunks.values())
@@ -58,7 +65,7 @@ def test_add_change_delete_and_no_op(corpus_copy: Path, tmp_path: Path) -> None:
     # --full embeds everything again.
     embedder = CountingEmbedder()
     full = _index(corpus_copy, index, embedder, full=True)
-    assert full.added == 5 and len(embedder.texts) == full.chunks
+    assert full.added == 5 and len(embedder.texts) == full.chunks + len(load_index(index).units)
 
 
 def test_article_that_turns_unreadable_keeps_its_last_good_version(corpus_copy: Path, tmp_path: Path) -> None:

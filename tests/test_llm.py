@@ -69,7 +69,7 @@ def test_server_killed_mid_stream(own_llama_server: LlamaServer) -> None:
     stream = client.stream([ChatMessage("user", "Write a long essay about careers in AI.")], max_tokens=400)
     assert next(stream)
     own_llama_server.kill()
-    with pytest.raises(LLMUnavailable):
+    with pytest.raises(LLMUnavailable, match="part-way"):  # it was reached: not "cannot be reached"
         for _ in stream:
             pass
 
@@ -141,7 +141,7 @@ class BreaksMidStream:
     def complete(self, messages: list[ChatMessage], max_tokens: int = 512) -> str:
         return "What does an MLOps engineer do?"
 
-    def stream(self, messages: list[ChatMessage], max_tokens: int = 512) -> Iterator[str]:
+    def stream(self, messages: list[ChatMessage], max_tokens: int = 512, **_: object) -> Iterator[str]:
         yield "MLOps engineers "
         yield "build "
         raise LLMUnavailable("the LLM backend cannot be reached")

@@ -22,7 +22,7 @@ VOCAB = Vocabulary(
         ("Robotics engineer or fleet analyst, which pays more?", Kind.COMPARISON),
         ("What's the difference between a data steward and a fleet analyst?", Kind.COMPARISON),
         ("Give me a six-month roadmap to become a robotics engineer", Kind.PLAN),
-        ("How long does it take to become a data steward?", Kind.PLAN),
+        ("How long does it take to become a data steward?", Kind.GENERAL),  # a duration, not steps
         ("Which certifications help a robotics engineer?", Kind.LIST),
         ("What tools should I learn?", Kind.LIST),
         ("I'm a nurse. Which roles would suit me?", Kind.ROLE_FIT),

@@ -16,6 +16,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from advisor.chunking import approx_tokens
 from advisor.config import Settings
 from advisor.embedding import Embedder, Vectors
 
@@ -70,6 +71,11 @@ class BatchingEmbedder(Embedder):
     def embed_query(self, text: str) -> Vectors:
         """One query's vector (read-only: it may be shared with other callers)."""
         return self._cached(text) if self._cached is not None else self._through_batch(text)
+
+    def count_tokens(self, text: str) -> int:
+        """The wrapped model's own token count (usage in /v1 answers); approximate without one."""
+        count = getattr(self.inner, "count_tokens", None)
+        return int(count(text)) if count is not None else approx_tokens(text)
 
     @property
     def running(self) -> bool:

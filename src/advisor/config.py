@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     keep_alive_timeout: int = Field(default=5, ge=1, le=300)  # seconds an idle kept-alive connection stays
     max_connections: int | None = Field(default=None, ge=1)  # default: what the descriptor limit allows
     trusted_proxies: str | None = None  # comma-separated addresses or networks whose X-Forwarded-For counts
+    cors_origins: str | None = None  # comma-separated origins of web apps that may call the API; unset: none
     allow_flagged: bool = False  # passages flagged as instructions to a model (flags.py) may be used
 
     # Query encoding in the server (batching.py): concurrent queries share one model call.
@@ -104,6 +105,25 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"{entry.strip()!r} is not an address or network (10.0.0.0/8)") from None
         return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_are_origins(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        for entry in (e.strip() for e in value.split(",")):
+            parts = urlparse(entry)
+            is_origin = parts.scheme in ("http", "https") and parts.netloc and not parts.path.strip("/")
+            if entry != "*" and not (is_origin and not parts.query and not parts.fragment):
+                raise ValueError(
+                    f"{entry!r} is not an origin: write scheme://host[:port], e.g. https://app.example.com"
+                )
+        return value
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """Origins allowed to call the API from a browser (`*` allows any)."""
+        return [entry.strip().rstrip("/") for entry in (self.cors_origins or "").split(",") if entry.strip()]
 
     @property
     def trusted_proxy_list(self) -> list[str]:

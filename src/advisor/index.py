@@ -3,7 +3,8 @@
 Layout of the index folder::
 
     CURRENT                  the name of the version in use (replaced atomically)
-    versions/<name>/         vectors.faiss, chunks.jsonl, units.jsonl, documents.json, manifest.json,
+    versions/<name>/         vectors.faiss, chunks.jsonl, units.jsonl, units.faiss (unit vectors),
+                             documents.json, manifest.json,
                              salaries.json, vocabulary.json (roles, tools, topics)
     versions/<name>.tmp/     a build in progress (or one that crashed: removed by the next build)
 
@@ -97,6 +98,7 @@ class IndexVersion:
     salaries: list[SalaryRow]
     units: list[Unit] = field(default_factory=list)  # in document order, document by document
     has_units: bool = True  # False: written before units existed (an incremental re-index adds them)
+    unit_index: Any = None  # FAISS over unit vectors (ids: chunk_faiss_id(unit_id)); None if absent
     vocabulary: Vocabulary = field(default_factory=Vocabulary)  # roles, tools, topics of the corpus
 
     @property
@@ -114,6 +116,10 @@ class IndexVersion:
     def stored_vectors(self) -> tuple[np.ndarray, Vectors]:
         """All (ids, vectors) held by the FAISS index, read straight from its storage."""
         return _stored_vectors(self.faiss_index, self.dim)
+
+    def stored_unit_vectors(self) -> tuple[np.ndarray, Vectors]:
+        """All (ids, vectors) of the unit index."""
+        return _stored_vectors(self.unit_index, self.dim)
 
 
 def build_faiss(kind: IndexKind, dim: int, ids: np.ndarray, vectors: Vectors) -> Any:
@@ -170,6 +176,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
                 chunks[faiss_id] = Chunk(**record)
         salaries = [SalaryRow(**row) for row in json.loads((folder / "salaries.json").read_text())]
         units = _read_units(folder / "units.jsonl")
+        unit_index = _read_unit_index(folder / "units.faiss", len(units or []))
         vocabulary = _vocabulary(folder, chunks, salaries, documents)
     except IndexError_:
         raise
@@ -199,7 +206,8 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
         documents=documents,
         salaries=salaries,
         units=units or [],
-        has_units=units is not None,
+        has_units=units is not None and (unit_index is not None or not units),
+        unit_index=unit_index,
         vocabulary=vocabulary,
     )
 
@@ -210,6 +218,14 @@ def _read_units(path: Path) -> list[Unit] | None:
         return None
     with path.open() as handle:
         return [Unit(**json.loads(line)) for line in handle if line.strip()]
+
+
+def _read_unit_index(path: Path, count: int) -> Any:
+    """The unit vectors, or None when absent or not matching the units (the next index rebuilds)."""
+    if not path.exists():
+        return None
+    index: Any = faiss.read_index(str(path))
+    return index if index.ntotal == count else None
 
 
 def _vocabulary(
@@ -269,6 +285,7 @@ def save_index(
     documents: dict[str, DocRecord],
     salaries: list[SalaryRow],
     units: list[Unit] | None = None,
+    unit_index: Any = None,
     vocabulary: Vocabulary | None = None,
 ) -> str:
     """Write a new version and make it current; call under writer_lock. Returns its name."""
@@ -285,6 +302,8 @@ def save_index(
     with (staging / "units.jsonl").open("w") as handle:
         for unit in units or []:
             handle.write(json.dumps(asdict(unit), ensure_ascii=False) + "\n")
+    if unit_index is not None:
+        faiss.write_index(unit_index, str(staging / "units.faiss"))
     _write_json(staging / "documents.json", [asdict(d) for d in documents.values()])
     _write_json(staging / "salaries.json", [asdict(row) for row in salaries])
     if vocabulary is None:

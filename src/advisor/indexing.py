@@ -32,7 +32,7 @@ from advisor.index import (
 )
 from advisor.ingest import Document, Skipped, load_corpus
 from advisor.salaries import SalaryRow, salary_rows
-from advisor.units import Unit, document_units
+from advisor.units import Unit, document_units, unit_embedding_text, unit_faiss_id
 
 __all__ = ["EmbedderFactory", "IndexReport", "build_index"]
 
@@ -49,6 +49,7 @@ class IndexReport:
     chunks: int = 0
     seconds: float = 0.0
     embedded: int = 0  # chunk texts sent to the embedder
+    units_embedded: int = 0  # unit texts sent to the embedder
     version: str | None = None
     skipped: list[Skipped] = field(default_factory=list)
     flagged: list[dict[str, str]] = field(default_factory=list)  # passages kept out of answers (flags.py)
@@ -63,6 +64,7 @@ class IndexReport:
             "chunks": self.chunks,
             "seconds": round(self.seconds, 3),
             "embedded": self.embedded,
+            "units_embedded": self.units_embedded,
             "version": self.version,
             "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
             "flagged": self.flagged,
@@ -124,7 +126,8 @@ def build_index(
             for doc in to_embed
             for chunk in new_chunks[doc.doc_id]
         ]
-        embedder = embedder_factory() if texts or previous is None else None
+        model = _Model(embedder_factory)
+        embedder = model.get() if texts or previous is None else None
         vectors = embedder.embed(texts, progress=progress) if embedder else np.zeros((0, 0))
         report.embedded = len(texts)
         dim = embedder.dim if embedder else previous.dim  # type: ignore[union-attr]
@@ -136,6 +139,7 @@ def build_index(
         if previous is not None:  # articles kept as they were keep their facts too
             facts += [row for row in previous.salaries if row.doc_id in kept_as_is]
         units = _units(previous, records, kept_as_is, current, new_chunks)
+        unit_index, report.units_embedded = _unit_index(previous, units, kind, dim, model, progress)
         report.version = save_index(
             index_dir,
             model=model_name,
@@ -146,11 +150,50 @@ def build_index(
             documents=records,
             salaries=facts,
             units=units,
+            unit_index=unit_index,
         )
         report.documents, report.chunks = len(records), len(chunks)
         report.flagged = _flagged(chunks.values(), records)
         report.seconds = time.perf_counter() - started
         return report
+
+
+class _Model:
+    """The embedder, loaded at the first need only (a no-op re-index loads no model)."""
+
+    def __init__(self, factory: EmbedderFactory) -> None:
+        self._factory = factory
+        self._embedder: Embedder | None = None
+
+    def get(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = self._factory()
+        return self._embedder
+
+
+def _unit_index(
+    previous: IndexVersion | None,
+    units: list[Unit],
+    kind: IndexKind,
+    dim: int,
+    model: _Model,
+    progress: bool,
+) -> tuple[Any, int]:
+    """The FAISS index of unit vectors; vectors of units already embedded are copied, not redone."""
+    texts = [unit_embedding_text(u) for u in units]
+    ids = np.array([unit_faiss_id(u, t) for u, t in zip(units, texts, strict=True)], dtype=np.int64)
+    vectors = np.zeros((len(units), dim), dtype=np.float32)
+    known = np.zeros(len(units), dtype=bool)
+    if previous is not None and previous.unit_index is not None and len(ids):
+        old_ids, old_vectors = previous.stored_unit_vectors()
+        row = {int(i): n for n, i in enumerate(old_ids)}
+        for n, faiss_id in enumerate(ids.tolist()):
+            if faiss_id in row:
+                vectors[n], known[n] = old_vectors[row[faiss_id]], True
+    todo = np.flatnonzero(~known)
+    if len(todo):
+        vectors[todo] = model.get().embed([texts[n] for n in todo], progress=progress)
+    return build_faiss(kind, dim, ids, vectors), len(todo)
 
 
 def _flagged(chunks: Iterable[Chunk], records: dict[str, DocRecord]) -> list[dict[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -17,21 +18,31 @@ from advisor.embedding import Embedder, load_embedder
 from advisor.flags import flag_passages
 from advisor.index import IndexVersion, load_index
 from advisor.spelling import Correction, Speller
+from advisor.units import unit_embedding_text, unit_faiss_id
 
 __all__ = [
     "ABLATIONS",
+    "ALTERNATIVES",
     "RRF_K",
     "Correction",
     "Hit",
     "Mode",
     "RetrievalOptions",
     "Retriever",
+    "calibrated",
     "open_retriever",
 ]
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60  # the constant from Cormack et al.; rank 1 in both lists scores 2/61
 CANDIDATES = 50  # from each retriever, before fusion
+HEADING_WEIGHT = 2  # a heading word counts as much as this many body words (tuned on dev)
+UNIT_CANDIDATES = 200
+# relevance = logistic(slope * best cosine + intercept), fitted by eval/calibrate.py on the dev
+# half: each top-10 passage labelled by whether it holds the gold phrase. It reads only the
+# cosine of one passage to one query, so it does not move with corpus size or rank.
+CALIBRATION_SLOPE = 8.03
+CALIBRATION_INTERCEPT = -6.37  # units read to rank chunks by their best unit
 
 
 # Job seekers ask "what do they make?" where articles say "salary range": the keyword side
@@ -75,6 +86,10 @@ class RetrievalOptions:
     """The additions to plain fusion, each switchable so eval/retrieval.py can ablate it."""
 
     spelling: bool = True  # misspelled query words corrected to corpus words before searching
+    unit_fusion: bool = True  # chunks ranked by their best unit, fused as a third list
+    unit_parents: bool = False  # units retrieved and their parent chunks returned, instead of dense
+    thesaurus: bool = True  # the keyword side also searches the hand-written synonyms (0.1.0's)
+    heading_field: bool = False  # title and heading path weigh more for BM25 (lost on dev: off)
 
     @classmethod
     def only(cls, **on: bool) -> RetrievalOptions:
@@ -83,7 +98,17 @@ class RetrievalOptions:
 
 
 # (ablation row, option) in the order eval/retrieval.py adds them to plain fusion.
-ABLATIONS: list[tuple[str, str]] = [("spelling correction", "spelling")]
+ABLATIONS: list[tuple[str, str]] = [
+    ("hand thesaurus (0.1.0)", "thesaurus"),
+    ("spelling correction", "spelling"),
+    ("unit evidence (fused)", "unit_fusion"),
+]
+# Rows measured against the full configuration with some options changed: the road not taken.
+ALTERNATIVES: list[tuple[str, dict[str, bool]]] = [
+    ("(alt) units -> parent chunks", {"unit_fusion": False, "unit_parents": True}),
+    ("(alt) + headings x2 in BM25", {"heading_field": True}),
+    ("(alt) without the hand thesaurus", {"thesaurus": False}),
+]
 
 
 @dataclass(frozen=True)
@@ -100,6 +125,7 @@ class Hit:
     text: str
     similarity: float  # cosine similarity of the chunk to the query
     query: str = ""  # the query as searched: spelling corrected
+    relevance: float = 0.0  # calibrated 0..1: how likely this passage answers the query (README)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -122,10 +148,18 @@ class Retriever:
         # passages that read as instructions to a model stay out of results (flags.py)
         self.flagged = {} if allow_flagged else flag_passages(version.chunks.values())
         self._ids = list(version.chunks)
+        self._faiss_of_chunk = {c.chunk_id: i for i, c in version.chunks.items()}
+        self._unit_chunk: dict[int, int] = {}  # unit faiss id -> its chunk's faiss id
+        if version.unit_index is not None:
+            for unit in version.units:
+                faiss_id = unit_faiss_id(unit, unit_embedding_text(unit))
+                self._unit_chunk[faiss_id] = self._faiss_of_chunk[unit.chunk_id]
         self._stemmer = Stemmer.Stemmer("english")
         self._tokenizer = Tokenizer(stemmer=self._stemmer, stopwords="en")
         corpus = [self._context(version.chunks[i]) for i in self._ids]
         self.speller = Speller(corpus)
+        if self.options.heading_field:
+            corpus = [self._fielded(version.chunks[i]) for i in self._ids]
         self._bm25 = bm25s.BM25()
         if corpus:
             tokens = self._tokenizer.tokenize(corpus, return_as="ids", show_progress=False)
@@ -148,6 +182,11 @@ class Retriever:
     def _context(self, chunk: Chunk) -> str:
         return context_text(self.version.documents[chunk.doc_id].title, chunk.section, chunk.text)
 
+    def _fielded(self, chunk: Chunk) -> str:
+        """BM25's view of a chunk: title and heading path repeated, so they weigh more (BM25F-like)."""
+        headings = "\n".join(p for p in (self.version.documents[chunk.doc_id].title, chunk.section) if p)
+        return "\n".join([headings] * HEADING_WEIGHT + [chunk.text])
+
     def search(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """The k best chunks for a query, duplicates removed, best first."""
         if not self._ids or not query.strip():
@@ -158,27 +197,57 @@ class Retriever:
         n = min(CANDIDATES, len(self._ids))
         dense = [] if mode == "bm25" else self._dense(vector, n)
         keyword = [] if mode == "dense" else self._keyword(query, n)
+        units = self._unit_dense(vector, n) if self._use_units and mode == "hybrid" else []
         if mode == "dense":
             ranked = dense
         elif mode == "bm25":
             top = keyword[0][1] if keyword else 1.0
             ranked = [(i, s / top) for i, s in keyword]
+        elif self.options.unit_parents and units:
+            ranked = _fuse(units, keyword)
         else:
-            ranked = _fuse(dense, keyword)
-        return self._hits(ranked, vector, k, query)
+            ranked = _fuse(dense, keyword, units)
+        return self._hits(ranked, vector, k, query, dict(units))
 
     def _dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         scores, ids = self.version.faiss_index.search(vector.reshape(1, -1), n)
         return [(int(i), float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
 
+    @property
+    def _use_units(self) -> bool:
+        return bool(self._unit_chunk) and (self.options.unit_fusion or self.options.unit_parents)
+
+    def _unit_dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """Chunks ranked by their best-matching unit (a precise sentence lifts its whole chunk)."""
+        index = self.version.unit_index
+        scores, ids = index.search(vector.reshape(1, -1), min(UNIT_CANDIDATES, index.ntotal))
+        best: dict[int, float] = {}
+        for score, unit_id in zip(scores[0], ids[0], strict=True):
+            chunk = self._unit_chunk.get(int(unit_id))
+            if chunk is not None and chunk not in best:
+                best[chunk] = float(score)
+                if len(best) == n:
+                    break
+        return list(best.items())
+
     def _keyword(self, query: str, n: int) -> list[tuple[int, float]]:
         tokens = self._tokenizer.tokenize(
-            [expand_query(query)], update_vocab=False, return_as="ids", show_progress=False
+            [expand_query(query) if self.options.thesaurus else query],
+            update_vocab=False,
+            return_as="ids",
+            show_progress=False,
         )
         docs, scores = self._bm25.retrieve(tokens, k=n, show_progress=False, n_threads=1)
         return [(self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
-    def _hits(self, ranked: list[tuple[int, float]], vector: np.ndarray, k: int, query: str) -> list[Hit]:
+    def _hits(
+        self,
+        ranked: list[tuple[int, float]],
+        vector: np.ndarray,
+        k: int,
+        query: str,
+        unit_best: dict[int, float],
+    ) -> list[Hit]:
         hits: list[Hit] = []
         seen: set[str] = set()
         for faiss_id, score in ranked:
@@ -203,11 +272,17 @@ class Retriever:
                     text=chunk.text,
                     similarity=round(similarity, 4),
                     query=query,
+                    relevance=round(calibrated(max(similarity, unit_best.get(faiss_id, -1.0))), 4),
                 )
             )
             if len(hits) == k:
                 break
         return hits
+
+
+def calibrated(similarity: float) -> float:
+    """A cosine similarity as the probability that the passage answers the query (logistic fit)."""
+    return 1.0 / (1.0 + math.exp(-(CALIBRATION_SLOPE * similarity + CALIBRATION_INTERCEPT)))
 
 
 def _fuse(*rankings: list[tuple[int, float]]) -> list[tuple[int, float]]:

@@ -17,7 +17,14 @@ from typing import Protocol
 
 from advisor.vocabulary import split_sentences
 
-__all__ = ["UNIT_KINDS", "Unit", "document_units", "sequence_label"]
+__all__ = [
+    "UNIT_KINDS",
+    "Unit",
+    "document_units",
+    "sequence_label",
+    "unit_embedding_text",
+    "unit_faiss_id",
+]
 
 UNIT_KINDS = ("sentence", "item", "row", "code")
 
@@ -34,6 +41,17 @@ class Unit:
     label: str | None  # sequence label as written: "Month 1", "Week 3", "Phase 2", "Step 4", "1."
     sequence: str | None  # id of the ordered sequence it belongs to
     position: int  # document order
+
+
+def unit_embedding_text(unit: Unit) -> str:
+    """What the embedder sees of a unit: its heading path, then its context and text."""
+    return "\n".join(part for part in (unit.section, unit.context, unit.text) if part)
+
+
+def unit_faiss_id(unit: Unit, embedded_text: str) -> int:
+    """A 63-bit FAISS id for a unit and the text embedded for it: new text, new id, new vector."""
+    digest = hashlib.blake2b(f"{unit.unit_id}\n{embedded_text}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest) >> 1
 
 
 class _Block(Protocol):

@@ -102,6 +102,8 @@ def _pay_by_role(names: Sequence[str], regions: Sequence[str], levels: Sequence[
         cells = [(f"{n}{in_region_phrase(region_of(r))}", _cell(_spread([r]), library, citer))
                  for n, rows in present for r in rows[:6]]  # fmt: skip
         return [gap], Table("What the articles give", ("", "Pay"), tuple(cells))
+    # Each side named as its source writes it ("MLOps / AI Infrastructure Engineer"), not as typed.
+    names = [rows[0].role for rows in side_rows]
     keys: list[tuple[str, str]] = []
     for rows in side_rows:
         for r in rows:

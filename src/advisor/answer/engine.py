@@ -22,7 +22,7 @@ from advisor.answer.refusal import refusal, refusal_reason
 from advisor.answer.suggestions import Suggester
 from advisor.conversation import MAX_TURNS, ConversationStore, Message
 from advisor.conversation.followup import last_turn, resolve_follow_up
-from advisor.llm import LLMClient, LLMError
+from advisor.llm import GenerationOptions, LLMClient, LLMError, StreamReport
 from advisor.retrieval import Hit, Retriever
 
 __all__ = [
@@ -133,10 +133,13 @@ class Advisor:
         conversation_id: str | None = None,
         history: list[Message] | None = None,
         owner: str | None = None,
+        *,
+        store: bool = True,
+        options: GenerationOptions | None = None,
     ) -> Answer:
         """A complete answer, stored with its question; raises AnswerUnavailable if the LLM fails."""
         answer: Answer | None = None
-        for event in self.stream(question, conversation_id, history, owner):
+        for event in self.stream(question, conversation_id, history, owner, store=store, options=options):
             if event.kind == "done":
                 answer = event.data["answer"]
             elif event.kind == "error":
@@ -150,6 +153,9 @@ class Advisor:
         conversation_id: str | None = None,
         history: list[Message] | None = None,
         owner: str | None = None,
+        *,
+        store: bool = True,
+        options: GenerationOptions | None = None,
     ) -> Iterator[Event]:
         """Tokens as they are produced, then citations, then the stored answer (`done`).
 
@@ -158,9 +164,11 @@ class Advisor:
         LLM yields an `error` event carrying the sources; nothing is stored. Bad questions
         and unknown conversations raise before the first event. `owner` (see
         conversation.owner_of) owns a new conversation and must own a continued one.
+        `store=False` (with `history`) keeps nothing: the answer's conversation_id is "".
+        `options` carry an API caller's instructions, token cap and stop sequences to the LLM.
         """
         retriever, extractive, suggester = self._state
-        turn = self._prepare(question, conversation_id, history, retriever, owner)
+        turn = self._prepare(question, conversation_id, history, retriever, owner, store)
         reason = refusal_reason(
             turn.understood, turn.hits, retriever.unknown_terms, retriever.version.vocabulary
         )
@@ -173,9 +181,13 @@ class Advisor:
             parts: list[str] = []
             composed = extractive.answer(turn.understood, turn.hits)  # the facts the LLM writes on
             grounding = ground(composed, turn.hits, extractive.library.hit)
+            report = StreamReport()
             started = time.perf_counter()
             try:
-                for token in self._llm.stream(turn.question, grounding.sources, turn.history, grounding):
+                llm_tokens = self._llm.stream(
+                    turn.question, grounding.sources, turn.history, grounding, options, report
+                )
+                for token in llm_tokens:
                     parts.append(token)
                     yield Event("token", {"text": token})
             except LLMError as exc:
@@ -184,19 +196,16 @@ class Advisor:
                 return
             self._observe("llm", time.perf_counter() - started)
             answer = self._llm.finish("".join(parts), grounding.sources, grounding)
+            answer.generation = report
         answer.conversation_id = turn.conversation_id
         answer.kind = Kind.OUT_OF_SCOPE.value if answer.refused else turn.understood.kind.value
         if not answer.refused:
             answer.suggestions = answer.suggestions or suggester.follow_ups(turn.understood)
         answer.query = turn.query
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
-        self.store.add_turn(
-            turn.conversation_id,
-            turn.question,
-            turn.query,
-            answer.answer,
-            [c.to_json() for c in answer.citations],
-        )
+        if store:
+            citations = [c.to_json() for c in answer.citations]
+            self.store.add_turn(turn.conversation_id, turn.question, turn.query, answer.answer, citations)
         yield Event("done", {"answer": answer})
 
     def _prepare(
@@ -206,10 +215,11 @@ class Advisor:
         history: list[Message] | None,
         retriever: Retriever,
         owner: str | None,
+        store: bool = True,
     ) -> _Turn:
         question = retriever.correct(clean_question(question)).text
         if history is not None:
-            conversation_id = self.store.create(owner)
+            conversation_id = self.store.create(owner) if store else ""
         elif conversation_id is None:
             conversation_id, history = self.store.create(owner), []
         else:

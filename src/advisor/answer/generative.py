@@ -13,7 +13,7 @@ from advisor.answer.models import Answer
 from advisor.chunking import approx_tokens
 from advisor.conversation import Message
 from advisor.embedding import Embedder
-from advisor.llm import ChatMessage, LLMClient
+from advisor.llm import ChatMessage, GenerationOptions, LLMClient, StreamReport
 from advisor.retrieval import Hit
 
 __all__ = ["HISTORY_TOKENS", "LLMAnswerer"]
@@ -48,10 +48,16 @@ class LLMAnswerer:
         self.max_tokens = max_tokens
 
     def messages(
-        self, question: str, hits: list[Hit], history: list[Message], grounding: Grounding | None = None
+        self,
+        question: str,
+        hits: list[Hit],
+        history: list[Message],
+        grounding: Grounding | None = None,
+        instructions: str | None = None,
     ) -> list[ChatMessage]:
-        """System rules, earlier turns, then the numbered sources, the composed facts and the question."""
-        system = _TEMPLATES.get_template("system.j2").render()
+        """System rules (then an API caller's instructions, below them), earlier turns, then the
+        numbered sources, the composed facts and the question."""
+        system = _TEMPLATES.get_template("system.j2").render(instructions=instructions)
         user = _TEMPLATES.get_template("answer.j2").render(
             question=question,
             hits=hits,
@@ -71,9 +77,19 @@ class LLMAnswerer:
         return first_line if 3 <= len(first_line) <= 300 else question
 
     def stream(
-        self, question: str, hits: list[Hit], history: list[Message], grounding: Grounding | None = None
+        self,
+        question: str,
+        hits: list[Hit],
+        history: list[Message],
+        grounding: Grounding | None = None,
+        options: GenerationOptions | None = None,
+        report: StreamReport | None = None,
     ) -> Iterator[str]:
-        yield from self.client.stream(self.messages(question, hits, history, grounding), self.max_tokens)
+        """The answer's tokens; `report` hears how the stream ended (finish reason, usage)."""
+        options = options or GenerationOptions()
+        messages = self.messages(question, hits, history, grounding, options.instructions)
+        max_tokens = options.max_tokens or self.max_tokens
+        yield from self.client.stream(messages, max_tokens, stop=options.stop, report=report)
 
     def finish(self, text: str, hits: list[Hit], grounding: Grounding | None = None) -> Answer:
         """The complete answer with citations for its [n] markers and what no source backs.

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from advisor.llm import StreamReport
     from advisor.retrieval import Hit
 
 __all__ = ["Answer", "ChartBar", "Citation", "Mode", "Step", "Table"]
@@ -97,6 +98,7 @@ class Answer:
     steps: list[Step] | None = None
     chart: list[ChartBar] | None = None
     suggestions: list[str] = field(default_factory=list)  # follow-up questions the library answers
+    generation: StreamReport | None = None  # LLM mode: why the stream stopped, the backend's usage
 
     def to_json(self) -> dict[str, Any]:
         return {

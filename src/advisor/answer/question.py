@@ -68,7 +68,7 @@ _COMPARE_NAMED = re.compile(r"\b(or|and|against|compared? (?:to|with)|rather tha
 _PLAN = re.compile(
     r"\b(roadmap|road map|plan|timeline|schedule|step[- ]by[- ]step|steps|stages|phases|"
     r"learning path|study plan|curriculum|month[- ]by[- ]month|week[- ]by[- ]week|"
-    r"how (?:long|many (?:months|weeks|years))|how (?:do|can|should|would) (?:i|you|someone|one) "
+    r"how many (?:months|weeks|years) (?:of|is|does)|how (?:do|can|should|would) (?:i|you|someone|one) "
     r"(?:become|get into|break into|transition|move|switch|start|learn|go from|prepare)|"
     r"where (?:do|should) i (?:start|begin)|what (?:should|do) i (?:learn|study|do) first|"
     r"in what order|first (?:step|thing)s?|get started|path to|journey)\b",
@@ -213,8 +213,12 @@ def _named_sides(entities: Entities) -> tuple[str, ...]:
 
 
 def _list_topic(text: str) -> str | None:
+    """What a list question asks for: its topic noun soon after "which", "what", "list"... ."""
     for topic, pattern in _LIST_TOPICS.items():
-        if re.search(rf"\b(?:{pattern})\b", text, _F):
+        asked = r"\b(?:which|what|list|name|recommend|suggest|top|best|key|main|essential|good|some|any)\b"
+        if re.search(rf"{asked}(?:\s+[\w'/-]+){{0,2}}?\s+(?:{pattern})\b", text, _F):
+            return topic
+        if re.search(rf"^\W*(?:[\w'/-]+\s+){{0,3}}(?:{pattern})\W*$", text, _F):  # "feature store options?"
             return topic
     return None
 

@@ -32,7 +32,17 @@ class Suggestion:
 
 
 def _article(name: str) -> str:
-    return "an" if name[:1].lower() in "aeiou" else "a"
+    """ "an" before a vowel sound: "an AI ...", "an MLOps ..." (an acronym read letter by letter)."""
+    acronym = len(name) > 1 and name[1].isupper()
+    return "an" if name[:1].lower() in ("aeiou" + ("fhlmnrsx" if acronym else "")) else "a"
+
+
+def _where(region: str) -> str:
+    if not region:
+        return ""
+    if region == "Remote":
+        return " working remotely"
+    return f" in the {region}" if region in {"US", "UK", "UAE"} else f" in {region}"
 
 
 def candidates(vocabulary: Vocabulary, salaries: list[SalaryRow]) -> list[Suggestion]:

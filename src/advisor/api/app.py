@@ -14,7 +14,10 @@ from advisor import __version__
 from advisor.api.deps import API_KEY
 from advisor.api.errors import install_error_handlers
 from advisor.api.middleware import install_middleware
-from advisor.api.routers import admin, chat, conversations, openai, page, search, service
+from advisor.api.openai_schemas import ChatCompletionChunk, OpenAIErrorOut
+from advisor.api.openapi import finish_schema
+from advisor.api.routers import admin, chat, conversations, docs, openai, page, search, service
+from advisor.api.web import static_files
 from advisor.config import Settings, load_settings
 from advisor.embedding import Embedder
 from advisor.metrics import Metrics
@@ -48,16 +51,21 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         await run_in_threadpool(services.close)
         metrics.close()
 
-    app = FastAPI(title="Career Advisor", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="Career Advisor", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # routers/docs.py serves /docs from bundled assets, not a CDN
+    )  # fmt: skip
     install_middleware(app, settings, metrics)
     install_error_handlers(app)
-    for feature in (service, admin, page):
+    for feature in (service, admin, page, docs):
         app.include_router(feature.router)
     # Where keys are required, /docs shows it (and its Authorize button sends one).
     keyed = [API_KEY] if settings.api_key_list else []
     for feature in (search, chat, conversations, openai):
         app.include_router(feature.router, dependencies=keyed)
-    app.mount("/static", page.static_files(), name="static")
+    app.mount("/static", static_files(), name="static")
+    app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
+    finish_schema(app, ChatCompletionChunk, OpenAIErrorOut)
     return app
 
 

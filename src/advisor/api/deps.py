@@ -53,13 +53,22 @@ def get_api_key(
 
 
 async def get_owner(
+    request: Request,
     settings: Annotated[Settings, Depends(get_settings)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    x_client_token: Annotated[str | None, Header(description=CLIENT_TOKEN_HELP)] = None,
+    x_client_token: Annotated[
+        str | None,
+        Header(
+            description=CLIENT_TOKEN_HELP, min_length=MIN_CLIENT_TOKEN, max_length=128, pattern=r"^[!-~]+$"
+        ),
+    ] = None,
 ) -> str | None:
     """Who owns the conversations this caller makes: its API key when keys are set, else the
-    page's client token; None for a caller with neither (its conversations are open to the id)."""
-    if settings.api_key_list and credentials:
+    page's client token; None for a caller with neither (its conversations are open to the id).
+
+    The key is read here without declaring a security scheme: /docs shows one (API_KEY) only
+    where the server requires keys."""
+    credentials = await _bearer(request) if settings.api_key_list else None
+    if credentials:
         return owner_of("key", credentials.credentials)
     if x_client_token is None:
         return None

@@ -1,16 +1,21 @@
-"""What /docs shows for each route: only the errors that route can return."""
+"""What /docs shows: for each route only the errors it can return, and the models that only
+a stream refers to."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from fastapi import FastAPI
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
 from advisor.api.schemas import ErrorOut
 
-__all__ = ["EVENT_STREAM", "errors"]
+__all__ = ["EVENT_STREAM", "errors", "finish_schema"]
 
 ERROR_TEXT = {
     400: "Malformed JSON",
-    401: "Missing or wrong API key",
+    401: "Missing or wrong API key (the admin token, on /api/reindex)",
     403: "Re-indexing over HTTP is disabled",
     404: "Unknown conversation",
     409: "A re-index is already running",
@@ -38,3 +43,31 @@ EVENT_STREAM: dict[str, Any] = {
         }
     }
 }
+
+
+def finish_schema(app: FastAPI, *models: type[BaseModel]) -> None:
+    """/openapi.json as this API behaves: models no route returns as JSON (the /v1 stream's
+    chunk) are listed, and FastAPI's default 422 (a shape this API never sends) is dropped:
+    each route lists the 422 it can return itself."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        _, defs = models_json_schema(
+            [(model, "serialization") for model in models], ref_template="#/components/schemas/{model}"
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(defs.get("$defs", {}))
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                default = operation.get("responses", {}).get("422", {})
+                if "HTTPValidationError" in str(default.get("content")):
+                    del operation["responses"]["422"]
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

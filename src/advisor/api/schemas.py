@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from advisor.answer.engine import MAX_QUESTION_CHARS
-from advisor.conversation import MAX_TURNS  # one cap; the store enforces it too
 
 __all__ = [
     "AnswerOut",
+    "ChartBarOut",
     "ChatIn",
     "CitationOut",
     "ConversationOut",
@@ -18,18 +18,28 @@ __all__ = [
     "FeedbackIn",
     "HealthOut",
     "HitOut",
+    "JsonInt",
     "OkOut",
-    "OpenAIChatIn",
-    "OpenAIMessage",
     "ReadyOut",
     "ReindexIn",
     "ReindexOut",
     "SearchIn",
     "SearchOut",
+    "StepOut",
+    "TableOut",
 ]
 
-# A /v1 conversation in all: 50 turns of full-length questions with answers fit with room to spare.
-MAX_MESSAGES_CHARS = 200_000
+
+def _json_integer(value: Any) -> Any:
+    """JSON's integers, 25.0 included (JSON Schema counts it as one); never "5", true or 5.5."""
+    if isinstance(value, (bool, str)):
+        raise ValueError("must be a JSON integer, not a string or a boolean")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
 
 
 class _In(BaseModel):
@@ -39,7 +49,7 @@ class _In(BaseModel):
 
 class SearchIn(_In):
     query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
-    k: int = Field(default=5, ge=1, le=50)
+    k: JsonInt = Field(default=5, ge=1, le=50)
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"query": "Do I need a PhD?", "k": 3}]}
@@ -58,10 +68,41 @@ class HitOut(BaseModel):
     section: str | None
     text: str
     similarity: float
+    url: str | None = None  # the original article, when its front matter names one
+
+
+HIT_EXAMPLE: dict[str, Any] = {
+    "rank": 1,
+    "score": 0.033,
+    "similarity": 0.71,
+    "doc_id": "ml-salaries-2026",
+    "chunk_id": "ml-salaries-2026#4be1",
+    "title": "ML Salaries in 2026",
+    "author": "Ada Byron",
+    "date": "2026-03-01",
+    "source": "corpus/ml-salaries-2026.md",
+    "url": None,
+    "section": "UK",
+    "text": "| Junior ML Engineer | £45,000 – £65,000 |",
+}
+CITATION_EXAMPLE: dict[str, Any] = {
+    "n": 1,
+    "doc_id": "ml-salaries-2026",
+    "chunk_id": "ml-salaries-2026#4be1",
+    "title": "ML Salaries in 2026",
+    "source": "corpus/ml-salaries-2026.md",
+    "url": None,
+    "section": "UK",
+    "quote": "Junior ML Engineer | £45,000 – £65,000",
+    "author": "Ada Byron",
+    "date": "2026-03-01",
+}
 
 
 class SearchOut(BaseModel):
     hits: list[HitOut]
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"hits": [HIT_EXAMPLE]}]})
 
 
 # At least one printable character that is not a space: control characters are stripped.
@@ -94,6 +135,28 @@ class CitationOut(BaseModel):
     quote: str
     author: str | None = None
     date: str | None = None
+    url: str | None = None  # the original article, when its front matter names one
+    context: str | None = None  # what makes the quote readable alone: a table row's header row
+
+
+class TableOut(BaseModel):
+    caption: str | None
+    columns: list[str]
+    rows: list[list[str]]  # markdown cells; a cell stating a fact carries its [n]
+
+
+class StepOut(BaseModel):
+    label: str | None  # as the article writes it: "Month 1", "Step 2"
+    text: str
+    citation: int
+
+
+class ChartBarOut(BaseModel):
+    label: str
+    low: float
+    high: float
+    currency: str
+    citation: int
 
 
 class AnswerOut(BaseModel):
@@ -104,23 +167,57 @@ class AnswerOut(BaseModel):
     conversation_id: str
     query: str = ""
     unsupported: list[str] = []
+    kind: str | None = None  # salary, comparison, plan, list, role_fit, advice, definition, general...
+    table: TableOut | None = None
+    steps: list[StepOut] | None = None
+    chart: list[ChartBarOut] | None = None
+    suggestions: list[str] = []
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "answer": "Junior ML engineers in the UK earn £45,000 – £65,000 [1].",
+                    "citations": [CITATION_EXAMPLE], "refused": False, "mode": "extractive",
+                    "conversation_id": "9f2c41d07a0e4c35", "query": "junior ML engineer salary UK",
+                    "unsupported": [], "kind": "salary", "table": None, "steps": None,
+                    "chart": [{"label": "Junior ML Engineer, UK", "low": 45000, "high": 65000,
+                               "currency": "£", "citation": 1}],
+                    "suggestions": ["What does a senior ML engineer earn in the UK?"],
+                }
+            ]
+        }
+    )  # fmt: skip
 
 
 class MessageOut(BaseModel):
     role: str
     content: str
-    citations: list[dict[str, Any]]
+    citations: list[CitationOut]
 
 
 class ConversationOut(BaseModel):
     id: str
     messages: list[MessageOut]
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": "9f2c41d07a0e4c35", "messages": [
+                    {"role": "user", "content": "What does a junior ML engineer earn in the UK?",
+                     "citations": []},
+                    {"role": "assistant", "citations": [CITATION_EXAMPLE],
+                     "content": "Junior ML engineers in the UK earn £45,000 – £65,000 [1]."},
+                ]}
+            ]
+        }
+    )  # fmt: skip
+
 
 class FeedbackIn(_In):
     conversation_id: str = Field(max_length=64)
-    message_index: int = Field(ge=0)
-    rating: Literal[1, -1]
+    message_index: JsonInt = Field(ge=0)
+    rating: Annotated[Literal[1, -1], BeforeValidator(_json_integer)]
     comment: str = Field(default="", max_length=2000)
 
     model_config = ConfigDict(
@@ -133,6 +230,8 @@ class FeedbackIn(_In):
 
 class OkOut(BaseModel):
     ok: bool = True
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"ok": True}]})
 
 
 class ReindexIn(_In):
@@ -151,6 +250,15 @@ class ReindexOut(BaseModel):
     version: str | None = None
     skipped: list[dict[str, str]] = []
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"added": 1, "changed": 0, "removed": 0, "unchanged": 5, "documents": 6, "chunks": 118,
+                 "seconds": 2.4, "embedded": 9, "version": "20260601T120000-3fa2c1", "skipped": []}
+            ]
+        }
+    )  # fmt: skip
+
 
 class IndexInfo(BaseModel):
     version: str
@@ -162,52 +270,40 @@ class HealthOut(BaseModel):
     status: Literal["ok"]
     index: IndexInfo
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"status": "ok", "index": {"version": "20260601T120000-3fa2c1", "documents": 6,
+                                                    "chunks": 118}}]
+        }
+    )  # fmt: skip
+
 
 class ReadyOut(BaseModel):
     status: Literal["ready", "unready"]
     reason: str | None = None  # why not ready: index/CURRENT missing, unreadable, or naming a bad version
     index: IndexInfo  # the version being served meanwhile
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"status": "ready", "reason": None,
+                 "index": {"version": "20260601T120000-3fa2c1", "documents": 6, "chunks": 118}},
+                {"status": "unready", "reason": "index/CURRENT is missing",
+                 "index": {"version": "20260601T120000-3fa2c1", "documents": 6, "chunks": 118}},
+            ]
+        }
+    )  # fmt: skip
+
 
 class ErrorOut(BaseModel):
     error: str
     detail: Any = None
 
-
-class OpenAIMessage(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    role: Literal["system", "user", "assistant", "tool", "developer"]
-    content: str | list[dict[str, Any]] | None = None
-
-    def text(self) -> str:
-        if isinstance(self.content, list):
-            return " ".join(str(part.get("text", "")) for part in self.content)
-        return self.content or ""
-
-
-class OpenAIChatIn(BaseModel):
     model_config = ConfigDict(
-        extra="allow",
-        strict=True,
         json_schema_extra={
             "examples": [
-                {
-                    "model": "career-advisor",
-                    "messages": [
-                        {"role": "user", "content": "Which certifications matter for ML engineers?"}
-                    ],
-                    "stream": False,
-                }
+                {"error": "unknown conversation", "detail": {"conversation_id": "9f2c41d07a0e4c35"}},
+                {"error": "too many requests", "detail": {"retry_after_seconds": 12}},
             ]
-        },
+        }
     )
-    model: str = "career-advisor"
-    messages: list[OpenAIMessage] = Field(min_length=1, max_length=2 * MAX_TURNS + 1)
-    stream: bool = False
-
-    @model_validator(mode="after")
-    def _bounded(self) -> OpenAIChatIn:
-        total = sum(len(m.text()) for m in self.messages)
-        if total > MAX_MESSAGES_CHARS:
-            raise ValueError(f"the messages total {total:,} characters; the limit is {MAX_MESSAGES_CHARS:,}")
-        return self

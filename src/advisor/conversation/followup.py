@@ -36,7 +36,7 @@ _PEOPLE = re.compile(
     r"\b(they|them|their|theirs|those people|that role|this role|those roles|these roles)\b", re.I
 )
 _THING = re.compile(
-    r"\b(it|its|that|this|those|these|ones?|the two|both|either|which one|the first|the second|the last|"
+    r"\b(it|its|that|this|those|these|the two|both|either|which one|the first|the second|the last|"
     r"the former|the latter|there)\b",
     re.I,
 )
@@ -104,10 +104,12 @@ def resolve_follow_up(text: str, last: LastTurn | None, vocabulary: Vocabulary) 
     ellipsis = fragment and (mine.regions or mine.levels or mine.roles) and not people and not thing
     new_comparison = _COMPARE.search(text) and previous.kind is not Kind.COMPARISON
     if ellipsis and not new_comparison:
-        return _cap(_substitute(previous, mine, vocabulary))
+        return _cap(_substitute(previous, mine, vocabulary, text))
     roles = _roles_of(last)
     if people and roles and not mine.roles:
-        return _cap(_PEOPLE.sub(" and ".join(_plural(r) for r in roles), text, count=1))
+        singular = people.group(1).lower() in {"that role", "this role"}
+        names = " and ".join(r if singular else _plural(r) for r in roles)
+        return _cap(_PEOPLE.sub(names, text, count=1))
     return _cap(f"{text.rstrip()} ({_topic(last, text, mine)})")
 
 
@@ -118,7 +120,7 @@ def _roles_of(last: LastTurn) -> tuple[str, ...]:
         return question.entities.roles
     background = (question.background or "").lower()
     roles = tuple(r for r in question.entities.roles if r.lower() not in background)
-    return roles or last.answer_roles[:1]
+    return roles or (last.answer_roles[:1] if question.kind is Kind.ROLE_FIT else ())
 
 
 def _topic(last: LastTurn, text: str, mine: Entities) -> str:
@@ -128,7 +130,7 @@ def _topic(last: LastTurn, text: str, mine: Entities) -> str:
     if ordinal and last.answer_items:
         index = {"first": 0, "second": 1, "third": 2, "last": -1}[ordinal.group(1).lower()]
         if abs(index) < len(last.answer_items) or index == 0:
-            return last.answer_items[index]
+            return re.sub(r"[()\[\]]", "", last.answer_items[index])
     parts: list[str] = []
     if question.kind is Kind.COMPARISON and question.sides:
         parts.append(" vs ".join(question.sides))
@@ -141,14 +143,28 @@ def _topic(last: LastTurn, text: str, mine: Entities) -> str:
     if question.kind is Kind.SALARY:
         parts.append("salary")
     said = set(normalize_term(" ".join([*parts, text])).split())
-    words = [w for w in _content_words(question.query) if normalize_term(w) not in said]
+    carried = " ".join(re.findall(r"\(([^()]*)\)", question.query))  # the topic it carried itself
+    words = [w for w in _content_words(f"{carried} {question.query}") if normalize_term(w) not in said]
     if question.list_topic and question.list_topic not in {w.lower() for w in words}:
         words.insert(0, question.list_topic)
     topic = " ".join([*parts, *dict.fromkeys(words)][: TOPIC_WORDS + len(parts)])
     return re.sub(r"[()\[\]]", "", topic).strip() or question.text
 
 
-def _substitute(previous: Question, mine: Entities, vocabulary: Vocabulary) -> str:
+def _written(text: str, aliases: dict[str, str], canonical: tuple[str, ...]) -> list[str]:
+    """How the text writes each canonical region or level ("intermediate" for "mid")."""
+    out = []
+    for name in canonical:
+        spans = [
+            m.group(0)
+            for alias, c in aliases.items()
+            if c == name and (m := re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text, re.I))
+        ]
+        out.append(max(spans, key=len) if spans and name not in {"US", "UK"} else name)
+    return out
+
+
+def _substitute(previous: Question, mine: Entities, vocabulary: Vocabulary, fragment: str) -> str:
     """The earlier query with the regions, levels or roles this fragment names put in."""
     query = previous.query
     for slot, new, aliases in (
@@ -163,10 +179,13 @@ def _substitute(previous: Question, mine: Entities, vocabulary: Vocabulary) -> s
         for alias in sorted(written, key=len, reverse=True):
             pattern = re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", re.I)
             if pattern.search(query):
-                query, replaced = pattern.sub(" and ".join(new), query, count=1), True
+                query, replaced = (
+                    pattern.sub(" and ".join(_written(fragment, aliases, new)), query, count=1),
+                    True,
+                )
                 break
         if not replaced:
-            joined = " and ".join(new)
+            joined = " and ".join(_written(fragment, aliases, new))
             query = f"{query.rstrip('?. ')} in {joined}?" if slot == "regions" else f"{joined} {query}"
     if mine.roles and previous.entities.roles and previous.kind is not Kind.COMPARISON:
         query = re.sub(re.escape(previous.entities.roles[0]), mine.roles[0], query, count=1, flags=re.I)

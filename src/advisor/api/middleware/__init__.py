@@ -1,12 +1,14 @@
 """Pure ASGI middleware, one job each; every refusal is JSON, like the rest of the API.
 
 `install_middleware` stacks them, outermost first: request id and access log, security
-headers, body limit, API keys, rate limit.
+headers, CORS (so a preflight is answered, and a refusal readable, before any key check),
+body limit, API keys, rate limit.
 """
 
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from advisor.api.middleware.body_limit import MAX_BODY_BYTES, BodyLimitMiddleware
 from advisor.api.middleware.keys import ApiKeyMiddleware
@@ -28,5 +30,15 @@ def install_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> No
     )  # fmt: skip
     app.add_middleware(ApiKeyMiddleware, api_keys=keys, admin_token=settings.admin_token)
     app.add_middleware(BodyLimitMiddleware)
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type", "x-request-id"],
+            expose_headers=["x-request-id", "retry-after"],
+            allow_credentials=False,  # bearer keys, never cookies
+            max_age=600,
+        )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestLogMiddleware, observe=metrics.observe_request)

@@ -6,6 +6,8 @@ import json
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
+from advisor.api.problems import error_body
+
 __all__ = ["ASGIApp", "Message", "Receive", "Scope", "Send", "bearer", "header", "send_error"]
 
 Scope = MutableMapping[str, Any]
@@ -30,14 +32,15 @@ def bearer(scope: Scope) -> bytes:
 
 
 async def send_error(
+    scope: Scope,
     send: Send,
     status: int,
     message: str,
     detail: Any = None,
     headers: Iterable[tuple[bytes, bytes]] = (),
 ) -> None:
-    """A complete JSON error response, `{"error": message, "detail": detail}`."""
-    payload = json.dumps({"error": message, "detail": detail}).encode()
+    """A complete JSON error response, shaped for the path (OpenAI's envelope on /v1)."""
+    payload = json.dumps(error_body(scope.get("path", ""), status, message, detail)).encode()
     await send(
         {
             "type": "http.response.start",

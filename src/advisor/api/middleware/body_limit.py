@@ -29,7 +29,7 @@ class BodyLimitMiddleware:
             return
         length = header(scope, b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await send_error(send, 413, "request body too large", self._detail())
+            await send_error(scope, send, 413, "request body too large", self._detail())
             return
         seen = 0
         too_large = replied = False
@@ -48,7 +48,7 @@ class BodyLimitMiddleware:
             nonlocal replied
             if not replied:
                 replied = True
-                await send_error(send, 413, "request body too large", self._detail())
+                await send_error(scope, send, 413, "request body too large", self._detail())
 
         async def send_unless_cut(message: Message) -> None:
             if too_large:  # the app saw its body cut short (and may have answered 400): 413 instead

@@ -44,7 +44,8 @@ class ApiKeyMiddleware:
                 reset = self.limiter.get_window_stats(self.failures, who).reset_time
                 retry = max(1, int(reset - time.time()) + 1)
                 await send_error(
-                    send, 429, "too many failed authentication attempts", {"retry_after_seconds": retry},
+                    scope, send, 429, "too many failed authentication attempts",
+                    {"retry_after_seconds": retry},
                     [(b"retry-after", str(retry).encode())],
                 )  # fmt: skip
                 return
@@ -53,7 +54,7 @@ class ApiKeyMiddleware:
                 self.limiter.hit(self.failures, who)
                 admin = scope.get("path") in ADMIN_PATHS
                 await send_error(
-                    send, 401, f"missing or wrong {'admin token' if admin else 'API key'}",
+                    scope, send, 401, f"missing or wrong {'admin token' if admin else 'API key'}",
                     "send Authorization: Bearer " + ("ADMIN_TOKEN" if admin else "KEY"),
                     [(b"www-authenticate", b"Bearer")],
                 )  # fmt: skip

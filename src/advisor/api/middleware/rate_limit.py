@@ -48,7 +48,7 @@ class RateLimitMiddleware:
             retry = await self._retry_after(who)
             if retry is not None:
                 await send_error(
-                    send, 429, "too many requests", {"retry_after_seconds": retry},
+                    scope, send, 429, "too many requests", {"retry_after_seconds": retry},
                     [(b"retry-after", str(retry).encode())],
                 )  # fmt: skip
                 return

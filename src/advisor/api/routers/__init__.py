@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from advisor.api.routers import admin, chat, conversations, openai, page, search, service
+from advisor.api.routers import admin, chat, conversations, docs, openai, page, search, service
 
-__all__ = ["admin", "chat", "conversations", "openai", "page", "search", "service"]
+__all__ = ["admin", "chat", "conversations", "docs", "openai", "page", "search", "service"]

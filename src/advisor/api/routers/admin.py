@@ -16,7 +16,9 @@ __all__ = ["router"]
 router = APIRouter(tags=["admin"])
 
 
-@router.post("/api/reindex", response_model=ReindexOut, responses=errors(400, 403, 409, 422))
+@router.post(
+    "/api/reindex", response_model=ReindexOut, responses=errors(400, 401, 403, 409, 413, 422, protected=False)
+)
 async def reindex(_: AdminDep, services: ServicesDep, body: ReindexIn | None = None) -> dict[str, Any]:
     """Re-index the corpus (bearer ADVISOR_ADMIN_TOKEN) and switch to it without a restart."""
     report = await run_in_threadpool(services.reindexer.run, bool(body and body.full))

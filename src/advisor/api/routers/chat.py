@@ -12,10 +12,13 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from advisor.answer.engine import Event
+from advisor.answer.models import Answer
 from advisor.api.deps import AdvisorDep, OwnerDep
 from advisor.api.errors import unavailable_body
 from advisor.api.openapi import EVENT_STREAM, errors
+from advisor.api.quotes import with_context
 from advisor.api.schemas import AnswerOut, ChatIn
+from advisor.index import IndexVersion
 
 __all__ = ["STREAM_HEADERS", "router"]
 
@@ -33,22 +36,31 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 async def chat(body: ChatIn, advisor: AdvisorDep, owner: OwnerDep) -> Any:
     """A grounded answer with citations; with `"stream": true`, server-sent events
     `token`, `citations`, `done` (the ANSWER) or `error` (with the sources)."""
+    version = advisor.retriever.version
     if not body.stream:
         answer = await run_in_threadpool(advisor.ask, body.message, body.conversation_id, None, owner)
-        return answer.to_json()
+        return _answer_json(answer, version)
     events = advisor.stream(body.message, body.conversation_id, None, owner)
     first = await run_in_threadpool(next, events)  # bad question, unknown conversation: JSON error
-    return StreamingResponse(_sse(chain([first], events)), media_type="text/event-stream",
+    return StreamingResponse(_sse(chain([first], events), version), media_type="text/event-stream",
                              headers=STREAM_HEADERS)  # fmt: skip
 
 
-def _sse(events: Iterator[Event]) -> Iterator[str]:
+def _answer_json(answer: Answer, version: IndexVersion) -> dict[str, Any]:
+    data = answer.to_json()
+    data["citations"] = with_context(data["citations"], version)
+    return data
+
+
+def _sse(events: Iterator[Event], version: IndexVersion) -> Iterator[str]:
     """Runs in a worker thread (Starlette iterates sync generators off the loop)."""
     for event in events:
         if event.kind == "done":
-            data: dict[str, Any] = event.data["answer"].to_json()
+            data: dict[str, Any] = _answer_json(event.data["answer"], version)
         elif event.kind == "error":
             data = unavailable_body(event.data["exception"])
+        elif event.kind == "citations":
+            data = {"citations": with_context(event.data["citations"], version)}
         else:
             data = event.data
         yield f"event: {event.kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"

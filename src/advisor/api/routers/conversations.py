@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from advisor.api.deps import AdvisorDep, OwnerDep
 from advisor.api.openapi import errors
+from advisor.api.quotes import with_context
 from advisor.api.schemas import ConversationOut, FeedbackIn, OkOut
 
 __all__ = ["router"]
@@ -20,7 +21,9 @@ router = APIRouter(tags=["advisor"])
 async def conversation(conversation_id: str, advisor: AdvisorDep, owner: OwnerDep) -> dict[str, Any]:
     """Every turn of a conversation, with the citations of each answer (404 to anyone but its owner)."""
     messages = await run_in_threadpool(advisor.store.messages, conversation_id, owner)
-    return {"id": conversation_id, "messages": [m.to_json() for m in messages]}
+    version = advisor.retriever.version
+    shown = [m.to_json() | {"citations": with_context(m.citations, version)} for m in messages]
+    return {"id": conversation_id, "messages": shown}
 
 
 @router.post("/api/feedback", response_model=OkOut, responses=errors(400, 404, 422))

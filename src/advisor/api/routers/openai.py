@@ -1,92 +1,142 @@
-"""The OpenAI-compatible API: `GET /v1/models` and `POST /v1/chat/completions`."""
+"""The OpenAI-compatible API: `GET /v1/models`, `GET /v1/models/{id}`, `POST /v1/chat/completions`."""
 
 from __future__ import annotations
 
-import json
-import time
-import uuid
-from collections.abc import Iterator
+from functools import partial
 from itertools import chain
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from advisor.answer.engine import AnswerUnavailable, Event
+from advisor.api.completions import Completion
 from advisor.api.deps import AdvisorDep, OwnerDep
-from advisor.api.errors import unavailable_body
-from advisor.api.openapi import EVENT_STREAM, errors
-from advisor.api.schemas import OpenAIChatIn
+from advisor.api.errors import OpenAIProblem, unavailable_body
+from advisor.api.openai_schemas import (
+    INLINE_MODEL_ID,
+    MODEL_ID,
+    ChatCompletion,
+    Model,
+    ModelList,
+    OpenAIChatIn,
+    OpenAIErrorOut,
+)
+from advisor.api.openapi import EVENT_STREAM
+from advisor.api.problems import openai_error
+from advisor.api.routers.chat import STREAM_HEADERS
+from advisor.chunking import approx_tokens
 from advisor.conversation import MAX_TURNS, Message
+from advisor.llm import GenerationOptions
 
-__all__ = ["MODEL_ID", "router"]
+__all__ = ["router"]
 
-MODEL_ID = "career-advisor"
 router = APIRouter(tags=["openai"])
-RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The completion; server-sent chunks when the request asks to stream",
-          "content": EVENT_STREAM},
-    **errors(400, 422, 503),
-}  # fmt: skip
+MODELS = (MODEL_ID, INLINE_MODEL_ID)
+ERROR_TEXT = {
+    400: "Malformed JSON, or a parameter this server does not support (tools, response_format, n > 1)",
+    401: "Missing or wrong API key",
+    404: "Unknown model (code model_not_found)",
+    413: "Body over 1 MB, or the question and its sources do not fit the LLM's context",
+    422: "Invalid request (wrong types, no user message last, too many turns)",
+    429: "Too many requests (see Retry-After)",
+    503: "LLM backend down: the passages found come back in error.sources",
+}
 
 
-@router.get("/v1/models", responses=errors())
-def models() -> dict[str, Any]:
-    """OpenAI's model list: one model, `career-advisor`."""
-    return {
-        "object": "list",
-        "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "career-advisor"}],
-    }
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    chosen = sorted({*codes, 401, 413, 429})
+    return {code: {"model": OpenAIErrorOut, "description": ERROR_TEXT[code]} for code in chosen}
 
 
-@router.post("/v1/chat/completions", responses=RESPONSES)
+COMPLETION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "A chat.completion; with `stream: true`, server-sent `data:` lines, each a "
+        "chat.completion.chunk (see ChatCompletionChunk), ending with `data: [DONE]`",
+        "content": EVENT_STREAM,
+    },
+    **_errors(400, 404, 422, 503),
+}
+
+
+def _model(model_id: str) -> Model:
+    if model_id not in MODELS:
+        raise OpenAIProblem(
+            404, f"The model '{model_id}' does not exist; this server offers {', '.join(MODELS)}",
+            param="model", code="model_not_found",
+        )  # fmt: skip
+    return Model(id=model_id)
+
+
+@router.get("/v1/models", response_model=ModelList, responses=_errors())
+def models() -> ModelList:
+    """OpenAI's model list: `career-advisor`, and `career-advisor-inline-sources`, which appends
+    the sources to the answer text for clients that keep only the text."""
+    return ModelList(data=[Model(id=m) for m in MODELS])
+
+
+@router.get("/v1/models/{model_id}", response_model=Model, responses=_errors(404))
+def model(model_id: str) -> Model:
+    """One model, as `client.models.retrieve` asks for it."""
+    return _model(model_id)
+
+
+@router.post("/v1/chat/completions", response_model=ChatCompletion, responses=COMPLETION_RESPONSES)
 async def chat_completions(body: OpenAIChatIn, advisor: AdvisorDep, owner: OwnerDep) -> Any:
-    """OpenAI chat completions; the `messages` list is the conversation. Citations ride in a
-    `citations` field of the response (and of the last chunk when streaming)."""
+    """OpenAI chat completions; the `messages` list is the conversation, system and developer
+    messages are the caller's instructions to the LLM (unused by extractive answers). Nothing is
+    kept unless `"store": true`. Citations ride in a `citations` field of the response (and of
+    the last chunk when streaming); `career-advisor-inline-sources` or `"inline_sources": true`
+    also puts them in the text."""
+    _model(body.model)
+    _refuse_unsupported(body)
     turns = [m for m in body.messages if m.role in ("user", "assistant")]
     if not turns or turns[-1].role != "user":
-        raise HTTPException(422, "the last message must come from the user")
+        raise OpenAIProblem(422, "the last message must come from the user", param="messages")
     if len(turns) > 2 * MAX_TURNS:
-        raise HTTPException(422, f"more than {MAX_TURNS} turns")
+        raise OpenAIProblem(422, f"more than {MAX_TURNS} turns", param="messages")
+    instructions = "\n\n".join(m.text() for m in body.messages if m.role in ("system", "developer"))
+    stop = (body.stop,) if isinstance(body.stop, str) else tuple(body.stop or ())
+    options = GenerationOptions(instructions or None, body.max_completion_tokens or body.max_tokens, stop)
     history = [Message(m.role, m.text(), []) for m in turns[:-1]]
-    question = turns[-1].text()
-    completion_id = f"chatcmpl-{uuid.uuid4().hex}"
-    created = int(time.time())
+    embedder = advisor.retriever.embedder
+    completion = Completion(
+        model=body.model,
+        prompt="\n".join(m.text() for m in body.messages),
+        count_tokens=getattr(embedder, "count_tokens", approx_tokens),
+        inline_sources=body.inline_sources or body.model == INLINE_MODEL_ID,
+        include_usage=bool(body.stream_options and body.stream_options.include_usage),
+    )
+    question, store = turns[-1].text(), bool(body.store)
     if not body.stream:
-        answer = await run_in_threadpool(advisor.ask, question, None, history, owner)
-        return {
-            "id": completion_id, "object": "chat.completion", "created": created, "model": MODEL_ID,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": answer.answer},
-                         "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-            "citations": [c.to_json() for c in answer.citations],
-            "refused": answer.refused, "conversation_id": answer.conversation_id,
-        }  # fmt: skip
-    events = advisor.stream(question, None, history, owner)
+        ask = partial(advisor.ask, question, None, history, owner, store=store, options=options)
+        return completion.whole(await run_in_threadpool(ask))
+    events = advisor.stream(question, None, history, owner, store=store, options=options)
     first = await run_in_threadpool(next, events)
-    if first.kind == "error":
-        return JSONResponse(unavailable_body(first.data["exception"]), status_code=503)
+    if first.kind == "error":  # nothing streamed yet: a plain 503
+        problem = unavailable_body(first.data["exception"])
+        return JSONResponse(openai_error(503, problem["error"], **problem["detail"]), status_code=503)
     return StreamingResponse(
-        _chunks(chain([first], events), completion_id, created), media_type="text/event-stream"
+        completion.chunks(chain([first], events)), media_type="text/event-stream", headers=STREAM_HEADERS
     )
 
 
-def _chunks(events: Iterator[Event], completion_id: str, created: int) -> Iterator[str]:
-    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
-        body = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}  # fmt: skip
-        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
-
-    yield chunk({"role": "assistant", "content": ""})
-    for event in events:
-        if event.kind == "token":
-            yield chunk({"content": event.data["text"]})
-        elif event.kind == "done":
-            answer = event.data["answer"]
-            yield chunk({}, "stop", citations=[c.to_json() for c in answer.citations],
-                        refused=answer.refused, conversation_id=answer.conversation_id)  # fmt: skip
-        elif event.kind == "error":
-            error: AnswerUnavailable = event.data["exception"]
-            yield f"data: {json.dumps({'error': unavailable_body(error)})}\n\n"
-    yield "data: [DONE]\n\n"
+def _refuse_unsupported(body: OpenAIChatIn) -> None:
+    """OpenAI's parameters this server cannot honour: a clear 400, never silently ignored."""
+    if body.tools or body.functions:
+        param = "tools" if body.tools else "functions"
+        raise OpenAIProblem(400, "tools and function calling are not supported by this server",
+                            param=param, code="unsupported_parameter")  # fmt: skip
+    if body.response_format and body.response_format.get("type", "text") != "text":
+        raise OpenAIProblem(400, "only text responses are supported (response_format type 'text')",
+                            param="response_format", code="unsupported_parameter")  # fmt: skip
+    if body.n is not None and body.n > 1:
+        raise OpenAIProblem(400, "only one choice per request is supported (n = 1)", param="n",
+                            code="unsupported_parameter")  # fmt: skip
+    if isinstance(body.stop, list) and len(body.stop) > 4:
+        raise OpenAIProblem(400, "at most 4 stop sequences", param="stop", code="invalid_value")
+    for i, message in enumerate(body.messages):
+        part = message.non_text_part()
+        if part is not None:
+            raise OpenAIProblem(400, f"only text content is supported, not '{part}'",
+                                param=f"messages.{i}.content", code="unsupported_parameter")  # fmt: skip

@@ -1,28 +1,28 @@
-"""The chat page and its static files."""
+"""The chat page and its favicon."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import FileResponse, HTMLResponse
 
 from advisor.answer.engine import STARTER_QUESTIONS
+from advisor.api.web import WEB_DIR, templates
 
-__all__ = ["WEB_DIR", "router", "static_files"]
+__all__ = ["router"]
 
-WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=WEB_DIR / "templates")
-
-
-def static_files() -> StaticFiles:
-    return StaticFiles(directory=WEB_DIR / "static")
 
 
 @router.get("/", response_class=HTMLResponse)
 def page(request: Request) -> Any:
-    return templates.TemplateResponse(request, "index.html", {"starters": STARTER_QUESTIONS})
+    needs_key = bool(request.app.state.services.settings.api_key_list)  # then the page asks for one
+    context = {"starters": STARTER_QUESTIONS, "needs_key": needs_key}
+    return templates.TemplateResponse(request, "index.html", context)
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico whatever the page links: the same SVG icon."""
+    return FileResponse(WEB_DIR / "static" / "favicon.svg", media_type="image/svg+xml")

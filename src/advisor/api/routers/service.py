@@ -39,7 +39,19 @@ def _index_info(services: Services) -> IndexInfo:
     return IndexInfo(version=version.name, documents=len(version.documents), chunks=version.chunk_count)
 
 
-@router.get("/metrics", response_class=Response)
+METRICS_EXAMPLE = """\
+# HELP advisor_request_seconds HTTP request latency by route
+# TYPE advisor_request_seconds histogram
+advisor_request_seconds_count{method="POST",route="/api/chat",status="200"} 42.0
+advisor_index_chunks 118.0
+"""
+
+
+@router.get(
+    "/metrics", response_class=Response,
+    responses={200: {"description": "Prometheus text format",
+                     "content": {"text/plain": {"example": METRICS_EXAMPLE}}}},
+)  # fmt: skip
 def metrics(services: ServicesDep) -> Response:
     """Prometheus metrics: request latency by route, retrieval and LLM time, index size."""
     return Response(services.metrics.render(), media_type="text/plain; version=0.0.4")

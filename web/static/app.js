@@ -1,8 +1,8 @@
-// Career Advisor chat page. Plain JavaScript, no build step.
-// Safety: nothing from the server is ever parsed as HTML. Text becomes DOM text nodes;
-// the small markdown subset (paragraphs, bullets, bold, italic, code, http(s) links and
-// [n] citation markers) is built with createElement.
-"use strict";
+// Career Advisor chat page. Plain JavaScript modules, no build step.
+// Safety: nothing from the server is ever parsed as HTML (render.js builds every node).
+import {
+  chart, element, quoteNodes, renderMarkdown, sourceCards, steps, suggestions, table,
+} from "./render.js";
 
 const STORAGE_KEY = "career-advisor.conversation";
 const TOKEN_KEY = "career-advisor.client-token";
@@ -19,79 +19,30 @@ function clientToken() {
   }
   return token;
 }
-const HEADERS = { "content-type": "application/json", "x-client-token": clientToken() };
+const KEY_STORAGE = "career-advisor.api-key"; // sessionStorage: this tab only
+const NEEDS_KEY = document.body.dataset.needsKey === "true";
+
+// Every call: JSON, this browser's token, and the API key when the server requires one.
+function headers() {
+  const result = { "content-type": "application/json", "x-client-token": clientToken() };
+  const key = sessionStorage.getItem(KEY_STORAGE);
+  if (key) result.authorization = `Bearer ${key}`;
+  return result;
+}
+
+function keyRefused() {
+  const hadKey = Boolean(sessionStorage.getItem(KEY_STORAGE));
+  sessionStorage.removeItem(KEY_STORAGE);
+  const status = $("key-status");
+  if (status) {
+    status.textContent = hadKey
+      ? "That API key was not accepted. Check it and enter it again."
+      : "This server needs an API key: enter it here.";
+    status.className = "key-status error";
+    $("api-key").focus();
+  }
+}
 const state = { conversationId: localStorage.getItem(STORAGE_KEY), messageCount: 0, controller: null };
-
-// ---------------------------------------------------------------- safe markdown
-
-const INLINE = /(\*\*[^*\n]+\*\*|\*[^*\n]+\*|`[^`\n]+`|\[\d+\]|\[[^\]\n]+\]\([^)\s]+\))/g;
-
-function inline(text, citations) {
-  const fragment = document.createDocumentFragment();
-  let last = 0;
-  for (const match of text.matchAll(INLINE)) {
-    if (match.index > last) fragment.append(text.slice(last, match.index));
-    fragment.append(token(match[0], citations));
-    last = match.index + match[0].length;
-  }
-  if (last < text.length) fragment.append(text.slice(last));
-  return fragment;
-}
-
-function token(raw, citations) {
-  if (raw.startsWith("**")) return element("strong", raw.slice(2, -2));
-  if (raw.startsWith("`")) return element("code", raw.slice(1, -1));
-  if (raw.startsWith("*")) return element("em", raw.slice(1, -1));
-  const marker = raw.match(/^\[(\d+)\]$/);
-  if (marker) {
-    const citation = citations.find((c) => c.n === Number(marker[1]));
-    if (!citation) return document.createTextNode(raw);
-    const button = element("button", marker[1]);
-    button.type = "button";
-    button.className = "cite";
-    button.setAttribute("aria-label", `Source ${marker[1]}: ${citation.title}`);
-    button.addEventListener("click", () => openCitation(citation));
-    return button;
-  }
-  const link = raw.match(/^\[([^\]]+)\]\(([^)\s]+)\)$/);
-  if (link && /^https?:\/\//i.test(link[2])) {
-    const a = element("a", link[1]);
-    a.href = link[2];
-    a.rel = "noopener noreferrer nofollow";
-    a.target = "_blank";
-    return a;
-  }
-  return document.createTextNode(raw); // any other scheme stays plain text
-}
-
-function element(tag, text) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function renderMarkdown(text, citations = []) {
-  const root = element("div");
-  root.className = "body";
-  let list = null;
-  for (const line of text.split("\n")) {
-    const item = line.match(/^\s*[-*•]\s+(.*)$/);
-    if (item) {
-      if (!list) root.append((list = element("ul")));
-      const li = element("li");
-      li.append(inline(item[1], citations));
-      list.append(li);
-    } else {
-      list = null;
-      if (line.trim()) {
-        const p = element("p");
-        p.append(inline(line, citations));
-        root.append(p);
-      }
-    }
-  }
-  return root;
-}
 
 // ---------------------------------------------------------------- messages
 
@@ -124,9 +75,15 @@ function status(text) {
 }
 
 function renderAnswer(li, answer, messageIndex) {
-  li.replaceChildren(renderMarkdown(answer.answer, answer.citations));
+  const citations = answer.citations || [];
+  const hasSteps = Boolean(answer.steps && answer.steps.length);
+  const skip = { tables: Boolean(answer.table), numbered: hasSteps }; // shown from their fields below
+  li.replaceChildren(renderMarkdown(answer.answer, citations, openCitation, skip));
   li.classList.toggle("refused", Boolean(answer.refused));
   if (answer.refused) li.prepend(status("The articles don't cover this."));
+  if (answer.table) li.append(table(answer.table, citations, openCitation));
+  if (hasSteps) li.append(steps(answer.steps, citations, openCitation));
+  if (answer.chart && answer.chart.length) li.append(chart(answer.chart));
   if (answer.unsupported && answer.unsupported.length) {
     const box = element("div");
     box.className = "warning";
@@ -136,22 +93,9 @@ function renderAnswer(li, answer, messageIndex) {
     box.append(ul);
     li.append(box);
   }
-  if (answer.citations && answer.citations.length) li.append(chips(answer.citations));
+  if (citations.length) li.append(sourceCards(citations, openCitation));
   li.append(actions(answer.answer, messageIndex));
-}
-
-function chips(citations) {
-  const nav = element("div");
-  nav.className = "chips";
-  nav.setAttribute("aria-label", "Sources");
-  for (const citation of citations) {
-    const button = element("button", `[${citation.n}] ${citation.title}`);
-    button.type = "button";
-    button.className = "chip";
-    button.addEventListener("click", () => openCitation(citation));
-    nav.append(button);
-  }
-  return nav;
+  if (answer.suggestions && answer.suggestions.length) li.append(suggestions(answer.suggestions, ask));
 }
 
 function actions(text, messageIndex) {
@@ -181,7 +125,7 @@ function actions(text, messageIndex) {
 async function sendFeedback(bar, button, messageIndex, rating) {
   const response = await fetch("/api/feedback", {
     method: "POST",
-    headers: HEADERS,
+    headers: headers(),
     body: JSON.stringify({ conversation_id: state.conversationId, message_index: messageIndex, rating }),
   });
   if (response.ok) {
@@ -210,8 +154,16 @@ function openCitation(citation) {
   $("citation-title").textContent = citation.title;
   const meta = [citation.author, citation.date, citation.section].filter(Boolean).join(" · ");
   $("citation-meta").textContent = meta;
-  $("citation-quote").textContent = citation.quote;
-  $("citation-source").textContent = `File: ${citation.source}`;
+  $("citation-quote").replaceChildren(quoteNodes(citation));
+  const source = $("citation-source");
+  source.replaceChildren(document.createTextNode(`File: ${citation.source}`));
+  if (citation.url && /^https?:\/\//i.test(citation.url)) {
+    const a = element("a", "Read the original article");
+    a.href = citation.url;
+    a.rel = "noopener noreferrer nofollow";
+    a.target = "_blank";
+    source.append(document.createTextNode(" · "), a);
+  }
   $("citation").showModal();
 }
 
@@ -226,12 +178,17 @@ async function ask(question) {
   try {
     const response = await fetch("/api/chat", {
       method: "POST",
-      headers: HEADERS,
+      headers: headers(),
       body: JSON.stringify({ message: question, conversation_id: state.conversationId, stream: true }),
       signal: state.controller.signal,
     });
     if (!response.ok) {
       const error = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+      if (response.status === 401) {
+        keyRefused();
+        li.replaceChildren(status("The server needs a valid API key: enter it above, then ask again."));
+        return;
+      }
       if (response.status === 404) forgetConversation();
       renderSources(li, error);
       return;
@@ -239,7 +196,7 @@ async function ask(question) {
     for await (const { event, data } of serverEvents(response)) {
       if (event === "token") {
         text += data.text;
-        li.replaceChildren(renderMarkdown(text));
+        li.replaceChildren(renderMarkdown(text, [], openCitation));
       } else if (event === "done") {
         remember(data.conversation_id);
         renderAnswer(li, data, messageIndex);
@@ -295,8 +252,10 @@ function forgetConversation() {
 }
 
 async function restore() {
+  state.restored = true;
   if (!state.conversationId) return;
-  const response = await fetch(`/api/conversations/${encodeURIComponent(state.conversationId)}`, { headers: HEADERS });
+  const response = await fetch(`/api/conversations/${encodeURIComponent(state.conversationId)}`, { headers: headers() });
+  if (response.status === 401) return keyRefused();
   if (!response.ok) return forgetConversation();
   const conversation = await response.json();
   conversation.messages.forEach((message, index) => {
@@ -322,7 +281,28 @@ function newChat() {
 
 // ---------------------------------------------------------------- wiring
 
-document.addEventListener("DOMContentLoaded", () => {
+function setUpKey() {
+  const form = $("key-form");
+  if (!form) return;
+  const field = $("api-key");
+  const saved = sessionStorage.getItem(KEY_STORAGE);
+  if (saved) {
+    field.value = saved;
+    $("key-status").textContent = "Key set for this tab.";
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const key = field.value.trim();
+    if (key) sessionStorage.setItem(KEY_STORAGE, key);
+    else sessionStorage.removeItem(KEY_STORAGE);
+    $("key-status").textContent = key ? "Key set for this tab." : "No key set.";
+    $("key-status").className = "key-status";
+    if (key && !state.restored) restore();
+  });
+}
+
+function start() {
+  setUpKey();
   const input = $("question");
   $("ask").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -342,5 +322,9 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const button of document.querySelectorAll(".starter")) {
     button.addEventListener("click", () => ask(button.textContent.trim()));
   }
-  restore();
-});
+  if (!NEEDS_KEY || sessionStorage.getItem(KEY_STORAGE)) restore();
+  else $("api-key").focus();
+}
+
+// Modules run after the document is parsed.
+start();
