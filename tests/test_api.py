@@ -267,3 +267,19 @@ def test_metrics_and_docs(client: TestClient) -> None:
     for name in ("SearchIn", "ChatIn", "FeedbackIn", "OpenAIChatIn"):
         assert schema["components"]["schemas"][name].get("examples"), name
     assert client.get("/docs").status_code == 200
+
+
+def test_without_keys_a_conversation_belongs_to_its_client_token(client: TestClient) -> None:
+    mine, theirs = {"x-client-token": "a" * 16 + "-mine"}, {"x-client-token": "b" * 16 + "-theirs"}
+    started = client.post("/api/chat", json={"message": "Do I need a PhD?"}, headers=mine).json()
+    cid = started["conversation_id"]
+    follow_up = {"message": "And a master's?", "conversation_id": cid}
+    for headers in (theirs, {}):  # another token, or none at all, cannot see or continue it
+        assert client.get(f"/api/conversations/{cid}", headers=headers).status_code == 404
+        assert client.post("/api/chat", json=follow_up, headers=headers).status_code == 404
+    assert client.post("/api/chat", json=follow_up, headers=mine).status_code == 200
+    assert len(client.get(f"/api/conversations/{cid}", headers=mine).json()["messages"]) == 4
+    short = client.post(
+        "/api/chat", json={"message": "Do I need a PhD?"}, headers={"x-client-token": "short"}
+    )
+    assert short.status_code == 422 and "x-client-token" in short.text
