@@ -150,7 +150,14 @@ def test_kill_9_while_writing_conversations_loses_no_answered_turn(
     threads = [threading.Thread(target=client, args=(i,)) for i in range(4)]
     for thread in threads:
         thread.start()
-    time.sleep(random.Random(3).uniform(2.0, 4.0))
+    # Kill once a dozen turns were answered (an event, not a clock: a loaded machine answers
+    # slower), at a random moment after that, while the four clients are still writing.
+    for _ in range(1200):
+        with lock:
+            if len(answered) >= 12:
+                break
+        time.sleep(0.1)
+    time.sleep(random.Random(3).uniform(0.0, 1.0))
     server.send_signal(signal.SIGKILL)
     server.wait()
     stop.set()

@@ -28,6 +28,10 @@ def test_an_installed_wheel_serves_the_page(tmp_path: Path, real_index: Path) ->
     assert {"advisor/web/templates/index.html", "advisor/web/static/app.js", "advisor/web/static/render.js",
             "advisor/web/static/favicon.svg", "advisor/answer/prompts/system.j2"} <= names  # fmt: skip
 
+    # The checkout stays out of sight: no PYTHONPATH, or pip would find the egg-info that
+    # building the wheel leaves in src/ and call the wheel "already satisfied".
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_") and k != "PYTHONPATH"}
+    env |= {"ADVISOR_INDEX_DIR": str(real_index), "ADVISOR_DATA_DIR": str(tmp_path / "data")}
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     site = next((venv / "lib").glob("python3*/site-packages"))
@@ -42,11 +46,9 @@ def test_an_installed_wheel_serves_the_page(tmp_path: Path, real_index: Path) ->
         "--no-index",
         str(wheel),
     ]
-    subprocess.run(pip, check=True, timeout=300, capture_output=True)
+    subprocess.run(pip, env=env, check=True, timeout=300, capture_output=True)
 
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_") and k != "PYTHONPATH"}
-    env |= {"ADVISOR_INDEX_DIR": str(real_index), "ADVISOR_DATA_DIR": str(tmp_path / "data")}
     where = subprocess.run([str(venv / "bin" / "python"), "-c", "import advisor; print(advisor.__file__)"],
                            env=env, cwd=tmp_path, capture_output=True, text=True, check=True)  # fmt: skip
     assert where.stdout.startswith(str(venv))  # the wheel's copy, not the checkout
