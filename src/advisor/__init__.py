@@ -1,3 +1,3 @@
 """Career Advisor: grounded career answers from a curated library of articles."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
