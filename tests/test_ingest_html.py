@@ -71,3 +71,8 @@ def test_the_bugs_of_the_old_html_reader_are_gone() -> None:
 def test_a_page_without_an_article_is_empty_not_an_error() -> None:
     for html in ("<html><body><nav>Home</nav></body></html>", "<<<>>>", "\x00"):
         assert parse_document(html, "corpus/empty.html").blocks == ()
+
+
+def test_a_saved_page_links_to_its_original_through_its_canonical_address() -> None:
+    doc = parse_document((PAGES / "wordpress-blog.html").read_text(), "corpus/wordpress-blog.html")
+    assert doc.url == "https://secondactcareers.blog/2026/02/17/from-classroom-to-soc/"

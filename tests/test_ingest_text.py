@@ -256,3 +256,11 @@ def test_an_unseen_saved_article_keeps_its_text_and_loses_the_site() -> None:
     assert [b.text for b in doc.blocks if b.kind == "heading"] == ["What the work involves", "Where to start"]
     for chrome in ("Skip to content", "Subscribe", "Twitter", "6 min read", "writes about", "Ten Questions"):
         assert chrome not in text
+
+
+def test_the_original_url_comes_from_front_matter_and_only_if_it_is_a_web_address() -> None:
+    page = "---\ntitle: Data Careers\nurl: https://example.org/data-careers\n---\nData engineers build pipelines.\n"
+    assert parse_document(page, "corpus/data.md").url == "https://example.org/data-careers"
+    hostile = page.replace("https://example.org/data-careers", "javascript:alert(1)")
+    assert parse_document(hostile, "corpus/data.md").url is None
+    assert parse_document("Data engineers build pipelines.\n", "corpus/plain.txt").url is None

@@ -60,3 +60,12 @@ def test_new_article_question(advisor: Advisor, record: dict[str, object]) -> No
         assert answer.answer.startswith("None of the articles gives a salary for"), answer.answer
     chunks = {c.chunk_id: c.text for c in advisor.retriever.version.chunks.values()}
     assert all(c.quote in chunks[c.chunk_id] for c in answer.citations)  # verbatim
+
+
+def test_citations_link_to_the_original_article(advisor: Advisor) -> None:
+    answer = advisor.ask("What tools does a data engineer use, according to the data engineering guide?")
+    guide = [c for c in answer.citations if c.doc_id == "data-engineering-career-guide.md"]
+    assert guide and {c.url for c in guide} == {
+        "https://www.pipelinecraft.io/guides/data-engineering-career-guide"
+    }
+    assert all(c.url is None for c in answer.citations if c.doc_id != "data-engineering-career-guide.md")

@@ -77,6 +77,7 @@ class DocRecord:
     date: str | None
     content_hash: str
     chunk_ids: tuple[str, ...]
+    url: str | None = None  # absent from versions written before 0.2.0
 
 
 def chunk_faiss_id(chunk_id: str) -> int:

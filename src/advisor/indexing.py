@@ -227,7 +227,7 @@ def _units(
 
 def _fingerprint(document: Document, chunks: list[Chunk], salaries: list[SalaryRow]) -> str:
     """A hash of exactly what is indexed: a better parser or chunker re-embeds what it changed."""
-    payload: list[object] = [document.title, document.author, document.date, document.source]
+    payload: list[object] = [document.title, document.author, document.date, document.source, document.url]
     payload += [[c.chunk_id, c.section, c.text] for c in chunks]
     payload += [[r.role, r.level, r.region, r.range, r.quote] for r in salaries]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
@@ -274,6 +274,7 @@ def _merge(
             date=doc.date,
             content_hash=fingerprints[doc.doc_id],
             chunk_ids=tuple(c.chunk_id for c in new_chunks[doc.doc_id]),
+            url=doc.url,
         )
     return chunks, records
 

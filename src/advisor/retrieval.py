@@ -126,6 +126,7 @@ class Hit:
     similarity: float  # cosine similarity of the chunk to the query
     query: str = ""  # the query as searched: spelling corrected
     relevance: float = 0.0  # calibrated 0..1: how likely this passage answers the query (README)
+    url: str | None = None  # the original article on the web, when its metadata names one
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -273,6 +274,7 @@ class Retriever:
                     similarity=round(similarity, 4),
                     query=query,
                     relevance=round(calibrated(max(similarity, unit_best.get(faiss_id, -1.0))), 4),
+                    url=doc.url,
                 )
             )
             if len(hits) == k:

@@ -25,12 +25,13 @@ class Citation:
     quote: str  # verbatim from the chunk's text
     author: str | None = None
     date: str | None = None
+    url: str | None = None  # the original article on the web, when its metadata names one
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, quote: str) -> Citation:
         """Citation n quoting `quote`, which must be verbatim text of the hit."""
         return cls(n, hit.doc_id, hit.chunk_id, hit.title, hit.source, hit.section, quote,
-                   hit.author, hit.date)  # fmt: skip
+                   hit.author, hit.date, hit.url)  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

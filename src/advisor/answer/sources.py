@@ -52,7 +52,7 @@ class Library:
         chunk = self._chunks[chunk_id]
         doc = self.version.documents[chunk.doc_id]
         return Hit(rank, 0.0, chunk.doc_id, chunk_id, doc.title, doc.author, doc.date, doc.source,
-                   chunk.section, chunk.text, 0.0)  # fmt: skip
+                   chunk.section, chunk.text, 0.0, url=doc.url)  # fmt: skip
 
     def hit_with_text(self, quote_text: str, doc_id: str | None = None) -> Hit | None:
         """The first chunk (of a document, if given) holding a text verbatim."""

@@ -15,7 +15,7 @@ import trafilatura
 from lxml import etree
 
 from advisor.ingest.dates import find_date
-from advisor.ingest.metadata import Metadata
+from advisor.ingest.metadata import Metadata, web_url
 
 __all__ = ["html_to_markdown"]
 
@@ -58,6 +58,7 @@ def html_to_markdown(html: str) -> tuple[str, Metadata]:
         title=_clean(found.title) if found else None,
         author=_clean(found.author) if found else None,
         date=find_date(found.date or "") if found else None,
+        url=web_url(found.url or "") if found else None,
     )
     return _unescape(text or ""), meta
 

@@ -13,7 +13,15 @@ from advisor.ingest.blocks import looks_like_heading
 from advisor.ingest.cleaning import CleaningRules
 from advisor.ingest.dates import find_date
 
-__all__ = ["Metadata", "front_matter", "markdown_h1", "squash", "strip_header", "title_from_filename"]
+__all__ = [
+    "Metadata",
+    "front_matter",
+    "markdown_h1",
+    "squash",
+    "strip_header",
+    "title_from_filename",
+    "web_url",
+]
 
 
 @dataclass(frozen=True)
@@ -21,10 +29,12 @@ class Metadata:
     title: str | None = None
     author: str | None = None
     date: str | None = None  # YYYY-MM-DD
+    url: str | None = None  # the original article on the web (http or https only)
 
     def or_else(self, other: Metadata) -> Metadata:
         """Each field from self, or from other where self has none."""
-        return Metadata(self.title or other.title, self.author or other.author, self.date or other.date)
+        return Metadata(self.title or other.title, self.author or other.author, self.date or other.date,
+                         self.url or other.url)  # fmt: skip
 
 
 def squash(text: str) -> str:
@@ -72,8 +82,15 @@ def front_matter(lines: list[str]) -> tuple[list[str], Metadata]:
         title=values.get("title") or None,
         author=values.get("author") or values.get("authors") or None,
         date=find_date(values.get("date") or values.get("published") or ""),
+        url=web_url(values.get("url") or values.get("source") or values.get("canonical") or ""),
     )
     return lines[i:], meta
+
+
+def web_url(text: str) -> str | None:
+    """An http(s) address as written, or None: a link to the original must never be a script."""
+    text = text.strip()
+    return text if re.match(r"https?://[^\s<>\"']+$", text, re.IGNORECASE) else None
 
 
 # byline and title -----------------------------------------------------------------

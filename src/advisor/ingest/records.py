@@ -28,6 +28,7 @@ class Document:
     author: str | None
     date: str | None  # YYYY-MM-DD
     blocks: tuple[Block, ...]
+    url: str | None = None  # the original on the web, from front matter or the page's canonical link
 
     @property
     def text(self) -> str:

@@ -43,6 +43,7 @@ def parse_document(text: str, source: str, rules: CleaningRules | None = None) -
         author=meta.author,
         date=meta.date,
         blocks=tuple(classify(kept, is_html or name.endswith(".md"), rules)),
+        url=meta.url,
     )
 
 
