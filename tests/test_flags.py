@@ -96,10 +96,13 @@ def test_the_shipped_articles_raise_no_flag() -> None:
 
 
 def test_flagged_passages_are_reported_and_kept_out_of_results(
-    tmp_path: Path, real_embedder: Embedder
+    tmp_path: Path, real_index: Path, real_embedder: Embedder
 ) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
+    shutil.copytree(
+        real_index, tmp_path / "index"
+    )  # the session's index: only the two new articles are embedded
     (corpus / "choosing-a-bootcamp.md").write_text(PLANTED)
     (corpus / "portfolio-reviews.md").write_text(LINKED)
     report = build_index(corpus, tmp_path / "index", lambda: real_embedder, model_name=real_embedder.name)

@@ -29,10 +29,11 @@ QUESTIONS = [json.loads(line) for line in (DATA / "new_article_questions.jsonl")
 
 
 @pytest.fixture(scope="module")
-def advisor(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Advisor:
+def advisor(tmp_path_factory: pytest.TempPathFactory, real_index: Path, real_embedder: Embedder) -> Advisor:
     root = tmp_path_factory.mktemp("new-articles")
     corpus = root / "corpus"
     shutil.copytree(CORPUS, corpus)
+    shutil.copytree(real_index, root / "index")  # the session's index: only the new articles are embedded
     for article in (DATA / "articles").iterdir():
         shutil.copy(article, corpus / article.name)
     build_index(corpus, root / "index", lambda: real_embedder, model_name=real_embedder.name)
