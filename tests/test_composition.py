@@ -140,6 +140,15 @@ def test_list_items_come_with_their_heading(advisor: Advisor) -> None:
     assert "Google Professional Machine Learning Engineer" in answer.answer
 
 
+def test_which_roles_exist_gives_the_fullest_list_an_article_found_has(advisor: Advisor) -> None:
+    answer = advisor.ask("What career paths exist in AI?")
+    assert answer.kind == "list"
+    # One article lists five roles, another seven; the seven come back, each named once up front.
+    first = answer.answer.splitlines()[0]
+    for role in ("Machine Learning Engineer", "Prompt Engineer", "AI Product Manager", "Data Scientist"):
+        assert role in first, answer.answer
+
+
 def test_plan_comes_in_the_articles_order_with_its_labels(advisor: Advisor, retriever: Retriever) -> None:
     question = "Give me a month-by-month plan to become an ML engineer"
     answer = advisor.ask(question)

@@ -13,16 +13,19 @@ from dataclasses import replace
 
 from advisor.answer.comparison import compose_comparison
 from advisor.answer.listing import (
+    Entry,
     background_quotes,
     compose_entries,
+    labelled_lines,
     list_items,
     role_sections,
+    role_topic_line,
     sibling_sections,
 )
 from advisor.answer.models import Answer
 from advisor.answer.pay import compose_pay, find_figures, levels_in_years
 from advisor.answer.plan import best_plans, compose_plan
-from advisor.answer.question import Kind, Question
+from advisor.answer.question import Kind, Question, names_topic
 from advisor.answer.quotes import Quote, QuoteRanker, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit, Retriever
@@ -141,7 +144,8 @@ class ExtractiveAnswerer:
             ]
         else:
             candidates = [
-                sibling_sections(question.query, hits, self.library, self.ranker),
+                sibling_sections(question.query, topic, hits, self.library, self.ranker),
+                labelled_lines(topic, hits, self.library),
                 list_items(question.query, hits, self.library, self.ranker),
             ]
         # The list from the best-ranked article wins; sections before items when they tie.
@@ -151,11 +155,20 @@ class ExtractiveAnswerer:
             return None
         entries = min(found, key=lambda c: rank.get(c[0].quote.hit.doc_id, 99))
         citer = Citer()
+        opening: list[str] = []
+        # "What skills does an X need?": the X section's own "Core skills: ..." line answers, and
+        # only lists from X's own sections follow it, never another role's.
+        roles = question.entities.roles
+        own = role_topic_line(topic, roles, hits, self.library)
+        if own is not None:
+            opening = [f"{own.shown()} [{citer.quote(own)}]"]
+            entries = [e for e in entries if e.quote.text != own.text and _on_topic_for(e, roles, topic)]
         names = [e.name for e in entries if e.name]
         lead = f"The articles list these {topic}:"
         if names:
             lead = f"The articles name these {topic}: {', '.join(names)}."
-        lines = [lead, *compose_entries(entries, citer)]
+        listed = [lead, *compose_entries(entries, citer)] if entries else []
+        lines = [*opening, *([""] if opening and listed else []), *listed]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
 
     def _role_fit(self, question: Question, hits: list[Hit]) -> Answer | None:
@@ -171,3 +184,11 @@ class ExtractiveAnswerer:
         if roles:
             lines += ["", "The roles the articles describe:", *compose_entries(roles[:8], citer)]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
+
+
+def _on_topic_for(entry: Entry, roles: tuple[str, ...], topic: str) -> bool:
+    """An entry from a named role's own section whose heading or lead-in names the topic."""
+    quote = entry.quote
+    if not any(r.lower() in (quote.hit.section or "").lower() for r in roles):
+        return False
+    return names_topic(" ".join(filter(None, (entry.name, quote.context, quote.heading))), topic)
