@@ -55,3 +55,22 @@ def test_a_contrast_line_brings_its_other_half(advisor: Advisor) -> None:
     lead = answer.answer.split("\n\n", 1)[0]
     assert "spotting attacks after they start" in lead, answer.answer
     assert "preventing misconfigurations before they ship" in lead, answer.answer
+
+
+def test_what_is_opens_with_the_line_that_defines_the_term(advisor: Advisor) -> None:
+    answer = advisor.ask("What is SecOps?")
+    assert answer.kind == "definition"
+    assert answer.answer.startswith("SecOps (Security Operations) is the practice"), answer.answer
+
+
+def test_a_definition_brings_the_sentence_that_refers_back_to_it(advisor: Advisor) -> None:
+    answer = advisor.ask("What is an incident responder?")
+    first = answer.answer.splitlines()[0]
+    assert "lead the investigation" in first and "emergency room" in first, answer.answer
+
+
+def test_what_a_role_does_all_day_shows_its_whole_day_to_day_list(advisor: Advisor) -> None:
+    answer = advisor.ask("What does a detection engineer do all day?")
+    for task in ("overnight alerts", "attack simulations", "noisy rules"):
+        assert task in answer.answer, answer.answer
+    assert "ML Engineer" not in answer.answer, answer.answer  # nothing from another role's sections

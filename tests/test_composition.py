@@ -149,6 +149,13 @@ def test_which_roles_exist_gives_the_fullest_list_an_article_found_has(advisor: 
         assert role in first, answer.answer
 
 
+def test_a_term_is_defined_by_the_line_that_spells_it_out(advisor: Advisor) -> None:
+    answer = advisor.ask("What's MLOps?")
+    first = answer.answer.splitlines()[0]
+    # "MLOps (Machine Learning Operations) Engineers ..." and the sentence after, "Think of them as DevOps ..."
+    assert "Machine Learning Operations" in first and "DevOps" in first, answer.answer
+
+
 def test_plan_comes_in_the_articles_order_with_its_labels(advisor: Advisor, retriever: Retriever) -> None:
     question = "Give me a month-by-month plan to become an ML engineer"
     answer = advisor.ask(question)

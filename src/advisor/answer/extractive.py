@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from advisor.answer.comparison import compose_comparison
+from advisor.answer.definition import asked_term, best_quotes, defining_quote, refers_back, whole_list
 from advisor.answer.listing import (
     Entry,
     background_quotes,
@@ -60,6 +61,8 @@ class ExtractiveAnswerer:
             composed = self._list(question, hits)
         elif question.kind is Kind.ROLE_FIT:
             composed = self._role_fit(question, hits)
+        elif question.kind is Kind.DEFINITION:
+            composed = self._definition(question, hits)
         answer = composed or self._general(question.query, hits)
         answer.kind = str(question.kind)
         return answer
@@ -169,6 +172,33 @@ class ExtractiveAnswerer:
             lead = f"The articles name these {topic}: {', '.join(names)}."
         listed = [lead, *compose_entries(entries, citer)] if entries else []
         lines = [*opening, *([""] if opening and listed else []), *listed]
+        return Answer("\n".join(lines), citer.citations, False, "extractive")
+
+    def _definition(self, question: Question, hits: list[Hit]) -> Answer | None:
+        roles = question.entities.roles
+        chosen = best_quotes(question.query, hits, roles, self.library, self.ranker, MAX_SUPPORT + 1)
+        term = asked_term(question.text)
+        defining = defining_quote(term, hits, self.library) if term else None
+        if defining is not None:
+            chosen = [defining, *(q for q in chosen if q.text not in defining.text)][: MAX_SUPPORT + 1]
+        if not chosen:
+            return None
+        citer, shown = Citer(), set[str]()
+        after = refers_back(chosen[0], self.library)
+        lines = [
+            self._line(chosen[0], citer, shown) + (f" {after.text} [{citer.quote(after)}]" if after else "")
+        ]
+        support: list[str] = []
+        lists: set[tuple[str, str]] = set()
+        for quote in chosen[1:]:
+            if quote.kind == "item" and quote.context:  # a list quoted from is shown whole
+                if (quote.hit.chunk_id, quote.context) not in lists:
+                    lists.add((quote.hit.chunk_id, quote.context))
+                    support.append(f"- *{quote.context.rstrip(':').strip()}:*")
+                    support += [f"  - {i.text} [{citer.quote(i)}]" for i in whole_list(quote, self.library)]
+            elif not quote.text.endswith(":") and (after is None or quote.text != after.text):
+                support.append(f"- {self._line(quote, citer, shown)}")
+        lines += ["", *support] if support else []
         return Answer("\n".join(lines), citer.citations, False, "extractive")
 
     def _role_fit(self, question: Question, hits: list[Hit]) -> Answer | None:
