@@ -107,6 +107,24 @@ def test_an_unpriced_role_or_region_is_said_first_and_nothing_else_passes_for_it
         assert "not an answer for this one" in answer.answer
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does a senior-level data scientist earn in the US?",
+        "What does a staff ML engineer make in the UK?",
+    ],
+)
+def test_a_level_no_article_prices_is_said_first_and_an_all_levels_range_is_only_the_nearest(
+    advisor: Advisor, question: str
+) -> None:
+    answer = advisor.ask(question)
+    first = answer.answer.splitlines()[0]
+    assert first.startswith("None of the articles gives a salary for") and " level in the " in first, (
+        answer.answer
+    )
+    assert "nearest figures" in answer.answer and "All levels together" in answer.answer, answer.answer
+
+
 def test_comparison_table_cites_every_cell_and_the_verdict_comes_from_the_figures(
     advisor: Advisor,
 ) -> None:
