@@ -18,7 +18,7 @@ from advisor.embedding import Embedder, load_embedder
 from advisor.flags import flag_passages
 from advisor.index import IndexVersion, load_index
 from advisor.spelling import Correction, Speller
-from advisor.units import unit_embedding_text, unit_faiss_id
+from advisor.units import quote_text, unit_embedding_text, unit_faiss_id
 
 __all__ = [
     "ABLATIONS",
@@ -155,6 +155,10 @@ class Retriever:
             for unit in version.units:
                 faiss_id = unit_faiss_id(unit, unit_embedding_text(unit))
                 self._unit_chunk[faiss_id] = self._faiss_of_chunk[unit.chunk_id]
+        self._quote_faiss: dict[str, int] = {}  # unit id -> the faiss id of its shown text
+        if version.quote_index is not None:
+            for unit in version.units:
+                self._quote_faiss[unit.unit_id] = unit_faiss_id(unit, quote_text(unit))
         self._stemmer = Stemmer.Stemmer("english")
         self._tokenizer = Tokenizer(stemmer=self._stemmer, stopwords="en")
         corpus = [self._context(version.chunks[i]) for i in self._ids]
@@ -165,6 +169,11 @@ class Retriever:
         if corpus:
             tokens = self._tokenizer.tokenize(corpus, return_as="ids", show_progress=False)
             self._bm25.index(tokens, show_progress=False)
+
+    def quote_vector(self, unit_id: str) -> np.ndarray | None:
+        """The vector the index stored for a unit's shown text (quote ranking), if any."""
+        faiss_id = self._quote_faiss.get(unit_id)
+        return None if faiss_id is None else self.version.quote_index.reconstruct(faiss_id)
 
     def correct(self, text: str) -> Correction:
         """The text with misspelled words corrected to the articles' words (real words kept)."""
