@@ -10,6 +10,7 @@ from typing import Any, Literal
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
 from bm25s.tokenization import Tokenizer
 
 from advisor.chunking import Chunk, context_text
@@ -17,7 +18,7 @@ from advisor.config import Settings
 from advisor.embedding import Embedder, load_embedder
 from advisor.flags import flag_passages
 from advisor.index import IndexVersion, load_index
-from advisor.spelling import Correction, Speller
+from advisor.spelling import Correction, Speller, information
 from advisor.units import unit_embedding_text, unit_faiss_id
 
 __all__ = [
@@ -65,13 +66,14 @@ _THESAURUS = {
 
 
 # Words that carry no topic: conversational filler and numbers spelled out.
-_FILLER = set(
+_FILLER = frozenset(
     [
         "tell", "please", "could", "would", "kind", "really", "whatever", "pick", "share", "thanks",
         "hello", "hey", "want", "like", "one", "two", "three", "four", "five", "six", "seven",
         "eight", "nine", "ten", "eleven", "twelve", "first", "second", "third"
     ]
 )  # fmt: skip
+_NOT_TOPIC = _FILLER | frozenset(STOPWORDS_EN)  # and the keyword side's stop words (stopwords="en")
 
 
 def expand_query(query: str) -> str:
@@ -170,15 +172,17 @@ class Retriever:
         """The text with misspelled words corrected to the articles' words (real words kept)."""
         return self.speller.correct(text)
 
-    def unknown_terms(self, query: str) -> list[str]:
-        """Topic words of the query that no article uses (filler and number words aside)."""
-        words = [w for w in re.findall(r"[a-z]+", query.lower()) if w not in _FILLER]
-        if not words:
-            return []
-        fresh = Tokenizer(stemmer=self._stemmer, stopwords="en")
-        stems = fresh.tokenize([" ".join(words)], return_as="string", show_progress=False)[0]
+    def unknown_share(self, query: str) -> float:
+        """The share of the query's topic words, weighted by how much each says, that no article uses.
+
+        0.0: every word is the articles' own (or the query has no topic words); 1.0: none is.
+        A rare word ("sourdough") weighs more than a common one ("keep"): spelling.information.
+        """
+        words = [w for w in re.findall(r"[a-z]{2,}", query.lower()) if w not in _NOT_TOPIC]
         known = self._tokenizer.get_vocab_dict()
-        return [stem for stem in stems if stem not in known]
+        weights = [(information(w), self._stemmer.stemWord(w) in known) for w in words]
+        total = sum(weight for weight, _ in weights)
+        return sum(weight for weight, is_known in weights if not is_known) / total if total else 0.0
 
     def _context(self, chunk: Chunk) -> str:
         return context_text(self.version.documents[chunk.doc_id].title, chunk.section, chunk.text)
