@@ -123,6 +123,16 @@ def test_comparison_table_cites_every_cell_and_the_verdict_comes_from_the_figure
     assert "| --- |" in answer.answer  # the table is in the markdown too
 
 
+def test_a_difference_question_contrasts_the_roles_not_a_line_listing_titles(advisor: Advisor) -> None:
+    answer = advisor.ask("What's the difference between an ML engineer and a data scientist?")
+    assert answer.kind == "comparison" and answer.table is not None
+    # "... get used interchangeably" names five titles and tells none apart.
+    assert "interchangeably" not in answer.answer, answer.answer
+    lead = answer.answer.split("\n\n", 1)[0]
+    assert "analysis" in lead and "deploying" in lead, answer.answer  # the article's own contrast
+    assert "deploy" in answer.table.rows[0][1] and "analysis" in answer.table.rows[0][2], answer.table
+
+
 def test_list_items_come_with_their_heading(advisor: Advisor) -> None:
     answer = advisor.ask("Which certifications are worth it for ML engineers?")
     assert answer.kind == "list"

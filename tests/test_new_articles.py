@@ -70,3 +70,33 @@ def test_citations_link_to_the_original_article(advisor: Advisor) -> None:
         "https://www.pipelinecraft.io/guides/data-engineering-career-guide"
     }
     assert all(c.url is None for c in answer.citations if c.doc_id != "data-engineering-career-guide.md")
+
+
+def _column(answer_table: object, n: int) -> str:
+    rows = getattr(answer_table, "rows", ())
+    return " ".join(row[n] for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("question", "left", "right"),
+    [
+        (
+            "What's the difference between an Analytics Engineer and a Data Platform Engineer?",
+            "dbt",
+            "infrastructure",
+        ),
+        (
+            "How does a Conversation Designer differ from an AI Interaction Designer?",
+            "dialogue flows",
+            "controls for trust",
+        ),
+    ],
+)
+def test_a_difference_question_describes_each_side_apart(
+    advisor: Advisor, question: str, left: str, right: str
+) -> None:
+    answer = advisor.ask(question)
+    assert answer.kind == "comparison" and answer.table is not None, answer.answer
+    # Each column holds its own side's description, never the other side's.
+    assert left in _column(answer.table, 1) and right not in _column(answer.table, 1), answer.answer
+    assert right in _column(answer.table, 2) and left not in _column(answer.table, 2), answer.answer

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from advisor.answer.models import Table
 from advisor.answer.pay import (
@@ -188,10 +188,27 @@ def _side_quote(name: str, others: Sequence[str], question: str, search: Search,
         query = re.sub(re.escape(other), " ", query, flags=re.I)
     hits = search(f"{name} {query}")
     quotes = [q for q in quotes_from_hits(hits, library.units) if q.kind != "row"]
-    named = [q for q in quotes if name.lower() in q.text.lower()]
-    named = named or [q for q in quotes if name.lower() in (q.hit.section or "").lower()] or quotes
+    # A line that also names another side (or lists several roles) cannot tell this side apart.
+    # A lead-in ("... the practitioner who:") says nothing until its items; it is no description.
+    apart = [
+        q for q in quotes if not _names_other(q.text, name, others, library) and not q.text.endswith(":")
+    ]
+    named = [q for q in apart if _names(q.text, name, library)]
+    named = named or [q for q in apart if _names(q.hit.section or "", name, library)] or apart or quotes
     best = ranker.best(query, named, 1)
     return best[0] if best else None
+
+
+def _names(text: str, name: str, library: Library) -> bool:
+    """Whether a text names a side, as written or by another spelling of the same role."""
+    return name.lower() in text.lower() or name in library.version.vocabulary.find_roles(text)
+
+
+def _names_other(text: str, name: str, others: Sequence[str], library: Library) -> bool:
+    """Whether a text names another side, or roles besides this one (a line listing titles)."""
+    if any(_names(text, other, library) for other in others):
+        return True
+    return len(set(library.version.vocabulary.find_roles(text)) - {name}) >= 2
 
 
 def compose_comparison(question: Question, search: Search, library: Library, ranker: QuoteRanker,
@@ -215,7 +232,11 @@ def compose_comparison(question: Question, search: Search, library: Library, ran
     if not all(quotes) or len({q.text for q in quotes if q}) < len(quotes):
         return None  # the sides could not be told apart: the general answer does better
     both = _both_named(sides, question.query, search, library, ranker)
-    lines = [f"{both.shown()} [{citer.quote(both)}]"] if both else []
+    lines = (
+        [" ".join(f"{q.shown()} [{citer.quote(q)}]" for q in _with_other_half(both, sides, library))]
+        if both
+        else []
+    )
     cells = tuple(f"{q.shown()} [{citer.quote(q)}]" for q in quotes if q)
     lines = lines or ["The articles describe each on its own:"]
     return lines, Table(None, ("", *sides), (("What the articles say", *cells),))
@@ -250,7 +271,21 @@ def _both_named(sides: Sequence[str], query: str, search: Search, library: Libra
                 ranker: QuoteRanker) -> Quote | None:  # fmt: skip
     """The best line that names every side: where an article itself compares them."""
     quotes = quotes_from_hits(search(query), library.units)
-    words = [set(s.lower().split()) for s in sides]
-    both = [q for q in quotes if all(w & set(re.findall(r"[\w.+#-]+", q.text.lower())) for w in words)]
+    both = [q for q in quotes if all(_names(q.text, side, library) for side in sides)]
+    # A line naming other roles too lists titles ("... get used interchangeably"); it compares nothing.
+    vocabulary = library.version.vocabulary
+    both = [q for q in both if not set(vocabulary.find_roles(q.text)) - set(sides)]
     best = ranker.best(query, both, 1)
     return best[0] if best else None
+
+
+def _with_other_half(quote: Quote, sides: Sequence[str], library: Library) -> list[Quote]:
+    """A contrast and the sentence after it when that one names a side: "X focus on ... Y focus on ..."."""
+    following = [q for q in library.quotes(quote.hit.chunk_id) if q.position == quote.position + 1]
+    if (
+        following
+        and following[0].kind == "sentence"
+        and any(_names(following[0].text, s, library) for s in sides)
+    ):
+        return [quote, replace(following[0], hit=quote.hit)]
+    return [quote]
