@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from advisor.answer.engine import Advisor, BadQuestion
 from advisor.conversation import ConversationNotFound, ConversationStore
+from advisor.embedding import Embedder, Vectors
 from advisor.retrieval import Retriever
 
 CITATION_KEYS = {"n", "doc_id", "chunk_id", "title", "source", "section", "quote"}
@@ -101,3 +103,27 @@ def test_control_characters_are_stripped(advisor: Advisor) -> None:
 def test_unknown_conversation(advisor: Advisor) -> None:
     with pytest.raises(ConversationNotFound):
         advisor.ask("What is MLflow?", "0" * 32)
+
+
+class _Recording(Embedder):
+    """The real model, remembering every text it is asked to embed."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.texts: list[str] = []
+
+    def embed_batch(self, texts: Sequence[str]) -> Vectors:
+        self.texts += texts
+        return self.inner.embed_batch(texts)
+
+
+def test_a_new_question_embeds_only_itself(retriever: Retriever, tmp_path: Path) -> None:
+    """Quotes are ranked with the vectors the index stored, so answering stays fast from the first question."""
+    recording = _Recording(retriever.embedder)
+    own = Retriever(retriever.version, recording)
+    advisor = Advisor(own, ConversationStore(tmp_path / "c.db"), mode="extractive")
+    recording.texts.clear()  # the library's suggestions are embedded when it loads, not per question
+    question = "Which skills should a career changer learn first for machine learning?"
+    answer = advisor.ask(question)
+    assert answer.citations and not answer.refused
+    assert set(recording.texts) == {question}

@@ -65,7 +65,8 @@ def test_add_change_delete_and_no_op(corpus_copy: Path, tmp_path: Path) -> None:
     # --full embeds everything again.
     embedder = CountingEmbedder()
     full = _index(corpus_copy, index, embedder, full=True)
-    assert full.added == 5 and len(embedder.texts) == full.chunks + len(load_index(index).units)
+    assert full.added == 5 and len(embedder.texts) == full.chunks + full.units_embedded
+    assert full.units_embedded == 2 * len(load_index(index).units)  # for retrieval and quote ranking
 
 
 def test_article_that_turns_unreadable_keeps_its_last_good_version(corpus_copy: Path, tmp_path: Path) -> None:

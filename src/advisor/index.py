@@ -4,7 +4,7 @@ Layout of the index folder::
 
     CURRENT                  the name of the version in use (replaced atomically)
     versions/<name>/         vectors.faiss, chunks.jsonl, units.jsonl, units.faiss (unit vectors),
-                             documents.json, manifest.json,
+                             quotes.faiss (for quote ranking), documents.json, manifest.json,
                              salaries.json, vocabulary.json (roles, tools, topics)
     versions/<name>.tmp/     a build in progress (or one that crashed: removed by the next build)
 
@@ -100,6 +100,7 @@ class IndexVersion:
     units: list[Unit] = field(default_factory=list)  # in document order, document by document
     has_units: bool = True  # False: written before units existed (an incremental re-index adds them)
     unit_index: Any = None  # FAISS over unit vectors (ids: chunk_faiss_id(unit_id)); None if absent
+    quote_index: Any = None  # each unit's shown text embedded, for quote ranking; None if absent
     vocabulary: Vocabulary = field(default_factory=Vocabulary)  # roles, tools, topics of the corpus
 
     @property
@@ -118,9 +119,13 @@ class IndexVersion:
         """All (ids, vectors) held by the FAISS index, read straight from its storage."""
         return _stored_vectors(self.faiss_index, self.dim)
 
-    def stored_unit_vectors(self) -> tuple[np.ndarray, Vectors]:
-        """All (ids, vectors) of the unit index."""
-        return _stored_vectors(self.unit_index, self.dim)
+    def stored_unit_vectors(self) -> tuple[np.ndarray, Vectors] | None:
+        """All (ids, vectors) of the unit index; None without one."""
+        return None if self.unit_index is None else _stored_vectors(self.unit_index, self.dim)
+
+    def stored_quote_vectors(self) -> tuple[np.ndarray, Vectors] | None:
+        """All (ids, vectors) of the quote index; None without one."""
+        return None if self.quote_index is None else _stored_vectors(self.quote_index, self.dim)
 
 
 def build_faiss(kind: IndexKind, dim: int, ids: np.ndarray, vectors: Vectors) -> Any:
@@ -178,6 +183,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
         salaries = [SalaryRow(**row) for row in json.loads((folder / "salaries.json").read_text())]
         units = _read_units(folder / "units.jsonl")
         unit_index = _read_unit_index(folder / "units.faiss", len(units or []))
+        quote_index = _read_unit_index(folder / "quotes.faiss", len(units or []))
         vocabulary = _vocabulary(folder, chunks, salaries, documents)
     except IndexError_:
         raise
@@ -207,8 +213,9 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
         documents=documents,
         salaries=salaries,
         units=units or [],
-        has_units=units is not None and (unit_index is not None or not units),
+        has_units=units is not None and (not units or (unit_index is not None and quote_index is not None)),
         unit_index=unit_index,
+        quote_index=quote_index,
         vocabulary=vocabulary,
     )
 
@@ -287,6 +294,7 @@ def save_index(
     salaries: list[SalaryRow],
     units: list[Unit] | None = None,
     unit_index: Any = None,
+    quote_index: Any = None,
     vocabulary: Vocabulary | None = None,
 ) -> str:
     """Write a new version and make it current; call under writer_lock. Returns its name."""
@@ -305,6 +313,8 @@ def save_index(
             handle.write(json.dumps(asdict(unit), ensure_ascii=False) + "\n")
     if unit_index is not None:
         faiss.write_index(unit_index, str(staging / "units.faiss"))
+    if quote_index is not None:
+        faiss.write_index(quote_index, str(staging / "quotes.faiss"))
     _write_json(staging / "documents.json", [asdict(d) for d in documents.values()])
     _write_json(staging / "salaries.json", [asdict(row) for row in salaries])
     if vocabulary is None:

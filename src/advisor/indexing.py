@@ -32,7 +32,7 @@ from advisor.index import (
 )
 from advisor.ingest import Document, Skipped, load_corpus
 from advisor.salaries import SalaryRow, salary_rows
-from advisor.units import Unit, document_units, unit_embedding_text, unit_faiss_id
+from advisor.units import Unit, document_units, quote_text, unit_embedding_text, unit_faiss_id
 
 __all__ = ["EmbedderFactory", "IndexReport", "build_index"]
 
@@ -49,7 +49,7 @@ class IndexReport:
     chunks: int = 0
     seconds: float = 0.0
     embedded: int = 0  # chunk texts sent to the embedder
-    units_embedded: int = 0  # unit texts sent to the embedder
+    units_embedded: int = 0  # unit texts sent to the embedder (for retrieval and for quote ranking)
     version: str | None = None
     skipped: list[Skipped] = field(default_factory=list)
     flagged: list[dict[str, str]] = field(default_factory=list)  # passages kept out of answers (flags.py)
@@ -139,7 +139,11 @@ def build_index(
         if previous is not None:  # articles kept as they were keep their facts too
             facts += [row for row in previous.salaries if row.doc_id in kept_as_is]
         units = _units(previous, records, kept_as_is, current, new_chunks)
-        unit_index, report.units_embedded = _unit_index(previous, units, kind, dim, model, progress)
+        old_units = previous.stored_unit_vectors() if previous is not None else None
+        unit_index, embedded = _unit_index(old_units, units, unit_embedding_text, kind, dim, model, progress)
+        old_quotes = previous.stored_quote_vectors() if previous is not None else None
+        quote_index, quoted = _unit_index(old_quotes, units, quote_text, "flat", dim, model, progress)
+        report.units_embedded = embedded + quoted
         report.version = save_index(
             index_dir,
             model=model_name,
@@ -151,6 +155,7 @@ def build_index(
             salaries=facts,
             units=units,
             unit_index=unit_index,
+            quote_index=quote_index,
         )
         report.documents, report.chunks = len(records), len(chunks)
         report.flagged = _flagged(chunks.values(), records)
@@ -172,20 +177,21 @@ class _Model:
 
 
 def _unit_index(
-    previous: IndexVersion | None,
+    previous: tuple[np.ndarray, np.ndarray] | None,
     units: list[Unit],
+    text_of: Callable[[Unit], str],
     kind: IndexKind,
     dim: int,
     model: _Model,
     progress: bool,
 ) -> tuple[Any, int]:
-    """The FAISS index of unit vectors; vectors of units already embedded are copied, not redone."""
-    texts = [unit_embedding_text(u) for u in units]
+    """A FAISS index of one text of each unit; vectors the previous version holds are copied, not redone."""
+    texts = [text_of(u) for u in units]
     ids = np.array([unit_faiss_id(u, t) for u, t in zip(units, texts, strict=True)], dtype=np.int64)
     vectors = np.zeros((len(units), dim), dtype=np.float32)
     known = np.zeros(len(units), dtype=bool)
-    if previous is not None and previous.unit_index is not None and len(ids):
-        old_ids, old_vectors = previous.stored_unit_vectors()
+    if previous is not None and len(ids):
+        old_ids, old_vectors = previous
         row = {int(i): n for n, i in enumerate(old_ids)}
         for n, faiss_id in enumerate(ids.tolist()):
             if faiss_id in row:

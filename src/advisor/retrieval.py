@@ -20,7 +20,7 @@ from advisor.expansion import Expander, WordVectors, load_word_vectors
 from advisor.flags import flag_passages
 from advisor.index import IndexVersion, load_index
 from advisor.spelling import Correction, Speller, information
-from advisor.units import unit_embedding_text, unit_faiss_id
+from advisor.units import quote_text, unit_embedding_text, unit_faiss_id
 
 __all__ = [
     "ABLATIONS",
@@ -165,6 +165,10 @@ class Retriever:
             for unit in version.units:
                 faiss_id = unit_faiss_id(unit, unit_embedding_text(unit))
                 self._unit_chunk[faiss_id] = self._faiss_of_chunk[unit.chunk_id]
+        self._quote_faiss: dict[str, int] = {}  # unit id -> the faiss id of its shown text
+        if version.quote_index is not None:
+            for unit in version.units:
+                self._quote_faiss[unit.unit_id] = unit_faiss_id(unit, quote_text(unit))
         self._stemmer = Stemmer.Stemmer("english")
         self._tokenizer = Tokenizer(stemmer=self._stemmer, stopwords="en")
         corpus = [self._context(version.chunks[i]) for i in self._ids]
@@ -181,6 +185,11 @@ class Retriever:
     def _found(self, word: str) -> bool:
         """Whether the keyword side needs no help with this word: a stop word, or the articles use it."""
         return word in _NOT_TOPIC or self._stemmer.stemWord(word) in self._tokenizer.get_vocab_dict()
+
+    def quote_vector(self, unit_id: str) -> np.ndarray | None:
+        """The vector the index stored for a unit's shown text (quote ranking), if any."""
+        faiss_id = self._quote_faiss.get(unit_id)
+        return None if faiss_id is None else self.version.quote_index.reconstruct(faiss_id)
 
     def correct(self, text: str) -> Correction:
         """The text with misspelled words corrected to the articles' words (real words kept)."""

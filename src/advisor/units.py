@@ -21,7 +21,9 @@ __all__ = [
     "UNIT_KINDS",
     "Unit",
     "document_units",
+    "quote_text",
     "sequence_label",
+    "shown_text",
     "unit_embedding_text",
     "unit_faiss_id",
 ]
@@ -46,6 +48,18 @@ class Unit:
 def unit_embedding_text(unit: Unit) -> str:
     """What the embedder sees of a unit: its heading path, then its context and text."""
     return "\n".join(part for part in (unit.section, unit.context, unit.text) if part)
+
+
+def shown_text(kind: str, text: str, context: str | None) -> str:
+    """A unit as an answer line shows it, and as quote ranking reads it: an item after its lead-in."""
+    if kind == "item" and context and context not in text:
+        return f"*{context.rstrip(':').strip()}:* {text}"
+    return text
+
+
+def quote_text(unit: Unit) -> str:
+    """What quote ranking compares with a question: the unit as an answer line shows it."""
+    return shown_text(unit.kind, unit.text, unit.context)
 
 
 def unit_faiss_id(unit: Unit, embedded_text: str) -> int:

@@ -115,11 +115,13 @@ class Advisor:
     def use(self, retriever: Retriever) -> None:
         """Switch to another index version; answers in flight finish on the one they started with."""
         version = retriever.version
-        self._state = (
-            retriever,
-            ExtractiveAnswerer(retriever),
-            Suggester(retriever.embedder, version.vocabulary, version.salaries),
-        )
+        # What answers compare questions with is embedded now, so no question pays for it:
+        # the suggestions, and the headings (topics, and names of sections listed side by side).
+        answerer = ExtractiveAnswerer(retriever)
+        vectors = answerer.ranker.vectors
+        suggester = Suggester(retriever.embedder, version.vocabulary, version.salaries, vectors)
+        suggester.prepare()
+        self._state = (retriever, answerer, suggester)
 
     @property
     def retriever(self) -> Retriever:

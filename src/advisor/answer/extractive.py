@@ -41,7 +41,7 @@ class ExtractiveAnswerer:
     def __init__(self, retriever: Retriever) -> None:
         self.retriever = retriever
         self.library = Library(retriever.version)
-        self.ranker = QuoteRanker(retriever.embedder)
+        self.ranker = QuoteRanker(retriever.embedder, retriever.quote_vector)
 
     def answer(self, question: Question, hits: list[Hit]) -> Answer:
         composed: Answer | None = None

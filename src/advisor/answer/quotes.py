@@ -9,8 +9,9 @@ passage's lines.
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from advisor.embedding import Embedder, Vectors
 from advisor.retrieval import Hit
+from advisor.units import shown_text
 from advisor.vocabulary import split_sentences
 
 __all__ = [
@@ -68,6 +70,7 @@ class Quote:
     label: str | None = None  # "Month 1", "Phase 2", "Step 4": a step's label as written
     sequence: str | None = None  # the ordered sequence it belongs to
     position: int = 0  # document order
+    unit_id: str | None = None  # the index unit it comes from, whose vector the index holds
 
     @property
     def heading(self) -> str:
@@ -75,10 +78,7 @@ class Quote:
 
     def shown(self) -> str:
         """The quote as an answer line shows it: a list item after its lead-in."""
-        if self.kind == "item" and self.context and self.context not in self.text:
-            lead = self.context.rstrip(":").strip()
-            return f"*{lead}:* {self.text}"
-        return self.text
+        return shown_text(self.kind, self.text, self.context)
 
 
 def split_units(hit: Hit) -> list[Quote]:
@@ -145,7 +145,7 @@ def quote_of_unit(unit: Any, hit: Hit) -> Quote:
             and not rest[: len(rest) - len(rest.lstrip())].count("\n")
         ):
             text, context = hit.text[at : end + (len(rest) - len(rest.lstrip())) + len(text)], None
-    return Quote(text, hit, unit.kind, context, unit.label, unit.sequence, unit.position)
+    return Quote(text, hit, unit.kind, context, unit.label, unit.sequence, unit.position, unit.unit_id)
 
 
 def content_words(text: str) -> set[str]:
@@ -171,12 +171,23 @@ def near_duplicate(a: str, b: str) -> bool:
 
 
 class QuoteRanker:
-    """Scores quotes for a question; quote vectors are cached across questions."""
+    """Scores quotes for a question.
 
-    def __init__(self, embedder: Embedder, cache_size: int = 4096) -> None:
+    A quote from one of the index's units is scored with the vector the index stored for its
+    shown text (`unit_vector`); any other text is embedded once and cached across questions.
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        unit_vector: Callable[[str], Vectors | None] = lambda unit_id: None,
+        cache_size: int = 4096,
+    ) -> None:
         self.embedder = embedder
+        self.unit_vector = unit_vector
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
         self._cache_size = cache_size
+        self._lock = threading.Lock()  # one ranker serves every request thread
 
     def scores(self, question: str, quotes: Sequence[Quote]) -> np.ndarray:
         """Meaning (cosine to the question), shared words, passage rank and heading, weighted.
@@ -194,7 +205,7 @@ class QuoteRanker:
         asides = np.array([ASIDE_PENALTY if is_aside(q, question) else 0.0 for q in quotes])
         scored: np.ndarray = W_OVERLAP * overlap + W_RANK * rank_bonus + W_HEADING * heading - asides
         candidates = np.argsort(-scored)[:EMBED_CANDIDATES]
-        vectors = self.vectors([quotes[i].shown() for i in candidates])
+        vectors = self.quote_vectors([quotes[i] for i in candidates])
         scored[candidates] += W_COSINE * (vectors @ self.embedder.embed_query(question))
         return scored
 
@@ -213,15 +224,25 @@ class QuoteRanker:
                 chosen.append(quotes[i])
         return chosen
 
+    def quote_vectors(self, quotes: Sequence[Quote]) -> Vectors:
+        """The index's vector of each quote's unit; the quote's embedding where it has none."""
+        stored = [self.unit_vector(q.unit_id) if q.unit_id else None for q in quotes]
+        missing = [q.shown() for q, vector in zip(quotes, stored, strict=True) if vector is None]
+        embedded = iter(self.vectors(missing)) if missing else iter(())
+        return np.vstack([next(embedded) if vector is None else vector for vector in stored])
+
     def vectors(self, texts: Iterable[str]) -> Vectors:
-        """Quote embeddings, cached: the same passages come back for many questions."""
+        """Embeddings of texts, cached: the same passages come back for many questions."""
         texts = list(texts)
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            for text, vector in zip(missing, self.embedder.embed(missing), strict=True):
-                self._cache[text] = vector
+        with self._lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:  # embedded outside the lock: other questions need not wait for this one
+            found |= dict(zip(missing, self.embedder.embed(missing), strict=True))
+        with self._lock:
+            for text in dict.fromkeys(texts):
+                self._cache[text] = found[text]
+                self._cache.move_to_end(text)
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
-        for text in texts:
-            self._cache.move_to_end(text)
-        return np.vstack([self._cache[t] for t in texts])
+        return np.vstack([found[t] for t in texts])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,20 +76,32 @@ def candidates(vocabulary: Vocabulary, salaries: list[SalaryRow]) -> list[Sugges
 class Suggester:
     """Ranks the library's answerable questions and topics by closeness to a question."""
 
-    def __init__(self, embedder: Embedder, vocabulary: Vocabulary, salaries: list[SalaryRow]) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        vocabulary: Vocabulary,
+        salaries: list[SalaryRow],
+        vectors: Callable[[list[str]], Vectors] | None = None,
+    ) -> None:
+        """vectors: how texts are embedded (a shared cache); the embedder's own by default."""
         self.embedder = embedder
+        self._embed = vectors or embedder.embed
         self.vocabulary = vocabulary
         self.candidates = candidates(vocabulary, salaries)
         self._vectors: Vectors | None = None
         self._topics: Vectors | None = None
         self._lock = threading.Lock()
 
+    def prepare(self) -> None:
+        """Embed the candidate questions and topics (otherwise done at the first need)."""
+        self._ensure()
+
     def _ensure(self) -> tuple[Vectors, Vectors]:
         with self._lock:
             if self._vectors is None or self._topics is None:
                 texts = [c.text for c in self.candidates] or [""]
-                self._vectors = self.embedder.embed(texts)
-                self._topics = self.embedder.embed(list(self.vocabulary.headings) or [""])
+                self._vectors = self._embed(texts)
+                self._topics = self._embed(list(self.vocabulary.headings) or [""])
             return self._vectors, self._topics
 
     def closest(self, text: str, k: int = 3) -> list[str]:
