@@ -122,7 +122,7 @@ def scores(ranks: list[int | None]) -> dict[str, float]:
 def retriever_with(version: IndexVersion, base: Retriever, options: dict[str, bool]) -> Retriever:
     from advisor.retrieval import RetrievalOptions
 
-    return Retriever(version, base.embedder, RetrievalOptions.only(**options))
+    return Retriever(version, base.embedder, RetrievalOptions.only(**options), words=base.words)
 
 
 def evaluate(

@@ -10,14 +10,16 @@ from typing import Any, Literal
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
 from bm25s.tokenization import Tokenizer
 
 from advisor.chunking import Chunk, context_text
 from advisor.config import Settings
 from advisor.embedding import Embedder, load_embedder
+from advisor.expansion import Expander, WordVectors, load_word_vectors
 from advisor.flags import flag_passages
 from advisor.index import IndexVersion, load_index
-from advisor.spelling import Correction, Speller
+from advisor.spelling import Correction, Speller, information
 from advisor.units import quote_text, unit_embedding_text, unit_faiss_id
 
 __all__ = [
@@ -65,13 +67,14 @@ _THESAURUS = {
 
 
 # Words that carry no topic: conversational filler and numbers spelled out.
-_FILLER = set(
+_FILLER = frozenset(
     [
         "tell", "please", "could", "would", "kind", "really", "whatever", "pick", "share", "thanks",
         "hello", "hey", "want", "like", "one", "two", "three", "four", "five", "six", "seven",
         "eight", "nine", "ten", "eleven", "twelve", "first", "second", "third"
     ]
 )  # fmt: skip
+_NOT_TOPIC = _FILLER | frozenset(STOPWORDS_EN)  # and the keyword side's stop words (stopwords="en")
 
 
 def expand_query(query: str) -> str:
@@ -88,6 +91,7 @@ class RetrievalOptions:
     spelling: bool = True  # misspelled query words corrected to corpus words before searching
     unit_fusion: bool = True  # chunks ranked by their best unit, fused as a third list
     unit_parents: bool = False  # units retrieved and their parent chunks returned, instead of dense
+    derived_thesaurus: bool = True  # ... and, for a word no article uses, the nearest article word
     thesaurus: bool = True  # the keyword side also searches the hand-written synonyms (0.1.0's)
     heading_field: bool = False  # title and heading path weigh more for BM25 (lost on dev: off)
 
@@ -99,6 +103,7 @@ class RetrievalOptions:
 
 # (ablation row, option) in the order eval/retrieval.py adds them to plain fusion.
 ABLATIONS: list[tuple[str, str]] = [
+    ("thesaurus from the model", "derived_thesaurus"),
     ("hand thesaurus (0.1.0)", "thesaurus"),
     ("spelling correction", "spelling"),
     ("unit evidence (fused)", "unit_fusion"),
@@ -108,6 +113,7 @@ ALTERNATIVES: list[tuple[str, dict[str, bool]]] = [
     ("(alt) units -> parent chunks", {"unit_fusion": False, "unit_parents": True}),
     ("(alt) + headings x2 in BM25", {"heading_field": True}),
     ("(alt) without the hand thesaurus", {"thesaurus": False}),
+    ("(alt) without either thesaurus", {"thesaurus": False, "derived_thesaurus": False}),
 ]
 
 
@@ -142,9 +148,13 @@ class Retriever:
         options: RetrievalOptions | None = None,
         *,
         allow_flagged: bool = False,
+        words: WordVectors | None = None,
     ) -> None:
+        """words: the model's vectors of English words (expansion.load_word_vectors), for the
+        derived thesaurus; without them it is off."""
         self.version = version
         self.embedder = embedder
+        self.words = words
         self.options = options or RetrievalOptions()
         # passages that read as instructions to a model stay out of results (flags.py)
         self.flagged = {} if allow_flagged else flag_passages(version.chunks.values())
@@ -169,6 +179,12 @@ class Retriever:
         if corpus:
             tokens = self._tokenizer.tokenize(corpus, return_as="ids", show_progress=False)
             self._bm25.index(tokens, show_progress=False)
+        topic_words = set(self.speller.counts) - _NOT_TOPIC
+        self._expander = None if words is None else Expander(words, topic_words, self._found)
+
+    def _found(self, word: str) -> bool:
+        """Whether the keyword side needs no help with this word: a stop word, or the articles use it."""
+        return word in _NOT_TOPIC or self._stemmer.stemWord(word) in self._tokenizer.get_vocab_dict()
 
     def quote_vector(self, unit_id: str) -> np.ndarray | None:
         """The vector the index stored for a unit's shown text (quote ranking), if any."""
@@ -179,15 +195,17 @@ class Retriever:
         """The text with misspelled words corrected to the articles' words (real words kept)."""
         return self.speller.correct(text)
 
-    def unknown_terms(self, query: str) -> list[str]:
-        """Topic words of the query that no article uses (filler and number words aside)."""
-        words = [w for w in re.findall(r"[a-z]+", query.lower()) if w not in _FILLER]
-        if not words:
-            return []
-        fresh = Tokenizer(stemmer=self._stemmer, stopwords="en")
-        stems = fresh.tokenize([" ".join(words)], return_as="string", show_progress=False)[0]
+    def unknown_share(self, query: str) -> float:
+        """The share of the query's topic words, weighted by how much each says, that no article uses.
+
+        0.0: every word is the articles' own (or the query has no topic words); 1.0: none is.
+        A rare word ("sourdough") weighs more than a common one ("keep"): spelling.information.
+        """
+        words = [w for w in re.findall(r"[a-z]{2,}", query.lower()) if w not in _NOT_TOPIC]
         known = self._tokenizer.get_vocab_dict()
-        return [stem for stem in stems if stem not in known]
+        weights = [(information(w), self._stemmer.stemWord(w) in known) for w in words]
+        total = sum(weight for weight, _ in weights)
+        return sum(weight for weight, is_known in weights if not is_known) / total if total else 0.0
 
     def _context(self, chunk: Chunk) -> str:
         return context_text(self.version.documents[chunk.doc_id].title, chunk.section, chunk.text)
@@ -241,8 +259,11 @@ class Retriever:
         return list(best.items())
 
     def _keyword(self, query: str, n: int) -> list[tuple[int, float]]:
+        searched = expand_query(query) if self.options.thesaurus else query
+        if self.options.derived_thesaurus and self._expander is not None:
+            searched = " ".join([searched, *self._expander.expand(query)])
         tokens = self._tokenizer.tokenize(
-            [expand_query(query) if self.options.thesaurus else query],
+            [searched],
             update_vocab=False,
             return_as="ids",
             show_progress=False,
@@ -310,4 +331,5 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Retr
     """Load the model (unless given) and the current index, checking that they belong together."""
     embedder = embedder or load_embedder(settings)
     version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
-    return Retriever(version, embedder, allow_flagged=settings.allow_flagged)
+    words = load_word_vectors(embedder, settings.encoder_cache_dir())
+    return Retriever(version, embedder, allow_flagged=settings.allow_flagged, words=words)

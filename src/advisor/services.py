@@ -13,6 +13,7 @@ from advisor.batching import BatchingEmbedder, serving_embedder
 from advisor.config import Settings
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder, load_embedder
+from advisor.expansion import load_word_vectors
 from advisor.index import IndexError_, IndexVersion, current_version_name, load_index
 from advisor.indexing import IndexReport, build_index
 from advisor.llm import LLMClient, OpenAICompatibleClient
@@ -132,7 +133,9 @@ class Reindexer:
         return False
 
     def switch(self, version: IndexVersion) -> None:
-        self.advisor.use(Retriever(version, self.embedder, allow_flagged=self.settings.allow_flagged))
+        words = self.advisor.retriever.words  # the same model's: a version switch keeps them
+        retriever = Retriever(version, self.embedder, allow_flagged=self.settings.allow_flagged, words=words)
+        self.advisor.use(retriever)
         self.on_switch(version)
 
 
@@ -156,7 +159,8 @@ def start_services(settings: Settings, model: Embedder | None, metrics: Metrics)
     """Blocking (loads the model and the index): call once, off the event loop."""
     embedder = serving_embedder(model or load_embedder(settings), settings)
     version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
-    retriever = Retriever(version, embedder, allow_flagged=settings.allow_flagged)
+    words = load_word_vectors(embedder, settings.encoder_cache_dir())
+    retriever = Retriever(version, embedder, allow_flagged=settings.allow_flagged, words=words)
     advisor = open_advisor(settings, retriever, observe=metrics.observe_stage)
     reindexer = Reindexer(settings, advisor, embedder, on_switch=metrics.observe_index)
     reindexer.switch(version)

@@ -10,6 +10,7 @@ then the more frequent in the corpus; with nothing near it stays as typed.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import Counter
@@ -20,7 +21,7 @@ from importlib.resources import files
 
 from symspellpy import SymSpell, Verbosity
 
-__all__ = ["Correction", "Speller", "english_words", "words_of"]
+__all__ = ["Correction", "Speller", "english_words", "information", "words_of"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 MIN_LENGTH = 3  # two-letter words are too often acronyms ("ml", "ai") to guess at
@@ -58,6 +59,21 @@ def english_words() -> dict[str, int]:
         if count and int(count) >= MIN_ENGLISH_COUNT:
             words[word] = int(count)
     return words
+
+
+@cache
+def _english_total() -> int:
+    return sum(english_words().values())
+
+
+def information(word: str) -> float:
+    """How much a lower-case word says about a question's topic: -log of its frequency in English.
+
+    "sourdough" says more than "keep"; a word rarer than the dictionary's trusted minimum (or
+    absent from it) gets that minimum's weight, the most any word gets.
+    """
+    count = max(english_words().get(word, 0), MIN_ENGLISH_COUNT)
+    return math.log(_english_total() / count)
 
 
 class Speller:

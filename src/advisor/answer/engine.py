@@ -172,7 +172,7 @@ class Advisor:
         retriever, extractive, suggester = self._state
         turn = self._prepare(question, conversation_id, history, retriever, owner, store)
         reason = refusal_reason(
-            turn.understood, turn.hits, retriever.unknown_terms, retriever.version.vocabulary
+            turn.understood, turn.hits, retriever.unknown_share, retriever.version.vocabulary
         )
         refused = refusal(reason, turn.understood, suggester, self.mode) if reason else None
         if refused is not None or self._llm is None:

@@ -6,7 +6,7 @@ headings) and offers up to three questions it can answer that are closest to wha
 
 from __future__ import annotations
 
-import re
+import math
 from collections.abc import Callable
 
 from advisor.answer.models import Answer, Mode
@@ -15,45 +15,49 @@ from advisor.answer.suggestions import Suggester
 from advisor.retrieval import Hit
 from advisor.vocabulary import Vocabulary
 
-__all__ = ["MIN_SIMILARITY", "UNKNOWN_TERM_SIMILARITY", "refusal", "refusal_reason"]
+__all__ = ["MIN_RELEVANCE", "MIN_RELEVANCE_ALL_UNKNOWN", "NOT_COVERED", "refusal", "refusal_reason"]
 
-# Calibrated on eval/golden.jsonl, eval/followups.jsonl and eval/out_of_scope.jsonl
-# (see README): the weakest in-scope question's best passage scores 0.227.
-MIN_SIMILARITY = 0.20
-UNKNOWN_TERM_SIMILARITY = 0.45  # below this, a topic word no article uses means "not covered"
-MOSTLY_KNOWN = 0.15  # ... unless fewer than this share of the words are unknown
-MOSTLY_KNOWN_SIMILARITY = 0.30  # ... and the best passage is at least this close
+# A question is refused when its best passage's calibrated relevance (Hit.relevance: the chunk's
+# or its best unit's, 0-1) is under a bar that rises with the share of the question the articles
+# have no words for: MIN_RELEVANCE when the articles know every word, MIN_RELEVANCE_ALL_UNKNOWN
+# when they know none, in between on the logit scale. Fitted by `python eval/calibrate.py` on the
+# dev halves (clean and misspelled), eval/golden.jsonl, eval/out_of_scope.jsonl and the dev half
+# of eval/answers.jsonl: every off-topic question refused, the fewest in-scope ones.
+MIN_RELEVANCE = 0.022
+MIN_RELEVANCE_ALL_UNKNOWN = 0.168
 NOT_COVERED = "My career articles don't cover that, so I won't guess"
 
 
 def refusal_reason(
     question: Question,
     hits: list[Hit],
-    unknown_terms: Callable[[str], list[str]],
+    unknown_share: Callable[[str], float],
     vocabulary: Vocabulary,
 ) -> str | None:
     """Why the library cannot answer this question, or None when it can.
 
-    Refused: personal decisions; questions whose best passage is far in meaning; and
-    questions using words no article uses, unless they name a role or a distinctive tool
-    the articles know, or nearly all their words are the articles' own.
+    Refused: personal decisions; and questions whose best passage is not relevant enough
+    for how much of the (spelling-corrected) question the articles have no words for,
+    unless they name a role or a distinctive tool the articles know.
     """
     if question.kind is Kind.OUT_OF_SCOPE:
         return "My career articles don't cover personal decisions like this one, so I won't make it for you"
     if vocabulary.knows(question.entities.roles, question.entities.tools):
         return None
-    best = max((h.similarity for h in hits), default=0.0)
-    if best < MIN_SIMILARITY:
-        return NOT_COVERED
-    unknown = unknown_terms(question.query) if best < UNKNOWN_TERM_SIMILARITY else []
-    mostly_known = best >= MOSTLY_KNOWN_SIMILARITY and len(unknown) / _words(question.query) < MOSTLY_KNOWN
-    if unknown and not mostly_known:
+    best = max((h.relevance for h in hits), default=0.0)
+    if best < required_relevance(unknown_share(question.query)):
         return NOT_COVERED
     return None
 
 
-def _words(text: str) -> int:
-    return max(len(re.findall(r"[A-Za-z]{3,}", text)), 1)
+def required_relevance(unknown_share: float) -> float:
+    """The relevance the best passage needs when this share (0-1) of the question is unknown."""
+    low, high = _logit(MIN_RELEVANCE), _logit(MIN_RELEVANCE_ALL_UNKNOWN)
+    return 1.0 / (1.0 + math.exp(-(low + (high - low) * unknown_share)))
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
 
 
 def refusal(reason: str, question: Question, suggester: Suggester, mode: Mode) -> Answer:
