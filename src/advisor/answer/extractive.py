@@ -36,6 +36,8 @@ __all__ = ["ExtractiveAnswerer"]
 MAX_SUPPORT = 4  # supporting bullets after the first sentence
 SUPPORT_RATIO = 0.6  # a bullet scores at least this share of the best quote
 SIDE_K = 4  # passages retrieved for each side of a comparison
+REFER_WORDS = 6  # a pronoun among a sentence's first words refers to something said before it
+_REFERS = re.compile(r"\b(this|it|these|they|them)\b", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I)
 
 
@@ -85,6 +87,13 @@ class ExtractiveAnswerer:
     def _line(quote: Quote, citer: Citer, shown: set[str]) -> str:
         """A quote with its lead-in, unless an earlier line already showed that lead-in."""
         text = quote.text if quote.context in shown or (quote.context or "") in quote.text else quote.shown()
+        heading = quote.heading
+        # "Complete this before ..." under "Deep Learning Specialization": the heading says what "this" is.
+        if quote.kind == "sentence" and not quote.context and heading and heading not in shown:
+            opening = " ".join(quote.text.split()[:REFER_WORDS])
+            if _REFERS.search(opening) and heading.lower() not in quote.text.lower():
+                text = f"*{heading}:* {text}"
+                shown.add(heading)
         shown.update((quote.text, quote.context or ""))
         return f"{text} [{citer.quote(quote)}]"
 
