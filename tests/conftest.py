@@ -107,6 +107,17 @@ def real_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder
     return index_dir
 
 
+def retriever_with_articles(root: Path, articles: Path, real_index: Path, embedder: Embedder) -> Retriever:
+    """The real corpus plus the articles in `articles`, indexed under root; only they are embedded."""
+    corpus = root / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    shutil.copytree(real_index, root / "index")  # the session's index: only the added articles are embedded
+    for article in articles.iterdir():
+        shutil.copy(article, corpus / article.name)
+    build_index(corpus, root / "index", lambda: embedder, model_name=embedder.name)
+    return open_retriever(load_settings(index_dir=root / "index"), embedder)
+
+
 @pytest.fixture(scope="session")
 def retriever(real_index: Path, real_embedder: Embedder) -> Retriever:
     return open_retriever(load_settings(index_dir=real_index), real_embedder)

@@ -107,6 +107,24 @@ def test_an_unpriced_role_or_region_is_said_first_and_nothing_else_passes_for_it
         assert "not an answer for this one" in answer.answer
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does a senior-level data scientist earn in the US?",
+        "What does a staff ML engineer make in the UK?",
+    ],
+)
+def test_a_level_no_article_prices_is_said_first_and_an_all_levels_range_is_only_the_nearest(
+    advisor: Advisor, question: str
+) -> None:
+    answer = advisor.ask(question)
+    first = answer.answer.splitlines()[0]
+    assert first.startswith("None of the articles gives a salary for") and " level in the " in first, (
+        answer.answer
+    )
+    assert "nearest figures" in answer.answer and "All levels together" in answer.answer, answer.answer
+
+
 def test_comparison_table_cites_every_cell_and_the_verdict_comes_from_the_figures(
     advisor: Advisor,
 ) -> None:
@@ -138,6 +156,22 @@ def test_list_items_come_with_their_heading(advisor: Advisor) -> None:
     assert answer.kind == "list"
     assert "**AWS Certified Machine Learning – Specialty (MLS-C01)**" in answer.answer
     assert "Google Professional Machine Learning Engineer" in answer.answer
+
+
+def test_which_roles_exist_gives_the_fullest_list_an_article_found_has(advisor: Advisor) -> None:
+    answer = advisor.ask("What career paths exist in AI?")
+    assert answer.kind == "list"
+    # One article lists five roles, another seven; the seven come back, each named once up front.
+    first = answer.answer.splitlines()[0]
+    for role in ("Machine Learning Engineer", "Prompt Engineer", "AI Product Manager", "Data Scientist"):
+        assert role in first, answer.answer
+
+
+def test_a_term_is_defined_by_the_line_that_spells_it_out(advisor: Advisor) -> None:
+    answer = advisor.ask("What's MLOps?")
+    first = answer.answer.splitlines()[0]
+    # "MLOps (Machine Learning Operations) Engineers ..." and the sentence after, "Think of them as DevOps ..."
+    assert "Machine Learning Operations" in first and "DevOps" in first, answer.answer
 
 
 def test_plan_comes_in_the_articles_order_with_its_labels(advisor: Advisor, retriever: Retriever) -> None:

@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from advisor.answer.engine import Advisor
-from advisor.config import load_settings
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
-from advisor.indexing import build_index
-from advisor.retrieval import open_retriever
 
-from .conftest import CORPUS
+from .conftest import retriever_with_articles
 
 DATA = Path(__file__).parent / "data"
 QUESTIONS = [json.loads(line) for line in (DATA / "new_article_questions.jsonl").read_text().splitlines()]
@@ -31,13 +27,7 @@ QUESTIONS = [json.loads(line) for line in (DATA / "new_article_questions.jsonl")
 @pytest.fixture(scope="module")
 def advisor(tmp_path_factory: pytest.TempPathFactory, real_index: Path, real_embedder: Embedder) -> Advisor:
     root = tmp_path_factory.mktemp("new-articles")
-    corpus = root / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    shutil.copytree(real_index, root / "index")  # the session's index: only the new articles are embedded
-    for article in (DATA / "articles").iterdir():
-        shutil.copy(article, corpus / article.name)
-    build_index(corpus, root / "index", lambda: real_embedder, model_name=real_embedder.name)
-    retriever = open_retriever(load_settings(index_dir=root / "index"), real_embedder)
+    retriever = retriever_with_articles(root, DATA / "articles", real_index, real_embedder)
     return Advisor(retriever, ConversationStore(root / "conversations.db"), mode="extractive")
 
 

@@ -67,6 +67,8 @@ def test_regions_and_levels_are_canonical() -> None:
     v = Vocabulary()
     assert v.find_regions("jobs in Britain or the United States") == ("UK", "US")
     assert v.find_levels("an entry-level or senior role") == ("junior", "senior")
+    assert v.find_levels("a staff-level or principal-level engineer") == ("staff", "principal")
+    assert v.find_levels("a staff-run team, senior-most people") == ()
 
 
 def test_split_sentences_keeps_each_sentence_verbatim() -> None:

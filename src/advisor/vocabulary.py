@@ -153,7 +153,8 @@ class Vocabulary:
         hits = [
             (m.start(), canonical)
             for alias, canonical in self.levels.items()
-            if (m := re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", low))
+            # "staff-level" and "senior-level" name the level too
+            if (m := re.search(rf"(?<![\w-]){re.escape(alias)}(?=[^\w-]|$|-level\b)", low))
             and not (alias == "head" and not re.search(r"\bhead of\b", low))
             and not (alias == "lead" and not re.search(r"\blead\s+\w+", low))
         ]

@@ -12,17 +12,21 @@ import re
 from dataclasses import replace
 
 from advisor.answer.comparison import compose_comparison
+from advisor.answer.definition import asked_term, best_quotes, defining_quote, refers_back, whole_list
 from advisor.answer.listing import (
+    Entry,
     background_quotes,
     compose_entries,
+    labelled_lines,
     list_items,
     role_sections,
+    role_topic_line,
     sibling_sections,
 )
 from advisor.answer.models import Answer
 from advisor.answer.pay import compose_pay, find_figures, levels_in_years
 from advisor.answer.plan import best_plans, compose_plan
-from advisor.answer.question import Kind, Question
+from advisor.answer.question import Kind, Question, names_topic
 from advisor.answer.quotes import Quote, QuoteRanker, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit, Retriever
@@ -57,6 +61,8 @@ class ExtractiveAnswerer:
             composed = self._list(question, hits)
         elif question.kind is Kind.ROLE_FIT:
             composed = self._role_fit(question, hits)
+        elif question.kind is Kind.DEFINITION:
+            composed = self._definition(question, hits)
         answer = composed or self._general(question.query, hits)
         answer.kind = str(question.kind)
         return answer
@@ -141,7 +147,8 @@ class ExtractiveAnswerer:
             ]
         else:
             candidates = [
-                sibling_sections(question.query, hits, self.library, self.ranker),
+                sibling_sections(question.query, topic, hits, self.library, self.ranker),
+                labelled_lines(topic, hits, self.library),
                 list_items(question.query, hits, self.library, self.ranker),
             ]
         # The list from the best-ranked article wins; sections before items when they tie.
@@ -151,11 +158,47 @@ class ExtractiveAnswerer:
             return None
         entries = min(found, key=lambda c: rank.get(c[0].quote.hit.doc_id, 99))
         citer = Citer()
+        opening: list[str] = []
+        # "What skills does an X need?": the X section's own "Core skills: ..." line answers, and
+        # only lists from X's own sections follow it, never another role's.
+        roles = question.entities.roles
+        own = role_topic_line(topic, roles, hits, self.library)
+        if own is not None:
+            opening = [f"{own.shown()} [{citer.quote(own)}]"]
+            entries = [e for e in entries if e.quote.text != own.text and _on_topic_for(e, roles, topic)]
         names = [e.name for e in entries if e.name]
         lead = f"The articles list these {topic}:"
         if names:
             lead = f"The articles name these {topic}: {', '.join(names)}."
-        lines = [lead, *compose_entries(entries, citer)]
+        listed = [lead, *compose_entries(entries, citer)] if entries else []
+        lines = [*opening, *([""] if opening and listed else []), *listed]
+        return Answer("\n".join(lines), citer.citations, False, "extractive")
+
+    def _definition(self, question: Question, hits: list[Hit]) -> Answer | None:
+        roles = question.entities.roles
+        chosen = best_quotes(question.query, hits, roles, self.library, self.ranker, MAX_SUPPORT + 1)
+        term = asked_term(question.text)
+        defining = defining_quote(term, hits, self.library) if term else None
+        if defining is not None:
+            chosen = [defining, *(q for q in chosen if q.text not in defining.text)][: MAX_SUPPORT + 1]
+        if not chosen:
+            return None
+        citer, shown = Citer(), set[str]()
+        after = refers_back(chosen[0], self.library)
+        lines = [
+            self._line(chosen[0], citer, shown) + (f" {after.text} [{citer.quote(after)}]" if after else "")
+        ]
+        support: list[str] = []
+        lists: set[tuple[str, str]] = set()
+        for quote in chosen[1:]:
+            if quote.kind == "item" and quote.context:  # a list quoted from is shown whole
+                if (quote.hit.chunk_id, quote.context) not in lists:
+                    lists.add((quote.hit.chunk_id, quote.context))
+                    support.append(f"- *{quote.context.rstrip(':').strip()}:*")
+                    support += [f"  - {i.text} [{citer.quote(i)}]" for i in whole_list(quote, self.library)]
+            elif not quote.text.endswith(":") and (after is None or quote.text != after.text):
+                support.append(f"- {self._line(quote, citer, shown)}")
+        lines += ["", *support] if support else []
         return Answer("\n".join(lines), citer.citations, False, "extractive")
 
     def _role_fit(self, question: Question, hits: list[Hit]) -> Answer | None:
@@ -171,3 +214,11 @@ class ExtractiveAnswerer:
         if roles:
             lines += ["", "The roles the articles describe:", *compose_entries(roles[:8], citer)]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
+
+
+def _on_topic_for(entry: Entry, roles: tuple[str, ...], topic: str) -> bool:
+    """An entry from a named role's own section whose heading or lead-in names the topic."""
+    quote = entry.quote
+    if not any(r.lower() in (quote.hit.section or "").lower() for r in roles):
+        return False
+    return names_topic(" ".join(filter(None, (entry.name, quote.context, quote.heading))), topic)

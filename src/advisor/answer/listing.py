@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from advisor.answer.question import names_topic
 from advisor.answer.quotes import Quote, QuoteRanker, content_words, quote_of_unit, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit
@@ -15,8 +16,10 @@ __all__ = [
     "Entry",
     "background_quotes",
     "compose_entries",
+    "labelled_lines",
     "list_items",
     "role_sections",
+    "role_topic_line",
     "sibling_sections",
 ]
 
@@ -25,6 +28,9 @@ MAX_LISTS = 3  # lists (one per article) in one answer
 ITEM_RATIO = 0.7  # a list's best item scores at least this share of the best list's
 PHRASE_BONUS = 0.5  # a line naming the background as one phrase
 ROLE_SHARE = 0.6  # sibling headings that are mostly role names are a list of roles
+MIN_LABELLED = 3  # paragraphs opening "Label: ..." under one heading that make a list
+_LABEL = re.compile(r"^([A-Z][^:.!?]{2,60}):\s+\S")
+LABEL_WORDS = 7  # a label longer than this is a sentence with a colon in it
 _ROLE_NOUN = re.compile(rf"\b({'|'.join(ROLE_NOUNS)})s?\b", re.I)
 
 
@@ -132,23 +138,26 @@ def role_sections(hits: Sequence[Hit], library: Library, one_article: bool = Fal
                     first = _first_line(library, group[name])
                     if first is not None:
                         entries.append(Entry(name, first))  # document order
-        if (entries and one_article) or len(entries) >= 2 * MAX_LISTS:
+        if len(entries) >= 2 * MAX_LISTS and not one_article:
             break
+    if one_article and entries:  # the fullest list of roles among the articles found
+        per_doc = {d: [e for e in entries if e.quote.hit.doc_id == d] for d in docs}
+        return max(per_doc.values(), key=len)
     return entries
 
 
 def sibling_sections(
-    question: str, hits: Sequence[Hit], library: Library, ranker: QuoteRanker
+    question: str, topic: str, hits: Sequence[Hit], library: Library, ranker: QuoteRanker
 ) -> list[Entry]:
-    """Sections side by side under a parent heading the question names ("Certification Paths").
+    """Sections side by side under a parent heading naming the topic asked ("Certification Paths").
 
     Each child section gives its heading as the name and its first line; children whose
     heading is far from the question (a stray "Salary Data" under it) are left out.
     """
-    asked = content_words(question)
     for hit in hits[:3]:
         parent = (hit.section or "").rpartition(" > ")[0]
-        if not parent or not asked & content_words(parent.rsplit(" > ", 1)[-1]):
+        # Only a parent naming the topic: one sharing a subject word ("AI Careers") lists anything.
+        if not parent or not names_topic(parent.rsplit(" > ", 1)[-1], topic):
             continue
         children: dict[str, Quote] = {}
         for chunk_id, section in library.passages(hit.doc_id):
@@ -165,6 +174,40 @@ def sibling_sections(
         keep = [n for n, c in zip(names, closeness, strict=True) if c >= float(closeness.max()) * 0.5]
         return [Entry(n, children[n]) for n in keep]  # document order
     return []
+
+
+def labelled_lines(topic: str, hits: Sequence[Hit], library: Library) -> list[Entry]:
+    """A list written as prose: paragraphs opening "Label: ..." under a heading naming the topic
+    ("Common Mistakes to Avoid"), each named by its label, in document order."""
+    for hit in hits:
+        if not names_topic(_heading(hit), topic):
+            continue
+        quotes = quotes_from_hits(_whole_sections([hit], library), library.units)
+        labelled = {m.group(1): Entry(m.group(1), q) for q in quotes if (m := _label(q.text))}
+        if len(labelled) >= MIN_LABELLED:
+            return sorted(labelled.values(), key=lambda e: e.quote.position)
+    return []
+
+
+def role_topic_line(topic: str, roles: Sequence[str], hits: Sequence[Hit], library: Library) -> Quote | None:
+    """In the section of a role the question names, the line labelled with the topic ("Core skills: ...")."""
+    for hit in hits:
+        if not any(r.lower() in (hit.section or "").lower() for r in roles):
+            continue
+        for q in library.quotes(hit.chunk_id):
+            label = _label(q.text)
+            if label and names_topic(label.group(1), topic):
+                return replace(q, hit=hit)
+    return None
+
+
+def _label(text: str) -> re.Match[str] | None:
+    match = _LABEL.match(text)
+    return match if match and len(match.group(1).split()) <= LABEL_WORDS else None
+
+
+def _heading(hit: Hit) -> str:
+    return (hit.section or "").rsplit(" > ", 1)[-1]
 
 
 def background_quotes(background: str, question: str, library: Library, ranker: QuoteRanker) -> list[Quote]:
@@ -208,6 +251,6 @@ def compose_entries(entries: list[Entry], citer: Citer) -> list[str]:
                 lines += ["", f"{caption}:"]
             elif not lines:
                 lines.append("")
-        lead = f"**{entry.name}**: " if entry.name else ""
+        lead = f"**{entry.name}**: " if entry.name and not quote.text.startswith(entry.name) else ""
         lines.append(f"- {lead}{quote.text} [{citer.quote(quote)}]")
     return lines

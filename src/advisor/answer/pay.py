@@ -204,11 +204,11 @@ def find_figures(roles: Sequence[str], levels: Sequence[str], regions: Sequence[
         at_level = [r for r in rows if level_of(r) in levels]
         if at_level:
             rows = at_level + [r for r in rows if level_of(r) is None]
-        elif not any(level_of(r) is None for r in rows):
-            gap = f"{subject} at {' or '.join(levels)} level"
-            return Figures(rows[:MAX_ROWS], gap, True, subject, tuple(levels))
-        else:
-            rows = [r for r in rows if level_of(r) is None]
+        else:  # a range "for all levels" does not price the level asked: it is the nearest figure
+            where = in_region_phrase(regions[0]) if len(regions) == 1 else ""
+            gap = f"{subject} at {' or '.join(levels)} level{where}"
+            nearest = [r for r in rows if level_of(r) is None] or rows
+            return Figures(nearest[:MAX_ROWS], gap, True, subject, tuple(levels))
     return Figures(rows[:MAX_ROWS], None, False, subject, tuple(levels))
 
 

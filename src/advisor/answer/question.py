@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from advisor.vocabulary import Vocabulary
 
-__all__ = ["Entities", "Kind", "Question", "entities_of", "read_question"]
+__all__ = ["Entities", "Kind", "Question", "entities_of", "names_topic", "read_question"]
 
 
 class Kind(StrEnum):
@@ -210,6 +210,12 @@ def _named_sides(entities: Entities) -> tuple[str, ...]:
         if len(named) >= 2:
             return named
     return ()
+
+
+def names_topic(text: str, topic: str) -> bool:
+    """Whether a text (a heading, a line's label) names a list topic: "Core skills" names "skills"."""
+    pattern = _LIST_TOPICS.get(topic)
+    return bool(pattern and re.search(rf"\b(?:{pattern})\b", text, _F))
 
 
 def _list_topic(text: str) -> str | None:

@@ -1,0 +1,76 @@
+"""Answer shapes proved on an article the code has never seen, indexed with the real corpus.
+
+tests/data/answer_articles/ holds a cloud-security careers article written for these tests:
+role sections with "Core skills: ..." lines, a contrast between two roles, a day-to-day
+list, a definition with its expansion, and mistakes written as labelled paragraphs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisor.answer.engine import Advisor
+from advisor.conversation import ConversationStore
+from advisor.embedding import Embedder
+
+from .conftest import retriever_with_articles
+
+ARTICLES = Path(__file__).parent / "data" / "answer_articles"
+
+
+@pytest.fixture(scope="module")
+def advisor(tmp_path_factory: pytest.TempPathFactory, real_index: Path, real_embedder: Embedder) -> Advisor:
+    root = tmp_path_factory.mktemp("answer-shapes")
+    retriever = retriever_with_articles(root, ARTICLES, real_index, real_embedder)
+    return Advisor(retriever, ConversationStore(root / "conversations.db"), mode="extractive")
+
+
+def test_mistakes_written_as_labelled_paragraphs_come_back_as_a_named_list(advisor: Advisor) -> None:
+    answer = advisor.ask("What mistakes do people make when starting in cloud security?")
+    assert answer.kind == "list"
+    first = answer.answer.splitlines()[0]
+    for label in (
+        "Collecting Certificates Instead of Labs",
+        "Ignoring the Cloud Bill",
+        "Treating Alerts as Noise",
+        "Skipping Written Postmortems",
+    ):
+        assert label in first, answer.answer
+    assert answer.answer.count("Ignoring the Cloud Bill") == 2, answer.answer  # named once, quoted once
+
+
+def test_skills_for_a_named_role_open_with_that_roles_own_line(advisor: Advisor) -> None:
+    answer = advisor.ask("What skills does a Detection Engineer need?")
+    assert answer.answer.startswith("Core skills: Sigma rules, KQL, log pipelines, threat modelling."), (
+        answer.answer
+    )
+    assert "Terraform" not in answer.answer  # another role's skills are not this one's
+    assert "LLM" not in answer.answer, answer.answer
+
+
+def test_a_contrast_line_brings_its_other_half(advisor: Advisor) -> None:
+    answer = advisor.ask("What's the difference between a Detection Engineer and a Cloud Security Engineer?")
+    lead = answer.answer.split("\n\n", 1)[0]
+    assert "spotting attacks after they start" in lead, answer.answer
+    assert "preventing misconfigurations before they ship" in lead, answer.answer
+
+
+def test_what_is_opens_with_the_line_that_defines_the_term(advisor: Advisor) -> None:
+    answer = advisor.ask("What is SecOps?")
+    assert answer.kind == "definition"
+    assert answer.answer.startswith("SecOps (Security Operations) is the practice"), answer.answer
+
+
+def test_a_definition_brings_the_sentence_that_refers_back_to_it(advisor: Advisor) -> None:
+    answer = advisor.ask("What is an incident responder?")
+    first = answer.answer.splitlines()[0]
+    assert "lead the investigation" in first and "emergency room" in first, answer.answer
+
+
+def test_what_a_role_does_all_day_shows_its_whole_day_to_day_list(advisor: Advisor) -> None:
+    answer = advisor.ask("What does a detection engineer do all day?")
+    for task in ("overnight alerts", "attack simulations", "noisy rules"):
+        assert task in answer.answer, answer.answer
+    assert "ML Engineer" not in answer.answer, answer.answer  # nothing from another role's sections
