@@ -8,8 +8,8 @@ eval/golden.jsonl. A question counts as answered at rank r when the r-th passage
 its article and contains one of its gold phrases (compared case-insensitively, spaces
 squashed). Tune on dev only; the test half is for reporting.
 
---refusals also runs the typo variants of the test half through the real Advisor
-(`advisor ask`, extractive) and reports the share refused.
+--refusals also runs the test half and its typo variants through the real Advisor
+(`advisor ask`, extractive) and reports the share of each refused.
 """
 
 from __future__ import annotations
@@ -156,17 +156,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--misses", metavar="SET", help="list the questions of SET not in the top 5")
-    parser.add_argument("--refusals", action="store_true", help="share of test+typos refused by ask")
+    parser.add_argument("--refusals", action="store_true", help="share of test and test+typos refused by ask")
     args = parser.parse_args()
     base = open_retriever(load_settings())
     # Every component searches the same questions: encode each once.
     base.embedder.embed_query = functools.lru_cache(maxsize=None)(base.embedder.embed_query)  # type: ignore[method-assign]
     sets = question_sets()
     table = evaluate(base, sets)
-    refused = refusals(base, sets["test+typos"]) if args.refusals else None
+    refused = {name: refusals(base, sets[name]) for name in ("test", "test+typos")} if args.refusals else None
     if args.json:
         print(json.dumps({"sizes": {k: len(v) for k, v in sets.items()}, "table": table,
-                          "test+typos refused": refused}))  # fmt: skip
+                          "refused": refused}))  # fmt: skip
     else:
         sizes = ", ".join(f"{k} {len(v)}" for k, v in sets.items())
         print(f"questions: {sizes}; {base.version.chunk_count} chunks; R@1 / R@5 / MRR@10")
@@ -176,8 +176,8 @@ def main() -> int:
                 f"{r['recall@1']:7.3f}{r['recall@5']:7.3f}{r['mrr@10']:7.3f}" for r in row.values()
             )
             print(f"{component:28}{cells}")
-        if refused is not None:
-            print(f"test+typos refused by advisor ask: {refused:.3f}")
+        for name, share in (refused or {}).items():
+            print(f"{name} refused by advisor ask: {share:.3f}")
     if args.misses:
         for question in sets[args.misses]:
             rank = first_relevant_rank(base, question)
