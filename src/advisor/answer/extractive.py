@@ -25,7 +25,7 @@ from advisor.answer.listing import (
 )
 from advisor.answer.models import Answer
 from advisor.answer.pay import compose_pay, find_figures, levels_in_years
-from advisor.answer.plan import best_plans, compose_plan
+from advisor.answer.plan import best_plans, compose_ordered_list, compose_plan, ordered_list
 from advisor.answer.question import Kind, Question, names_topic
 from advisor.answer.quotes import Quote, QuoteRanker, quotes_from_hits
 from advisor.answer.sources import Citer, Library
@@ -135,6 +135,11 @@ class ExtractiveAnswerer:
         return Answer("\n".join(lines), citer.citations, False, "extractive", table=table)
 
     def _plan(self, question: Question, hits: list[Hit]) -> Answer | None:
+        ordered = ordered_list(question.query, hits, self.library)
+        if ordered:
+            citer = Citer()
+            lines, steps = compose_ordered_list(ordered, self.library, citer)
+            return Answer("\n".join(lines), citer.citations, False, "extractive", steps=steps)
         plans = best_plans(question.query, hits, self.library)
         if not plans:
             return None
