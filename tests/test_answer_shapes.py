@@ -88,3 +88,21 @@ def test_in_what_order_is_answered_by_the_list_that_gives_its_order(advisor: Adv
     assert answer.kind == "plan" and answer.steps, answer.answer
     names = [step.text.split(" — ")[0] for step in answer.steps]
     assert names == ["AWS CLI", "Steampipe", "Prowler", "Falco"], answer.answer
+
+
+def test_a_background_no_article_names_gets_the_roles_whose_descriptions_fit(advisor: Advisor) -> None:
+    answer = advisor.ask(
+        "I'm a librarian who loves digging through logs to find patterns in security alerts. Which role fits me?"
+    )
+    assert answer.kind == "role_fit"
+    first, _, rest = answer.answer.partition("\n\n")
+    assert first == "None of the articles says which role suits a librarian.", answer.answer
+    assert rest.startswith("The roles whose descriptions come closest: Detection Engineer,"), answer.answer
+    assert "- **Detection Engineer**: Detection Engineers write and tune the rules" in answer.answer
+
+
+def test_a_background_a_role_names_is_answered_by_that_line_not_a_lookalike_word(advisor: Advisor) -> None:
+    answer = advisor.ask("I'm an accountant. Which cloud security role suits me?")
+    # "Forensic accountants ..." under Incident Responder; "cloud accounts" is another word.
+    assert answer.answer.startswith("*Incident Responder:* Who it suits: Forensic accountants"), answer.answer
+    assert "cloud accounts" not in answer.answer, answer.answer

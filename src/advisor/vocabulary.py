@@ -81,6 +81,7 @@ ROLE_NOUNS = (
     "engineer", "scientist", "researcher", "analyst", "manager", "developer", "architect",
     "designer", "specialist", "consultant", "strategist", "officer", "administrator",
     "programmer", "technician", "statistician", "ethicist", "director", "advocate", "trainer",
+    "responder", "auditor", "investigator",
 )  # fmt: skip
 _ROLE_NOUN = "|".join(ROLE_NOUNS)
 # A role name: up to four capitalised or acronym words, then a head noun, as titles are written.

@@ -17,6 +17,7 @@ from advisor.answer.listing import (
     Entry,
     background_quotes,
     compose_entries,
+    fitting_roles,
     labelled_lines,
     list_items,
     role_sections,
@@ -36,6 +37,7 @@ __all__ = ["ExtractiveAnswerer"]
 MAX_SUPPORT = 4  # supporting bullets after the first sentence
 SUPPORT_RATIO = 0.6  # a bullet scores at least this share of the best quote
 SIDE_K = 4  # passages retrieved for each side of a comparison
+BACKGROUND_WORDS = 4  # a background this short ("backend developer") can be named in a sentence
 REFER_WORDS = 6  # a pronoun among a sentence's first words refers to something said before it
 _REFERS = re.compile(r"\b(this|it|these|they|them)\b", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I)
@@ -218,15 +220,28 @@ class ExtractiveAnswerer:
     def _role_fit(self, question: Question, hits: list[Hit]) -> Answer | None:
         background = question.background
         found = background_quotes(background, question.query, self.library, self.ranker) if background else []
-        if not found:
+        # "Can I become a research scientist?" names its role: only a question that does not is
+        # answered with the roles that fit it.
+        named = [r for r in question.entities.roles if r.lower() not in (background or "").lower()]
+        # Lines naming the background answer it; otherwise the roles whose descriptions fit.
+        fits = [] if named or found else fitting_roles(question.query, hits, self.library, self.ranker)
+        if not found and not fits:
             return None
         citer = Citer()
         shown: set[str] = set()
-        lines = [self._line(found[0], citer, shown)]
-        lines += ["", *(f"- {self._line(q, citer, shown)}" for q in found[1:])] if len(found) > 1 else []
-        roles = role_sections(hits, self.library)
-        if roles:
-            lines += ["", "The roles the articles describe:", *compose_entries(roles[:8], citer)]
+        lines: list[str] = []
+        if found:  # the articles' own word on this background comes first
+            lines = [self._line(found[0], citer, shown)]
+            lines += ["", *(f"- {self._line(q, citer, shown)}" for q in found[1:])] if len(found) > 1 else []
+        if fits:
+            names = ", ".join(e.name for e in fits if e.name)
+            if background and len(background.split()) <= BACKGROUND_WORDS:
+                article = "an" if background[:1].lower() in "aeiou" else "a"
+                lines = [f"None of the articles says which role suits {article} {background}.", ""]
+                lines += [f"The roles whose descriptions come closest: {names}.", ""]
+            else:
+                lines = [f"The roles whose descriptions fit best: {names}.", ""]
+            lines += [f"- **{e.name}**: {e.quote.shown()} [{citer.quote(e.quote)}]" for e in fits]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
 
 

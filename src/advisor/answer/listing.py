@@ -16,6 +16,7 @@ __all__ = [
     "Entry",
     "background_quotes",
     "compose_entries",
+    "fitting_roles",
     "labelled_lines",
     "list_items",
     "role_sections",
@@ -28,10 +29,13 @@ MAX_LISTS = 3  # lists (one per article) in one answer
 ITEM_RATIO = 0.7  # a list's best item scores at least this share of the best list's
 PHRASE_BONUS = 0.5  # a line naming the background as one phrase
 ROLE_SHARE = 0.6  # sibling headings that are mostly role names are a list of roles
+MAX_FITS = 3  # roles offered for a stated background: a few options, best first
+_SUITS = re.compile(r"\b(suits?|fits?|ideal for|good for|right for|best for|who should)\b", re.I)
 MIN_LABELLED = 3  # paragraphs opening "Label: ..." under one heading that make a list
 _LABEL = re.compile(r"^([A-Z][^:.!?]{2,60}):\s+\S")
 LABEL_WORDS = 7  # a label longer than this is a sentence with a colon in it
 _ROLE_NOUN = re.compile(rf"\b({'|'.join(ROLE_NOUNS)})s?\b", re.I)
+_ROLE_TITLE = re.compile(rf"\b({'|'.join(ROLE_NOUNS)})s?$", re.I)  # a heading that is a role's name
 
 
 @dataclass(frozen=True)
@@ -210,16 +214,51 @@ def _heading(hit: Hit) -> str:
     return (hit.section or "").rsplit(" > ", 1)[-1]
 
 
+def role_of(quote: Quote) -> str | None:
+    """The role a quote's section is about, when its heading is a role's name."""
+    name = re.sub(r"^\d+[.)]\s*", "", quote.heading).strip()
+    return name if name and _ROLE_TITLE.search(re.sub(r"\s*\(.*?\)", "", name)) else None
+
+
+def fitting_roles(question: str, hits: Sequence[Hit], library: Library, ranker: QuoteRanker,
+                  limit: int = MAX_FITS) -> list[Entry]:  # fmt: skip
+    """Roles whose own sections best match what the asker says of themselves, one line each.
+
+    Candidates are the retrieved passages' lines in role sections and, from every role
+    section, the line that says whom the role suits ("Who it suits: ..."), so each role
+    can be weighed on its own terms.
+    """
+    quotes = [q for q in quotes_from_hits(_whole_sections(hits, library), library.units) if role_of(q)]
+    for chunk_id, _ in library.passages():
+        for q in library.quotes(chunk_id):
+            if role_of(q):
+                label = re.match(r"^([^:]{2,40}):", q.text)
+                if label and _SUITS.search(label.group(1)):
+                    quotes.append(q)
+    quotes = list({(q.hit.chunk_id, q.text): q for q in quotes}.values())
+    if not quotes:
+        return []
+    scores = ranker.scores(question, quotes)
+    best: dict[str, tuple[float, Quote]] = {}
+    for quote, score in zip(quotes, scores, strict=True):
+        role = role_of(quote)
+        if role and (role not in best or score > best[role][0]):
+            best[role] = (float(score), quote)
+    ranked = sorted(best.items(), key=lambda item: -item[1][0])
+    return [Entry(role, quote) for role, (_, quote) in ranked[:limit]]
+
+
 def background_quotes(background: str, question: str, library: Library, ranker: QuoteRanker) -> list[Quote]:
     """Lines anywhere in the library that name the stated background and a role, best first."""
-    wanted = content_words(normalize_term(background))
+    # Whole words: "accountant" is not in "cloud accounts", as a six-letter stem would have it.
+    wanted = {w for w in normalize_term(background).split() if content_words(w)}
     if not wanted:
         return []
     phrase = re.compile(rf"\b{re.escape(normalize_term(background))}\b")
     found: list[Quote] = []
     for units in library.units.values():
         for unit in units:
-            if unit.kind == "code" or not wanted <= library.stems(unit):
+            if unit.kind == "code" or not wanted <= library.terms(unit):
                 continue
             if _is_role(unit.text) or _is_role(unit.section or ""):
                 found.append(quote_of_unit(unit, library.hit(unit.chunk_id)))

@@ -11,6 +11,7 @@ from advisor.answer.models import Citation
 from advisor.answer.quotes import Quote, content_words, quotes_from_hits
 from advisor.index import IndexVersion
 from advisor.retrieval import Hit
+from advisor.vocabulary import normalize_term
 
 __all__ = ["Citer", "Library"]
 
@@ -23,6 +24,7 @@ class Library:
         self.salaries = version.salaries
         self._chunks = {c.chunk_id: c for c in version.chunks.values()}
         self._stems: dict[str, set[str]] = {}
+        self._terms: dict[str, set[str]] = {}
         units: Sequence[Any] = getattr(version, "units", None) or ()
         self.units: dict[str, list[Any]] = defaultdict(list)  # chunk id -> units, in order
         self.sequences: dict[str, list[Any]] = defaultdict(list)  # sequence id -> units, in order
@@ -45,6 +47,13 @@ class Library:
         found = self._stems.get(unit.unit_id)
         if found is None:
             found = self._stems[unit.unit_id] = content_words(unit.text)
+        return found
+
+    def terms(self, unit: Any) -> set[str]:
+        """A unit's words as normalize_term writes them ("accountants" -> "accountant"), computed once."""
+        found = self._terms.get(unit.unit_id)
+        if found is None:
+            found = self._terms[unit.unit_id] = set(normalize_term(unit.text).split())
         return found
 
     def hit(self, chunk_id: str, rank: int = 99) -> Hit:
