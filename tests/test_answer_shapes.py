@@ -74,3 +74,17 @@ def test_what_a_role_does_all_day_shows_its_whole_day_to_day_list(advisor: Advis
     for task in ("overnight alerts", "attack simulations", "noisy rules"):
         assert task in answer.answer, answer.answer
     assert "ML Engineer" not in answer.answer, answer.answer  # nothing from another role's sections
+
+
+def test_a_line_saying_it_or_this_shows_the_heading_it_refers_to(advisor: Advisor) -> None:
+    answer = advisor.ask("When should I take the CCSP?")
+    assert (
+        "*Certified Cloud Security Professional (CCSP):* Take it once you have two years" in answer.answer
+    ), answer.answer
+
+
+def test_in_what_order_is_answered_by_the_list_that_gives_its_order(advisor: Advisor) -> None:
+    answer = advisor.ask("In what order should I learn the command-line tools for cloud security?")
+    assert answer.kind == "plan" and answer.steps, answer.answer
+    names = [step.text.split(" — ")[0] for step in answer.steps]
+    assert names == ["AWS CLI", "Steampipe", "Prowler", "Falco"], answer.answer

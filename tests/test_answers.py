@@ -75,6 +75,14 @@ def test_follow_up_in_a_conversation(advisor: Advisor) -> None:
     assert messages[3].citations == [c.to_json() for c in second.citations]
 
 
+def test_compare_that_after_a_salary_turn_compares_pay(advisor: Advisor) -> None:
+    first = advisor.ask("How much do prompt engineers make?")
+    second = advisor.ask("and how does that compare with AI product managers?", first.conversation_id)
+    assert second.kind == "comparison" and second.table is not None
+    assert [row[0] for row in second.table.rows] == ["Pay in the UK", "Pay in the US"], second.answer
+    assert second.answer.startswith("AI Product Manager pays more than Prompt Engineer"), second.answer
+
+
 def test_stream_events_come_in_order(advisor: Advisor) -> None:
     events = list(advisor.stream("Which certifications matter for ML engineers?"))
     kinds = [e.kind for e in events]

@@ -11,10 +11,10 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from advisor.chunking import approx_tokens
 from advisor.config import Settings
@@ -58,7 +58,9 @@ class BatchingEmbedder(Embedder):
         self._queue: queue.SimpleQueue[_Request] = queue.SimpleQueue()
         self._closed = False
         self._close_lock = threading.Lock()
-        self._cached = lru_cache(maxsize=cache_size)(self._through_batch) if cache_size else None
+        self._cache: OrderedDict[str, Vectors] = OrderedDict()  # the most recent queries' vectors
+        self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         if max_batch:
             self._thread = threading.Thread(target=self._run, name="query-encoder", daemon=True)
@@ -70,7 +72,31 @@ class BatchingEmbedder(Embedder):
 
     def embed_query(self, text: str) -> Vectors:
         """One query's vector (read-only: it may be shared with other callers)."""
-        return self._cached(text) if self._cached is not None else self._through_batch(text)
+        return self.submit_query(text).result()
+
+    def submit_query(self, text: str) -> Future[Vectors]:
+        """The query's vector to collect with .result(): from the cache, or from the encoding thread."""
+        with self._cache_lock:
+            vector = self._cache.get(text)
+            if vector is not None:
+                self._cache.move_to_end(text)
+        if vector is not None:
+            done: Future[Vectors] = Future()
+            done.set_result(vector)
+            return done
+        future = self._through_batch(text)
+        if self._cache_size:
+            future.add_done_callback(lambda f: self._remember(text, f))
+        return future
+
+    def _remember(self, text: str, future: Future[Vectors]) -> None:
+        if future.exception() is not None:
+            return
+        vector = future.result()
+        with self._cache_lock:
+            self._cache[text] = vector
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
 
     def count_tokens(self, text: str) -> int:
         """The wrapped model's own token count (usage in /v1 answers); approximate without one."""
@@ -104,17 +130,22 @@ class BatchingEmbedder(Embedder):
 
     # ---------------------------------------------------------------------------------
 
-    def _through_batch(self, text: str) -> Vectors:
-        if self._thread is None:
-            vector: Vectors = self.inner.embed_batch([text])[0]
-            vector.setflags(write=False)
-            return vector
+    def _through_batch(self, text: str) -> Future[Vectors]:
         request = _Request(text)
+        if self._thread is None:  # no batching: the caller's own thread encodes
+            try:
+                vector: Vectors = self.inner.embed_batch([text])[0]
+            except BaseException as exc:
+                request.result.set_exception(exc)
+                return request.result
+            vector.setflags(write=False)
+            request.result.set_result(vector)
+            return request.result
         with self._close_lock:  # nothing enters the queue behind the stop marker
             if self._closed:
                 raise EmbedderClosed("the query encoder is shut down")
             self._queue.put(request)
-        return request.result.result()
+        return request.result
 
     def _run(self) -> None:
         busy = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -44,6 +45,16 @@ class Embedder(ABC):
     def embed_query(self, text: str) -> Vectors:
         vector: Vectors = self.embed_batch([text])[0]
         return vector
+
+    def submit_query(self, text: str) -> Future[Vectors]:
+        """A query's vector to collect later; an embedder with its own thread works meanwhile.
+
+        This one computes it at once; BatchingEmbedder hands it to its encoding thread, so
+        the caller can do other work (a keyword search) while the model runs.
+        """
+        future: Future[Vectors] = Future()
+        future.set_result(self.embed_query(text))
+        return future
 
 
 class SentenceTransformerEmbedder(Embedder):

@@ -231,10 +231,11 @@ class Retriever:
             return []
         if self.options.spelling:
             query = self.speller.correct(query).text
-        vector = self.embedder.embed_query(query)
+        pending = self.embedder.submit_query(query)  # encoded while the keyword search runs
         n = min(CANDIDATES, len(self._ids))
-        dense = [] if mode == "bm25" else self._dense(vector, n)
         keyword = [] if mode == "dense" else self._keyword(query, n)
+        vector = pending.result()
+        dense = [] if mode == "bm25" else self._dense(vector, n)
         units = self._unit_dense(vector, n) if self._use_units and mode == "hybrid" else []
         if mode == "dense":
             ranked = dense

@@ -217,7 +217,8 @@ def compose_comparison(question: Question, search: Search, library: Library, ran
     e = question.entities
     sides = list(question.sides)
     levels = e.levels or levels_in_years(question.text)
-    asks_pay = bool(_ASKS_PAY.search(question.text))
+    # Pay is asked in this turn, or carried by a follow-up's query ("compare that ..." after a salary turn).
+    asks_pay = bool(_ASKS_PAY.search(question.text) or _ASKS_PAY.search(question.query))
     if asks_pay and len(e.regions) >= 2 and set(sides) <= set(e.regions):
         return _pay_by_region(e.regions, e.roles[0] if e.roles else None, levels, library, citer)
     if asks_pay and len(e.levels) >= 2 and set(sides) <= set(e.levels):

@@ -25,7 +25,7 @@ from advisor.answer.listing import (
 )
 from advisor.answer.models import Answer
 from advisor.answer.pay import compose_pay, find_figures, levels_in_years
-from advisor.answer.plan import best_plans, compose_plan
+from advisor.answer.plan import best_plans, compose_ordered_list, compose_plan, ordered_list
 from advisor.answer.question import Kind, Question, names_topic
 from advisor.answer.quotes import Quote, QuoteRanker, quotes_from_hits
 from advisor.answer.sources import Citer, Library
@@ -36,6 +36,8 @@ __all__ = ["ExtractiveAnswerer"]
 MAX_SUPPORT = 4  # supporting bullets after the first sentence
 SUPPORT_RATIO = 0.6  # a bullet scores at least this share of the best quote
 SIDE_K = 4  # passages retrieved for each side of a comparison
+REFER_WORDS = 6  # a pronoun among a sentence's first words refers to something said before it
+_REFERS = re.compile(r"\b(this|it|these|they|them)\b", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I)
 
 
@@ -85,6 +87,13 @@ class ExtractiveAnswerer:
     def _line(quote: Quote, citer: Citer, shown: set[str]) -> str:
         """A quote with its lead-in, unless an earlier line already showed that lead-in."""
         text = quote.text if quote.context in shown or (quote.context or "") in quote.text else quote.shown()
+        heading = quote.heading
+        # "Complete this before ..." under "Deep Learning Specialization": the heading says what "this" is.
+        if quote.kind == "sentence" and not quote.context and heading and heading not in shown:
+            opening = " ".join(quote.text.split()[:REFER_WORDS])
+            if _REFERS.search(opening) and heading.lower() not in quote.text.lower():
+                text = f"*{heading}:* {text}"
+                shown.add(heading)
         shown.update((quote.text, quote.context or ""))
         return f"{text} [{citer.quote(quote)}]"
 
@@ -126,6 +135,11 @@ class ExtractiveAnswerer:
         return Answer("\n".join(lines), citer.citations, False, "extractive", table=table)
 
     def _plan(self, question: Question, hits: list[Hit]) -> Answer | None:
+        ordered = ordered_list(question.query, hits, self.library)
+        if ordered:
+            citer = Citer()
+            lines, steps = compose_ordered_list(ordered, self.library, citer)
+            return Answer("\n".join(lines), citer.citations, False, "extractive", steps=steps)
         plans = best_plans(question.query, hits, self.library)
         if not plans:
             return None

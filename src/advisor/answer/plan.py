@@ -8,14 +8,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.answer.models import Step
+from advisor.answer.quotes import Quote, content_words, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit
 
-__all__ = ["Plan", "best_plans", "compose_plan"]
+__all__ = ["Plan", "best_plans", "compose_ordered_list", "compose_plan", "ordered_list"]
 
 MIN_STEPS = 3  # fewer labelled steps than this is a list, not a plan
 STEP_CHARS = 420  # a step quotes its first sentences, up to about this many characters
 _TIME_WORDS = re.compile(r"\b(day|week|month|year|quarter)s?\b", re.I)
+# A lead-in that announces its items come in order: "The key libraries to learn, in order:".
+_IN_ORDER = re.compile(
+    r"\b(in (?:this |that |the following |the right |)order|in sequence|one after another)\b", re.I
+)
+_PLAN_WORDS = content_words(
+    "in what order which order should learn first next then plan roadmap steps sequence study"
+)
 
 
 @dataclass(frozen=True)
@@ -143,4 +151,35 @@ def compose_plan(plans: list[Plan], library: Library, citer: Citer) -> tuple[lis
         others.append(f"*{library.title(other.doc_id)}* ({first.label} [{a}] to {last.label} [{b}])")
     if others:
         lines += ["", "Other articles give plans too: " + "; ".join(others) + "."]
+    return lines, steps
+
+
+def ordered_list(question: str, hits: Sequence[Hit], library: Library) -> list[Quote]:
+    """A list whose lead-in says its items come in order, about what the question names.
+
+    "In what order should I learn the Python libraries?" is answered by "The key libraries
+    to learn, in order:" and its items better than by a whole article's outline.
+    """
+    asked = content_words(question) - _PLAN_WORDS
+    for quote in quotes_from_hits(hits, library.units):
+        lead = quote.context or ""
+        if quote.kind != "item" or not _IN_ORDER.search(lead):
+            continue
+        if asked & content_words(lead):  # the lead-in itself names it, not just its section
+            items = [q for q in library.quotes(quote.hit.chunk_id) if q.kind == "item" and q.context == lead]
+            if len(items) >= MIN_STEPS:
+                return sorted(items, key=lambda q: q.position)
+    return []
+
+
+def compose_ordered_list(items: list[Quote], library: Library, citer: Citer) -> tuple[list[str], list[Step]]:
+    """The ordered items as numbered steps, under their lead-in and article."""
+    first = items[0]
+    lead = (first.context or "").rstrip(":").strip()
+    lines = [f"{lead}, according to *{library.title(first.hit.doc_id)}*:", ""]
+    steps: list[Step] = []
+    for i, item in enumerate(items, start=1):
+        n = citer.quote(item)
+        lines.append(f"{i}. {item.text} [{n}]")
+        steps.append(Step(str(i), item.text, n))
     return lines, steps
