@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from advisor.retrieval import Retriever, expand_query
+from advisor.retrieval import RetrievalOptions, Retriever, expand_query
 
 from .conftest import ROOT
 
@@ -40,6 +40,16 @@ def test_hits_are_ranked_distinct_and_k_long(retriever: Retriever) -> None:
         assert len({h.chunk_id for h in hits}) == k
         assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
         assert all(0 < h.score <= 1 for h in hits)
+
+
+def test_score_fusion_ranks_the_passage_holding_the_answer_first(retriever: Retriever) -> None:
+    # the measured alternative to rank fusion (README's Quality table)
+    scored = Retriever(retriever.version, retriever.embedder, RetrievalOptions(score_fusion=True))
+    hits = scored.search("How much does a junior ML engineer earn in the UK?", k=12)
+    assert "Junior ML Engineer (0-2 years)" in hits[0].text
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(0 < h.score <= 1 for h in hits)
+    assert len({h.chunk_id for h in hits}) == 12
 
 
 def test_each_mode_answers(retriever: Retriever) -> None:

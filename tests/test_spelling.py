@@ -26,6 +26,12 @@ def test_typos_are_corrected_to_the_articles_words(speller: Speller) -> None:
     assert speller.correct("Reserachers in Germnay").text == "Researchers in Germany"
 
 
+def test_a_typo_before_an_apostrophe_is_corrected_and_the_ending_kept(speller: Speller) -> None:
+    assert speller.correct("Waht's a usabilty test? Who's doing it? Don't guess.").text == (
+        "What's a usability test? Who's doing it? Don't guess."
+    )
+
+
 def test_real_words_the_articles_never_use_are_kept(speller: Speller) -> None:
     for question in ("Can an astronaut become a painter?", "How do I bake sourdough bread?"):
         correction = speller.correct(question)

@@ -48,7 +48,7 @@ def load_word_vectors(embedder: Embedder, cache_dir: Path) -> WordVectors:
     key = hashlib.sha256("\n".join([embedder.name, str(embedder.dim), *words]).encode()).hexdigest()[:16]
     path = cache_dir / f"words-{key}.npy"
     if path.exists():
-        vectors = np.load(path)
+        vectors = np.load(path, mmap_mode="r")  # server workers share the pages
     else:
         vectors = embedder.embed(words, batch_size=256)
         cache_dir.mkdir(parents=True, exist_ok=True)

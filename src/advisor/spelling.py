@@ -113,8 +113,11 @@ class Speller:
     def correct_word(self, word: str) -> str:
         """The word, or the corpus (or else English) word at the smallest edit distance from it."""
         lower = word.lower()
-        if len(lower) < MIN_LENGTH or lower in self.counts or lower in self._english or "'" in lower:
+        if len(lower) < MIN_LENGTH or lower in self.counts or lower in self._english:
             return word
+        if "'" in word:  # "waht's": the word before the apostrophe is corrected, the ending kept
+            stem, _, ending = word.partition("'")
+            return f"{self.correct_word(stem)}'{ending}"
         reach = 2 if len(lower) >= LONG_WORD else 1
         found = self._corpus_index().lookup(lower, Verbosity.CLOSEST, max_edit_distance=reach)
         candidates = {s.term: s.distance for s in found}
