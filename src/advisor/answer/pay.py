@@ -16,7 +16,16 @@ from advisor.answer.sources import Citer, Library
 from advisor.salaries import SalaryRow
 from advisor.vocabulary import LEVELS, canonical_region, normalize_term
 
-__all__ = ["Figures", "Money", "PayLine", "find_figures", "level_of", "parse_range", "role_rows"]
+__all__ = [
+    "Figures",
+    "Money",
+    "PayLine",
+    "find_figures",
+    "in_region_phrase",
+    "level_of",
+    "parse_range",
+    "role_rows",
+]
 
 MAX_ROWS = 12
 ROLE_SLACK = 0.2  # row roles this close to the best match are the same role written differently
@@ -295,7 +304,9 @@ def _direct(subject: str, summary: list[PayLine], levels: Sequence[str]) -> str:
 
 
 def in_region_phrase(region: str | None) -> str:
-    """ " in the US", " in India", "" (an acronym takes "the")."""
+    """ " in the US", " in India", " working remotely", "" (an acronym takes "the")."""
     if not region:
         return ""
+    if region.strip().lower() == "remote":  # not a place
+        return " working remotely"
     return f" in the {region}" if region.isupper() else f" in {region}"

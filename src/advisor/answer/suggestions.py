@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from advisor.answer.pay import in_region_phrase
 from advisor.answer.question import Kind, Question
 from advisor.embedding import Embedder, Vectors
 from advisor.salaries import SalaryRow
-from advisor.vocabulary import Vocabulary, normalize_term
+from advisor.vocabulary import ROLE_NOUNS, Vocabulary, normalize_term
 
 __all__ = ["Suggester", "Suggestion"]
 
@@ -38,12 +39,23 @@ def _article(name: str) -> str:
     return "an" if name[:1].lower() in ("aeiou" + ("fhlmnrsx" if acronym else "")) else "a"
 
 
-def _where(region: str) -> str:
-    if not region:
-        return ""
-    if region == "Remote":
-        return " working remotely"
-    return f" in the {region}" if region in {"US", "UK", "UAE"} else f" in {region}"
+_ROLE_TITLE = re.compile(rf"\b({'|'.join(ROLE_NOUNS)})s?(?:\s*\(.*\))?$", re.I)  # a role's own section
+# Headings that name a part of a document, not a topic: "Introduction: ...", "FAQ".
+_DOCUMENT_PART = re.compile(
+    r"^(introduction|intro|conclusion|summary|overview|final thoughts|frequently asked questions|faqs?|"
+    r"table of contents|contents|references|about the author|key takeaways|tl;?dr)\b",
+    re.I,
+)
+
+
+def _topic(heading: str) -> str | None:
+    """A heading as the end of "What do the articles say about ...?", or None if it reads badly there."""
+    if len(heading.split()) < 2 or re.search(r"\d{4}|\?$", heading) or _DOCUMENT_PART.search(heading):
+        return None
+    # "How to Choose Your Path" -> "how to choose your path"; "The Skills ..." -> "the skills ..."
+    if heading.split()[0].lower() in {"how", "what", "why", "when", "where", "which", "the", "a", "an"}:
+        return " ".join(w.lower() if w[1:].islower() else w for w in heading.split())
+    return heading
 
 
 def candidates(vocabulary: Vocabulary, salaries: list[SalaryRow]) -> list[Suggestion]:
@@ -63,13 +75,13 @@ def candidates(vocabulary: Vocabulary, salaries: list[SalaryRow]) -> list[Sugges
         if key in priced:
             where = sorted(set(regions.get(key, [])))
             for region in where[:3] or [""]:
-                suffix = (
-                    f" in the {region}" if region in {"US", "UK"} else (f" in {region}" if region else "")
-                )
-                out.append(Suggestion(f"What does {_article(role)} {role} earn{suffix}?", Kind.SALARY, role))
+                place = in_region_phrase(region)
+                out.append(Suggestion(f"What does {_article(role)} {role} earn{place}?", Kind.SALARY, role))
+    roles = {normalize_term(r) for r in vocabulary.roles}
     for heading in vocabulary.headings:
-        if len(heading.split()) >= 2 and not re.search(r"\d{4}|\?$", heading):
-            out.append(Suggestion(f"What do the articles say about {heading}?", Kind.GENERAL, heading))
+        topic = _topic(heading)
+        if topic and normalize_term(heading) not in roles and not _ROLE_TITLE.search(heading):
+            out.append(Suggestion(f"What do the articles say about {topic}?", Kind.GENERAL, heading))
     return list({s.text: s for s in out}.values())
 
 
