@@ -106,3 +106,14 @@ def test_a_background_a_role_names_is_answered_by_that_line_not_a_lookalike_word
     # "Forensic accountants ..." under Incident Responder; "cloud accounts" is another word.
     assert answer.answer.startswith("*Incident Responder:* Who it suits: Forensic accountants"), answer.answer
     assert "cloud accounts" not in answer.answer, answer.answer
+
+
+def test_pay_of_two_tracks_no_role_names_is_compared_from_their_own_rows(advisor: Advisor) -> None:
+    answer = advisor.ask(
+        "How different is the pay between cloud security work at startups and cloud security work at banks?"
+    )
+    assert answer.kind == "comparison" and answer.table is not None, answer.answer
+    assert answer.answer.startswith(
+        "Cloud security work at banks pays more than Cloud security work at startups "
+        "($140,000–$190,000 against $120,000–$160,000)."
+    ), answer.answer

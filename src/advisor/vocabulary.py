@@ -84,6 +84,15 @@ ROLE_NOUNS = (
     "responder", "auditor", "investigator",
 )  # fmt: skip
 _ROLE_NOUN = "|".join(ROLE_NOUNS)
+_ROLE_TITLE = re.compile(rf"\b(?:{_ROLE_NOUN})s?(?:\s*\(.*\))?$", re.I)
+
+
+def is_role_title(text: str) -> bool:
+    """Whether a heading is a role's name: it ends with a role noun ("MLOps / AI Infrastructure
+    Engineer", "Data Scientist (ML-focused)"), not merely mentions one ("What an Engineer Does")."""
+    return bool(_ROLE_TITLE.search(re.sub(r"^\d+[.)]\s*", "", text.strip())))
+
+
 # A role name: up to four capitalised or acronym words, then a head noun, as titles are written.
 _ROLE_NAME = re.compile(rf"\b((?:[A-Z][\w/+.-]*\s+){{0,4}}(?:{_ROLE_NOUN.title()})s?)\b")
 _LEVEL_PREFIX = re.compile(

@@ -24,7 +24,7 @@ from advisor.answer.pay import (
     role_rows,
 )
 from advisor.answer.question import Question
-from advisor.answer.quotes import Quote, QuoteRanker, quotes_from_hits
+from advisor.answer.quotes import Quote, QuoteRanker, content_words, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit
 from advisor.salaries import SalaryRow
@@ -32,6 +32,7 @@ from advisor.salaries import SalaryRow
 __all__ = ["Search", "compose_comparison"]
 
 Search = Callable[[str], list[Hit]]
+LABEL_SHARE = 0.5  # a salary row's label names a side when it holds this share of the side's words
 _ASKS_PAY = re.compile(
     r"\b(pay\w*|paid|earn\w*|salar\w*|make|makes|money|compensation|income|wages?)\b", re.I
 )
@@ -180,6 +181,35 @@ def _pay_by_region(regions: Sequence[str], role: str | None, levels: Sequence[st
     return [lead[:1].upper() + lead[1:]], Table(subject, ("Level", *regions), tuple(table_rows))
 
 
+def _pay_by_label(sides: Sequence[str], library: Library, citer: Citer) -> tuple[list[str], Table] | None:
+    """Sides no role names ("technical AI safety work at labs"): each the salary row whose own
+    label shares most of its words ("Technical AI safety at labs: $150,000 – $400,000+")."""
+    rows: list[SalaryRow] = []
+    for side in sides:
+        wanted = content_words(side)
+        scored = [
+            (len(wanted & content_words(row.quote.split(row.range, 1)[0])) / max(len(wanted), 1), row)
+            for row in library.salaries
+        ]
+        best = max(scored, key=lambda item: item[0], default=(0.0, None))
+        if best[1] is None or best[0] < LABEL_SHARE or best[1] in rows:
+            return None
+        rows.append(best[1])
+    spreads = [_spread([row]) for row in rows]
+    if not all(spreads):
+        return None
+    names = [row.quote.split(row.range, 1)[0].strip(" :–—-") for row in rows]
+    verdict = _more(names[0], names[1], spreads[0], spreads[1], "") if len(rows) == 2 else None  # type: ignore[arg-type]
+    if verdict:
+        lead = f"{verdict}."
+    elif len({spread.low.currency for spread in spreads if spread}) > 1:
+        lead = "The articles give these figures in different currencies, shown side by side, not converted."
+    else:
+        lead = "The articles give these figures:"
+    cells = tuple(_cell(spread, library, citer) for spread in spreads)
+    return [lead[:1].upper() + lead[1:]], Table(None, ("", *names), (("Pay", *cells),))
+
+
 def _side_quote(name: str, others: Sequence[str], question: str, search: Search, library: Library,
                 ranker: QuoteRanker) -> Quote | None:  # fmt: skip
     """The best line about one side, retrieved on its own: "ML engineer" apart from "data scientist"."""
@@ -224,7 +254,7 @@ def compose_comparison(question: Question, search: Search, library: Library, ran
     if asks_pay and len(e.levels) >= 2 and set(sides) <= set(e.levels):
         return _pay_by_levels(e.levels, e.roles[0] if e.roles else None, e.regions, library, citer)
     if asks_pay:
-        paid = _pay_by_role(sides, e.regions, levels, library, citer)
+        paid = _pay_by_role(sides, e.regions, levels, library, citer) or _pay_by_label(sides, library, citer)
         if paid:
             return paid
     quotes = [

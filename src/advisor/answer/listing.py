@@ -10,7 +10,7 @@ from advisor.answer.question import names_topic
 from advisor.answer.quotes import Quote, QuoteRanker, content_words, quote_of_unit, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit
-from advisor.vocabulary import ROLE_NOUNS, normalize_term
+from advisor.vocabulary import ROLE_NOUNS, is_role_title, normalize_term
 
 __all__ = [
     "Entry",
@@ -35,7 +35,6 @@ MIN_LABELLED = 3  # paragraphs opening "Label: ..." under one heading that make 
 _LABEL = re.compile(r"^([A-Z][^:.!?]{2,60}):\s+\S")
 LABEL_WORDS = 7  # a label longer than this is a sentence with a colon in it
 _ROLE_NOUN = re.compile(rf"\b({'|'.join(ROLE_NOUNS)})s?\b", re.I)
-_ROLE_TITLE = re.compile(rf"\b({'|'.join(ROLE_NOUNS)})s?$", re.I)  # a heading that is a role's name
 
 
 @dataclass(frozen=True)
@@ -217,7 +216,7 @@ def _heading(hit: Hit) -> str:
 def role_of(quote: Quote) -> str | None:
     """The role a quote's section is about, when its heading is a role's name."""
     name = re.sub(r"^\d+[.)]\s*", "", quote.heading).strip()
-    return name if name and _ROLE_TITLE.search(re.sub(r"\s*\(.*?\)", "", name)) else None
+    return name if name and is_role_title(name) else None
 
 
 def fitting_roles(question: str, hits: Sequence[Hit], library: Library, ranker: QuoteRanker,

@@ -11,6 +11,7 @@ from advisor.answer.models import Step
 from advisor.answer.quotes import Quote, content_words, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit
+from advisor.vocabulary import is_role_title
 
 __all__ = ["Plan", "best_plans", "compose_ordered_list", "compose_plan", "ordered_list"]
 
@@ -87,7 +88,7 @@ def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Pla
         if units[0].doc_id not in docs:
             continue
         plan = _plan(sequence, units, library)
-        if len(plan.steps) < MIN_STEPS:
+        if len(plan.steps) < MIN_STEPS or _lists_roles(plan):
             continue
         ranks = [rank_of[u.chunk_id] for u in units if u.chunk_id in rank_of]
         if not ranks and docs[plan.doc_id] > 1:
@@ -109,9 +110,20 @@ def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Pla
             plan = _plan(sequence, units, library)
             label = plan.steps[0].label if plan.steps else ""
             numbered = not label or label[:1].isdigit()
-            if len(plan.steps) >= MIN_STEPS and not numbered and all(p.doc_id != plan.doc_id for p in best):
+            if (
+                len(plan.steps) >= MIN_STEPS
+                and not numbered
+                and not _lists_roles(plan)
+                and all(p.doc_id != plan.doc_id for p in best)
+            ):
                 best.append(plan)
     return best
+
+
+def _lists_roles(plan: Plan) -> bool:
+    """Numbered sections most of whose headings are role names ("1. Data Scientist") list roles."""
+    headings = [_heading(step) or "" for step in plan.steps]
+    return sum(is_role_title(h) for h in headings) * 2 > len(headings)
 
 
 def _step_text(unit: PlanStep) -> str:
@@ -140,7 +152,10 @@ def compose_plan(plans: list[Plan], library: Library, citer: Citer) -> tuple[lis
         n = citer.cite(library.hit(unit.chunk_id), unit.text)
         heading = _heading(unit)
         text = _step_text(unit)
-        shown = f"**{unit.label}: {heading}** — {text}" if heading else f"**{unit.label}** — {text}"
+        if heading and unit.label.rstrip(".)").isdigit():  # the list's own number is the label
+            shown = f"**{heading}** — {text}"
+        else:
+            shown = f"**{unit.label}: {heading}** — {text}" if heading else f"**{unit.label}** — {text}"
         lines.append(f"{i}. {shown} [{n}]")
         steps.append(Step(unit.label, text if not heading else f"{heading}: {text}", n))
     others = []

@@ -18,7 +18,7 @@ from advisor.answer.pay import in_region_phrase
 from advisor.answer.question import Kind, Question
 from advisor.embedding import Embedder, Vectors
 from advisor.salaries import SalaryRow
-from advisor.vocabulary import ROLE_NOUNS, Vocabulary, normalize_term
+from advisor.vocabulary import Vocabulary, is_role_title, normalize_term
 
 __all__ = ["Suggester", "Suggestion"]
 
@@ -39,7 +39,6 @@ def _article(name: str) -> str:
     return "an" if name[:1].lower() in ("aeiou" + ("fhlmnrsx" if acronym else "")) else "a"
 
 
-_ROLE_TITLE = re.compile(rf"\b({'|'.join(ROLE_NOUNS)})s?(?:\s*\(.*\))?$", re.I)  # a role's own section
 # Headings that name a part of a document, not a topic: "Introduction: ...", "FAQ".
 _DOCUMENT_PART = re.compile(
     r"^(introduction|intro|conclusion|summary|overview|final thoughts|frequently asked questions|faqs?|"
@@ -80,7 +79,7 @@ def candidates(vocabulary: Vocabulary, salaries: list[SalaryRow]) -> list[Sugges
     roles = {normalize_term(r) for r in vocabulary.roles}
     for heading in vocabulary.headings:
         topic = _topic(heading)
-        if topic and normalize_term(heading) not in roles and not _ROLE_TITLE.search(heading):
+        if topic and normalize_term(heading) not in roles and not is_role_title(heading):
             out.append(Suggestion(f"What do the articles say about {topic}?", Kind.GENERAL, heading))
     return list({s.text: s for s in out}.values())
 
