@@ -8,8 +8,9 @@ Latency is single-query, single-thread, as the server searches. Recall@10 is HNS
 top 10 against flat's exact top 10 for the same queries.
 
 At 100k the script also writes a real index folder (synthetic vectors, chunk texts made
-of corpus sentences) and measures, in a fresh process, the real model + index + BM25
-hybrid search and that process's peak memory.
+of corpus sentences, each sentence a unit with its own vector near its chunk's, so unit
+evidence is searched too) and measures, in a fresh process, the real model + index + BM25
++ units hybrid search and that process's peak memory.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ import numpy as np
 from _common import ROOT, peak_rss_mb, percentiles
 
 from advisor.chunking import Chunk
-from advisor.index import DocRecord, build_faiss, save_index
+from advisor.index import DocRecord, build_faiss, save_index, unit_index_kind
 from advisor.ingest import load_corpus
+from advisor.units import Unit, quote_text, unit_embedding_text, unit_faiss_id
 
 DIM = 384
 QUERIES = 300
+UNITS_PER_CHUNK = 4
 
 
 def clustered(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -93,16 +96,28 @@ def write_synthetic_index(folder: Path, n: int, kind: str, rng: np.random.Genera
         )
         for i in range(n // 100)
     }  # fmt: skip
-    chunks = {}
+    chunks, units = {}, []
     for i in range(n):
-        picks = rng.integers(0, len(sentences), 4)
-        text = " ".join(sentences[p] for p in picks)
-        chunks[i] = Chunk(f"synthetic-{i // 100}#{i}", f"synthetic-{i // 100}", "Section", text, i % 100)
+        picks = [sentences[p] for p in rng.integers(0, len(sentences), UNITS_PER_CHUNK)]
+        doc_id = f"synthetic-{i // 100}"
+        chunk = Chunk(f"{doc_id}#{i}", doc_id, "Section", " ".join(picks), i % 100)
+        chunks[i] = chunk
+        units += [Unit(f"{chunk.chunk_id}~{j}", chunk.doc_id, chunk.chunk_id, "sentence", text, "Section",
+                       None, None, None, j) for j, text in enumerate(picks)]  # fmt: skip
     vectors = clustered(n, rng)
+    near = np.repeat(vectors, UNITS_PER_CHUNK, axis=0)
+    near += rng.standard_normal(near.shape).astype(np.float32) * 0.03
+    near /= np.linalg.norm(near, axis=1, keepdims=True)
     faiss.omp_set_num_threads(2)
     index = build_faiss(kind, DIM, np.arange(n, dtype=np.int64), vectors)  # type: ignore[arg-type]
+    unit_ids = [unit_faiss_id(u, unit_embedding_text(u)) for u in units]
+    quote_ids = [unit_faiss_id(u, quote_text(u)) for u in units]
+    unit_kind = unit_index_kind(kind, len(units))  # type: ignore[arg-type]
+    unit_index = build_faiss(unit_kind, DIM, np.array(unit_ids, dtype=np.int64), near)
+    quote_index = build_faiss("flat", DIM, np.array(quote_ids, dtype=np.int64), near)
     save_index(folder, model="all-MiniLM-L6-v2", dim=DIM, kind=kind, faiss_index=index,  # type: ignore[arg-type]
-               chunks=chunks, documents=records, salaries=[])  # fmt: skip
+               chunks=chunks, documents=records, salaries=[], units=units, unit_index=unit_index,
+               quote_index=quote_index)  # fmt: skip
 
 
 SERVE_PROBE = """

@@ -33,7 +33,9 @@ def test_a_word_no_article_uses_is_searched_with_its_nearest_article_word(words:
 
 def test_keyword_search_finds_the_salaries_for_a_word_the_articles_never_use(retriever: Retriever) -> None:
     query = "wages of machine learning engineers"
-    with_it = Retriever(retriever.version, retriever.embedder, RetrievalOptions(thesaurus=False), words=retriever.words)
+    with_it = Retriever(
+        retriever.version, retriever.embedder, RetrievalOptions(thesaurus=False), words=retriever.words
+    )
     without = Retriever(retriever.version, retriever.embedder, RetrievalOptions.only(), words=retriever.words)
     figure = re.compile(r"[$£€]\s?\d")
     assert figure.search(with_it.search(query, k=1, mode="bm25")[0].text)

@@ -14,7 +14,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from advisor.index import IndexError_, IndexNotFound, current_version_name, load_index, writer_lock
+from advisor.index import (
+    UNITS_HNSW_FROM,
+    IndexError_,
+    IndexNotFound,
+    current_version_name,
+    load_index,
+    unit_index_kind,
+    writer_lock,
+)
 from advisor.indexing import build_index
 
 from .conftest import CountingEmbedder
@@ -151,3 +159,9 @@ def test_only_one_writer_at_a_time(tmp_path: Path) -> None:
         writer_lock(tmp_path),
     ):
         pass
+
+
+def test_units_are_searched_approximately_once_exact_search_would_be_slow() -> None:
+    assert unit_index_kind("flat", UNITS_HNSW_FROM - 1) == "flat"
+    assert unit_index_kind("flat", UNITS_HNSW_FROM) == "hnsw"
+    assert unit_index_kind("hnsw", 10) == "hnsw"

@@ -28,6 +28,7 @@ from advisor.index import (
     chunk_faiss_id,
     load_index,
     save_index,
+    unit_index_kind,
     writer_lock,
 )
 from advisor.ingest import Document, Skipped, load_corpus
@@ -140,7 +141,10 @@ def build_index(
             facts += [row for row in previous.salaries if row.doc_id in kept_as_is]
         units = _units(previous, records, kept_as_is, current, new_chunks)
         old_units = previous.stored_unit_vectors() if previous is not None else None
-        unit_index, embedded = _unit_index(old_units, units, unit_embedding_text, kind, dim, model, progress)
+        unit_kind = unit_index_kind(kind, len(units))
+        unit_index, embedded = _unit_index(
+            old_units, units, unit_embedding_text, unit_kind, dim, model, progress
+        )
         old_quotes = previous.stored_quote_vectors() if previous is not None else None
         quote_index, quoted = _unit_index(old_quotes, units, quote_text, "flat", dim, model, progress)
         report.units_embedded = embedded + quoted
