@@ -117,3 +117,13 @@ def test_pay_of_two_tracks_no_role_names_is_compared_from_their_own_rows(advisor
         "Cloud security work at banks pays more than Cloud security work at startups "
         "($140,000–$190,000 against $120,000–$160,000)."
     ), answer.answer
+
+
+def test_a_yes_no_question_opens_with_the_reason_an_faq_reply_gives(advisor: Advisor) -> None:
+    answer = advisor.ask("Can I work in cloud security without a computer science degree?")
+    assert answer.kind == "advice"
+    # The FAQ's bare "No." answers "Do I need a degree?", the other way round: only its reason is quoted.
+    assert answer.answer.startswith("Most cloud security engineers came from help-desk, network"), (
+        answer.answer
+    )
+    assert "matter more to hiring managers than a diploma" in answer.answer.splitlines()[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from advisor.answer.advice import direct_answers
 from advisor.answer.comparison import compose_comparison
 from advisor.answer.definition import asked_term, best_quotes, defining_quote, refers_back, whole_list
 from advisor.answer.listing import (
@@ -37,6 +38,8 @@ __all__ = ["ExtractiveAnswerer"]
 MAX_SUPPORT = 4  # supporting bullets after the first sentence
 SUPPORT_RATIO = 0.6  # a bullet scores at least this share of the best quote
 SIDE_K = 4  # passages retrieved for each side of a comparison
+ADVICE_K = 10  # passages searched for a yes/no question's direct reply
+DIRECT_SHARE = 0.8  # a direct reply is at least this close in meaning as the best other quote
 BACKGROUND_WORDS = 4  # a background this short ("backend developer") can be named in a sentence
 REFER_WORDS = 6  # a pronoun among a sentence's first words refers to something said before it
 _REFERS = re.compile(r"\b(this|it|these|they|them)\b", re.I)
@@ -67,6 +70,8 @@ class ExtractiveAnswerer:
             composed = self._role_fit(question, hits)
         elif question.kind is Kind.DEFINITION:
             composed = self._definition(question, hits)
+        elif question.kind is Kind.ADVICE:
+            composed = self._advice(question, hits)
         answer = composed or self._general(question.query, hits)
         answer.kind = str(question.kind)
         return answer
@@ -215,6 +220,27 @@ class ExtractiveAnswerer:
             elif not quote.text.endswith(":") and (after is None or quote.text != after.text):
                 support.append(f"- {self._line(quote, citer, shown)}")
         lines += ["", *support] if support else []
+        return Answer("\n".join(lines), citer.citations, False, "extractive")
+
+    def _advice(self, question: Question, hits: list[Hit]) -> Answer | None:
+        """A passage's own "No. Many ... without ..." opens the answer when it is about the question."""
+        found = self.retriever.search(question.query, k=ADVICE_K)  # an FAQ reply often ranks lower
+        direct = self.ranker.best(
+            question.query, direct_answers(quotes_from_hits(found, self.library.units)), 1
+        )
+        if not direct:
+            return None
+        quotes = [q for q in quotes_from_hits(hits, self.library.units) if q.text not in direct[0].text]
+        support = self.ranker.best(question.query, quotes, MAX_SUPPORT)
+        # Meaning alone: the reply's passage ranks lower than the top hits by construction.
+        closeness = self.ranker.quote_vectors([direct[0], *support[:1]]) @ self.ranker.embedder.embed_query(
+            question.query
+        )
+        if len(closeness) > 1 and closeness[0] < DIRECT_SHARE * closeness[1]:
+            return None  # a reply to another question
+        citer, shown = Citer(), set[str]()
+        lines = [f"{direct[0].text} [{citer.quote(direct[0])}]"]
+        lines += ["", *(f"- {self._line(q, citer, shown)}" for q in support)] if support else []
         return Answer("\n".join(lines), citer.citations, False, "extractive")
 
     def _role_fit(self, question: Question, hits: list[Hit]) -> Answer | None:
