@@ -127,3 +127,12 @@ def test_a_yes_no_question_opens_with_the_reason_an_faq_reply_gives(advisor: Adv
         answer.answer
     )
     assert "matter more to hiring managers than a diploma" in answer.answer.splitlines()[0]
+
+
+def test_a_list_headed_by_the_topic_comes_back_whole(advisor: Advisor) -> None:
+    answer = advisor.ask("Which portfolio projects should I build for cloud security?")
+    assert answer.kind == "list"
+    first = answer.answer.splitlines()[0]
+    # Sections under a heading naming projects, the whole series of levels, in the article's order.
+    assert "Starter Level, Stretch Level, Showcase Level" in first, answer.answer
+    assert "Misconfiguration Scanner" in answer.answer and "Incident Retrospective" in answer.answer

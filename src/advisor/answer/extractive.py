@@ -172,12 +172,13 @@ class ExtractiveAnswerer:
                 labelled_lines(topic, hits, self.library),
                 list_items(question.query, hits, self.library, self.ranker),
             ]
-        # The list from the best-ranked article wins; sections before items when they tie.
+        # A list headed by the topic asked ("Projects That ...", "Skills needed:") wins; then the
+        # list from the best-ranked article; sections before items when they tie.
         rank = {h.doc_id: h.rank for h in reversed(hits)}
         found = [c for c in candidates if c]
         if not found:
             return None
-        entries = min(found, key=lambda c: rank.get(c[0].quote.hit.doc_id, 99))
+        entries = min(found, key=lambda c: (not _headed_by(c, topic), rank.get(c[0].quote.hit.doc_id, 99)))
         citer = Citer()
         opening: list[str] = []
         # "What skills does an X need?": the X section's own "Core skills: ..." line answers, and
@@ -277,3 +278,9 @@ def _on_topic_for(entry: Entry, roles: tuple[str, ...], topic: str) -> bool:
     if not any(r.lower() in (quote.hit.section or "").lower() for r in roles):
         return False
     return names_topic(" ".join(filter(None, (entry.name, quote.context, quote.heading))), topic)
+
+
+def _headed_by(entries: list[Entry], topic: str) -> bool:
+    """Whether a list's first entry sits under a lead-in or heading (or parent heading) naming the topic."""
+    quote = entries[0].quote
+    return topic == "roles" or names_topic(f"{quote.context or ''} {quote.hit.section or ''}", topic)

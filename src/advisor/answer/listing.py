@@ -31,6 +31,7 @@ PHRASE_BONUS = 0.5  # a line naming the background as one phrase
 ROLE_SHARE = 0.6  # sibling headings that are mostly role names are a list of roles
 MAX_FITS = 3  # roles offered for a stated background: a few options, best first
 _SUITS = re.compile(r"\b(suits?|fits?|ideal for|good for|right for|best for|who should)\b", re.I)
+SIBLING_HITS = 5  # passages whose sections (or their parents) may head a list of sections
 MIN_LABELLED = 3  # paragraphs opening "Label: ..." under one heading that make a list
 _LABEL = re.compile(r"^([A-Z][^:.!?]{2,60}):\s+\S")
 LABEL_WORDS = 7  # a label longer than this is a sentence with a colon in it
@@ -157,11 +158,15 @@ def sibling_sections(
     Each child section gives its heading as the name and its first line; children whose
     heading is far from the question (a stray "Salary Data" under it) are left out.
     """
-    for hit in hits[:3]:
-        parent = (hit.section or "").rpartition(" > ")[0]
-        # Only a parent naming the topic: one sharing a subject word ("AI Careers") lists anything.
-        if not parent or not names_topic(parent.rsplit(" > ", 1)[-1], topic):
-            continue
+    # The found section's parent, or the found section itself, when its heading names the topic.
+    # Only a heading naming the topic: one sharing a subject word ("AI Careers") lists anything.
+    parents = [
+        (hit, parent)
+        for hit in hits[:SIBLING_HITS]
+        for parent in ((hit.section or "").rpartition(" > ")[0], hit.section or "")
+        if parent and names_topic(parent.rsplit(" > ", 1)[-1], topic)
+    ]
+    for hit, parent in parents:
         children: dict[str, Quote] = {}
         for chunk_id, section in library.passages(hit.doc_id):
             if not (section or "").startswith(parent + " > "):
@@ -174,7 +179,10 @@ def sibling_sections(
             continue
         names = list(children)
         closeness = ranker.vectors(names) @ ranker.embedder.embed_query(question)
-        keep = [n for n, c in zip(names, closeness, strict=True) if c >= float(closeness.max()) * 0.5]
+        near = {n for n, c in zip(names, closeness, strict=True) if c >= float(closeness.max()) * 0.5}
+        # A series keeps its members together: "Beginner Level" ... "Expert Level".
+        series = {n.split()[-1].lower() for n in near if len(n.split()) > 1}
+        keep = [n for n in names if n in near or (len(n.split()) > 1 and n.split()[-1].lower() in series)]
         return [Entry(n, children[n]) for n in keep]  # document order
     return []
 
