@@ -69,3 +69,19 @@ def test_a_refused_side_question_is_skipped() -> None:
 
 def test_the_query_is_capped() -> None:
     assert len(resolve("What does a fleet analyst do? " * 40, "and it?")) <= MAX_QUERY_CHARS
+
+
+def test_which_one_after_what_about_compares_the_two_roles() -> None:
+    query = resolve("What does a fleet analyst do?", "what about robotics engineers?", "which one pays more?")
+    assert "Fleet Analyst vs Robotics Engineer" in query, query
+
+
+def test_the_whole_thing_refers_to_the_last_turn() -> None:
+    query = resolve("Give me a plan to become a robotics engineer", "how long does the whole thing take?")
+    assert "Robotics Engineer" in query and query.count("(") == 1, query
+
+
+def test_the_second_one_of_a_list_of_roles_is_a_role() -> None:
+    answer = "The articles name these roles: Data Steward, Fleet Analyst, Robotics Engineer."
+    query = resolve("Which roles exist in robotics?", "tell me more about the second one", answers=(answer,))
+    assert query.endswith("(Fleet Analyst)"), query

@@ -30,6 +30,7 @@ class LastTurn:
     question: Question
     answer_roles: tuple[str, ...] = ()
     answer_items: tuple[str, ...] = ()  # tools, certifications, courses, in the answer's order
+    earlier_roles: tuple[str, ...] = ()  # the turn before's roles: "what about X?" then "which one ...?"
 
 
 _PEOPLE = re.compile(
@@ -37,9 +38,10 @@ _PEOPLE = re.compile(
 )
 _THING = re.compile(
     r"\b(it|its|that|this|those|these|the two|both|either|which one|the first|the second|the last|"
-    r"the former|the latter|there)\b",
+    r"the former|the latter|there|the whole thing|all of it)\b",
     re.I,
 )
+_WHICH_ONE = re.compile(r"\b(which one|which of (?:them|the two|those)|which (?:pays|earns|is))\b", re.I)
 _ORDINAL = re.compile(r"\bthe (first|second|third|last)(?: one)?\b", re.I)
 _FRAGMENT = re.compile(r"^\s*(and|or|also|what about|how about|same for|then|so|but)\b", re.I)
 _COMPARE = re.compile(r"\b(compare|compared|vs\.?|versus|against|than|which of the two|both)\b", re.I)
@@ -52,7 +54,7 @@ _GENERIC = set(
     "earnings make cost long take time need needed skills requirements outlook job jobs role roles "
     "career much many typical average usually about s first second last level levels ok okay so also "
     "then same more less better best than vs versus compare compared with both either two thing things "
-    "kind else other any some just really actually even if not no yes up out".split()
+    "kind else other any some just really actually even if not no yes up out whole entire".split()
 )
 
 
@@ -80,7 +82,11 @@ def last_turn(turns: Sequence[tuple[str, str, bool]], vocabulary: Vocabulary) ->
             continue
         query = resolve_follow_up(question, last, vocabulary)
         understood = read_question(question, vocabulary, query)
-        last = LastTurn(understood, vocabulary.find_roles(answer), _items_in_order(answer, vocabulary))
+        earlier = _roles_of(last) if last else ()
+        items = _items_in_order(answer, vocabulary)
+        if understood.list_topic == "roles":  # "the second one" of a list of roles is a role
+            items = vocabulary.find_roles(answer)
+        last = LastTurn(understood, vocabulary.find_roles(answer), items, earlier)
     return last
 
 
@@ -132,10 +138,13 @@ def _topic(last: LastTurn, text: str, mine: Entities) -> str:
         if abs(index) < len(last.answer_items) or index == 0:
             return re.sub(r"[()\[\]]", "", last.answer_items[index])
     parts: list[str] = []
+    roles = _roles_of(last)
     if question.kind is Kind.COMPARISON and question.sides:
         parts.append(" vs ".join(question.sides))
+    elif _WHICH_ONE.search(text) and len(roles) == 1 and last.earlier_roles[:1] not in ((), roles[:1]):
+        parts.append(f"{last.earlier_roles[0]} vs {roles[0]}")  # "what about X?" then "which one pays more?"
     else:
-        parts += _roles_of(last)
+        parts += roles
     if not mine.levels:
         parts += question.entities.levels
     if not mine.regions:
