@@ -148,7 +148,18 @@ def test_a_difference_question_contrasts_the_roles_not_a_line_listing_titles(adv
     assert "interchangeably" not in answer.answer, answer.answer
     lead = answer.answer.split("\n\n", 1)[0]
     assert "analysis" in lead and "deploying" in lead, answer.answer  # the article's own contrast
-    assert "deploy" in answer.table.rows[0][1] and "analysis" in answer.table.rows[0][2], answer.table
+    # Each cell describes its own side and names no other role.
+    assert "deploy" in answer.table.rows[0][1] and "insights" in answer.table.rows[0][2], answer.table
+    assert "Data Scientist" not in answer.table.rows[0][1] and "ML Engineer" not in answer.table.rows[0][2]
+
+
+def test_each_side_is_looked_up_without_the_other_however_it_is_spelled(advisor: Advisor) -> None:
+    # "ML engineer" is the other side's spelling of "Machine Learning Engineer".
+    answer = advisor.ask("How does a research scientist differ from an ML engineer?")
+    assert answer.table is not None, answer.answer
+    assert (
+        "Research Scientists" in answer.table.rows[0][1] or "Research scientists" in answer.table.rows[0][1]
+    )
 
 
 def test_list_items_come_with_their_heading(advisor: Advisor) -> None:

@@ -28,6 +28,7 @@ from advisor.answer.quotes import Quote, QuoteRanker, content_words, quotes_from
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit
 from advisor.salaries import SalaryRow
+from advisor.vocabulary import normalize_term
 
 __all__ = ["Search", "compose_comparison"]
 
@@ -214,14 +215,15 @@ def _side_quote(name: str, others: Sequence[str], question: str, search: Search,
                 ranker: QuoteRanker) -> Quote | None:  # fmt: skip
     """The best line about one side, retrieved on its own: "ML engineer" apart from "data scientist"."""
     query = question
-    for other in others:
+    for other in others:  # as typed, or in another spelling ("ML engineer" for "Machine Learning Engineer")
         query = re.sub(re.escape(other), " ", query, flags=re.I)
+        query = f" {normalize_term(query)} ".replace(f" {normalize_term(other)} ", " ")
     hits = search(f"{name} {query}")
     quotes = [q for q in quotes_from_hits(hits, library.units) if q.kind != "row"]
     # A line that also names another side (or lists several roles) cannot tell this side apart.
     # A lead-in ("... the practitioner who:") says nothing until its items; it is no description.
     apart = [
-        q for q in quotes if not _names_other(q.text, name, others, library) and not q.text.endswith(":")
+        q for q in quotes if not _names_other(q.shown(), name, others, library) and not q.text.endswith(":")
     ]
     named = [q for q in apart if _names(q.text, name, library)]
     named = named or [q for q in apart if _names(q.hit.section or "", name, library)] or apart or quotes
@@ -235,10 +237,10 @@ def _names(text: str, name: str, library: Library) -> bool:
 
 
 def _names_other(text: str, name: str, others: Sequence[str], library: Library) -> bool:
-    """Whether a text names another side, or roles besides this one (a line listing titles)."""
+    """Whether a text names another side, or any other role (it relates roles, not describes one)."""
     if any(_names(text, other, library) for other in others):
         return True
-    return len(set(library.version.vocabulary.find_roles(text)) - {name}) >= 2
+    return bool(set(library.version.vocabulary.find_roles(text)) - {name})
 
 
 def compose_comparison(question: Question, search: Search, library: Library, ranker: QuoteRanker,
@@ -263,6 +265,8 @@ def compose_comparison(question: Question, search: Search, library: Library, ran
     if not all(quotes) or len({q.text for q in quotes if q}) < len(quotes):
         return None  # the sides could not be told apart: the general answer does better
     both = _both_named(sides, question.query, search, library, ranker)
+    if both is not None and re.search(r"[$£€]\d", both.text):
+        both = None  # pay was not asked: a line of figures is no contrast of what they do
     lines = (
         [" ".join(f"{q.shown()} [{citer.quote(q)}]" for q in _with_other_half(both, sides, library))]
         if both
