@@ -71,6 +71,9 @@ def test_a_definition_brings_the_sentence_that_refers_back_to_it(advisor: Adviso
 
 def test_what_a_role_does_all_day_shows_its_whole_day_to_day_list(advisor: Advisor) -> None:
     answer = advisor.ask("What does a detection engineer do all day?")
+    assert answer.answer.startswith("Detection Engineers write and tune the rules"), (
+        answer.answer
+    )  # prose first
     for task in ("overnight alerts", "attack simulations", "noisy rules"):
         assert task in answer.answer, answer.answer
     assert "ML Engineer" not in answer.answer, answer.answer  # nothing from another role's sections

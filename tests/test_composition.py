@@ -162,6 +162,13 @@ def test_each_side_is_looked_up_without_the_other_however_it_is_spelled(advisor:
     )
 
 
+def test_a_difference_between_two_terms_sets_their_definitions_side_by_side(advisor: Advisor) -> None:
+    answer = advisor.ask("What is the difference between AI and machine learning?")
+    assert answer.table is not None, answer.answer
+    cells = " ".join(answer.table.rows[0][1:])
+    assert "is a subset of AI" in cells and "is the broad field" in cells, answer.table
+
+
 def test_list_items_come_with_their_heading(advisor: Advisor) -> None:
     answer = advisor.ask("Which certifications are worth it for ML engineers?")
     assert answer.kind == "list"

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from advisor.answer.definition import defining_quote
 from advisor.answer.models import Table
 from advisor.answer.pay import (
     Money,
@@ -219,6 +220,9 @@ def _side_quote(name: str, others: Sequence[str], question: str, search: Search,
         query = re.sub(re.escape(other), " ", query, flags=re.I)
         query = f" {normalize_term(query)} ".replace(f" {normalize_term(other)} ", " ")
     hits = search(f"{name} {query}")
+    defined = defining_quote(name, hits, library)  # "Machine Learning is a subset of AI ..."
+    if defined is not None:
+        return defined
     quotes = [q for q in quotes_from_hits(hits, library.units) if q.kind != "row"]
     # A line that also names another side (or lists several roles) cannot tell this side apart.
     # A lead-in ("... the practitioner who:") says nothing until its items; it is no description.
@@ -233,7 +237,8 @@ def _side_quote(name: str, others: Sequence[str], question: str, search: Search,
 
 def _names(text: str, name: str, library: Library) -> bool:
     """Whether a text names a side, as written or by another spelling of the same role."""
-    return name.lower() in text.lower() or name in library.version.vocabulary.find_roles(text)
+    named = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I)  # "AI" is not in "trains"
+    return bool(named) or name in library.version.vocabulary.find_roles(text)
 
 
 def _names_other(text: str, name: str, others: Sequence[str], library: Library) -> bool:

@@ -205,6 +205,10 @@ class ExtractiveAnswerer:
             chosen = [defining, *(q for q in chosen if q.text not in defining.text)][: MAX_SUPPORT + 1]
         if not chosen:
             return None
+        # Prose opens a definition; a list item it would open with is shown with its whole list below.
+        prose = next((q for q in chosen if q.kind == "sentence" and not q.text.endswith(":")), None)
+        if prose is not None:
+            chosen = [prose, *(q for q in chosen if q is not prose)]
         citer, shown = Citer(), set[str]()
         after = refers_back(chosen[0], self.library)
         lines = [
