@@ -192,6 +192,14 @@ def test_a_term_is_defined_by_the_line_that_spells_it_out(advisor: Advisor) -> N
     assert "Machine Learning Operations" in first and "DevOps" in first, answer.answer
 
 
+def test_a_plan_labelled_by_steps_or_periods_beats_an_articles_numbered_outline(advisor: Advisor) -> None:
+    # The best-ranked article's only sequence is its numbered outline ("1. Understand ...").
+    answer = advisor.ask("Can you lay out a plan to become an ML engineer?")
+    assert answer.kind == "plan" and answer.steps, answer.answer
+    assert all(not (step.label or "").rstrip(".)").isdigit() for step in answer.steps), answer.steps
+    assert re.match(r"(Step|Months?|Phase|Week)\b", answer.steps[0].label or ""), answer.steps
+
+
 def test_plan_comes_in_the_articles_order_with_its_labels(advisor: Advisor, retriever: Retriever) -> None:
     question = "Give me a month-by-month plan to become an ML engineer"
     answer = advisor.ask(question)

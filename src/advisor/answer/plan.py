@@ -101,6 +101,19 @@ def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Pla
             score -= 0.3  # a numbered list is as often a list of roles or tips as a plan
         scored.append((score, plan))
     scored.sort(key=lambda item: -item[0])
+    if scored and _numbered(scored[0][1]):
+        # An article's numbered outline is its structure; a plan labelled by period or step
+        # ("Month 1-2", "Step 3") is a plan. The labelled plan of the best-ranked article wins.
+        labelled = [
+            plan
+            for sequence, units in library.sequences.items()
+            if not _numbered(plan := _plan(sequence, units, library))
+            and len(plan.steps) >= MIN_STEPS
+            and not _lists_roles(plan)
+        ]
+        if labelled:
+            first = min(labelled, key=lambda p: (docs.get(p.doc_id, 99), -len(p.steps)))
+            scored.insert(0, (float("inf"), first))
     best: list[Plan] = []
     for _, plan in scored:  # one plan per article
         if all(p.doc_id != plan.doc_id for p in best):
@@ -118,6 +131,12 @@ def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Pla
             ):
                 best.append(plan)
     return best
+
+
+def _numbered(plan: Plan) -> bool:
+    """A sequence labelled by numbers alone ("1.", "2)"), not by periods or steps."""
+    label = plan.steps[0].label if plan.steps else ""
+    return not label or label.rstrip(".)").isdigit()
 
 
 def _lists_roles(plan: Plan) -> bool:
