@@ -139,3 +139,12 @@ def test_a_list_headed_by_the_topic_comes_back_whole(advisor: Advisor) -> None:
     # Sections under a heading naming projects, the whole series of levels, in the article's order.
     assert "Starter Level, Stretch Level, Showcase Level" in first, answer.answer
     assert "Misconfiguration Scanner" in answer.answer and "Incident Retrospective" in answer.answer
+
+
+def test_a_sentence_whose_paragraph_goes_on_to_a_list_brings_the_list(advisor: Advisor) -> None:
+    answer = advisor.ask("Is the shared model worth learning before I touch a scanner?")
+    assert answer.answer.startswith("Learn the shared responsibility model before you touch a scanner."), (
+        answer.answer
+    )
+    for item in ("Identity: who may do what", "Network: which workload", "Data: what is encrypted"):
+        assert item in answer.answer, answer.answer

@@ -16,7 +16,16 @@ from advisor.answer.quotes import Quote, QuoteRanker, quotes_from_hits
 from advisor.answer.sources import Library
 from advisor.retrieval import Hit
 
-__all__ = ["MAX_LIST", "asked_term", "best_quotes", "defining_quote", "on_role", "refers_back", "whole_list"]
+__all__ = [
+    "MAX_LIST",
+    "asked_term",
+    "best_quotes",
+    "defining_quote",
+    "list_after",
+    "on_role",
+    "refers_back",
+    "whole_list",
+]
 
 MAX_LIST = 8  # items of one list shown whole
 _ASKED = re.compile(
@@ -82,3 +91,19 @@ def best_quotes(query: str, hits: Sequence[Hit], roles: Sequence[str], library: 
                 ranker: QuoteRanker, limit: int) -> list[Quote]:  # fmt: skip
     """The best quotes about the question, kept to the role it names."""
     return ranker.best(query, on_role(quotes_from_hits(hits, library.units), roles), limit)
+
+
+def list_after(quote: Quote, library: Library) -> list[Quote]:
+    """The list a sentence's paragraph goes on to introduce ("... build fluency in classical ML.
+    These techniques ...:" then its items), whole; empty when the paragraph introduces none."""
+    if quote.kind != "sentence":
+        return []
+    text = quote.hit.text
+    end = text.find(quote.text) + len(quote.text)
+    for item in library.quotes(quote.hit.chunk_id):
+        if item.kind == "item" and item.position > quote.position and item.context:
+            at = text.find(item.context, end - len(quote.text))
+            if end - len(quote.text) >= 0 and at >= 0 and "\n" not in text[end:at]:
+                return whole_list(replace(item, hit=quote.hit), library)
+            return []
+    return []

@@ -13,7 +13,14 @@ from dataclasses import replace
 
 from advisor.answer.advice import direct_answers
 from advisor.answer.comparison import compose_comparison
-from advisor.answer.definition import asked_term, best_quotes, defining_quote, refers_back, whole_list
+from advisor.answer.definition import (
+    asked_term,
+    best_quotes,
+    defining_quote,
+    list_after,
+    refers_back,
+    whole_list,
+)
 from advisor.answer.listing import (
     Entry,
     background_quotes,
@@ -85,9 +92,20 @@ class ExtractiveAnswerer:
             return Answer("The passages I found contain no quotable text.", [], True, "extractive")
         citer = citer or Citer()
         shown: set[str] = set()
-        lines = [self._line(chosen[0], citer, shown)]
-        if len(chosen) > 1:
-            lines += ["", *(f"- {self._line(q, citer, shown)}" for q in chosen[1:])]
+        lines: list[str] = []
+        listed: set[str] = set()
+        for i, quote in enumerate(chosen):
+            if quote.text in listed:
+                continue
+            lines += (
+                [self._line(quote, citer, shown)]
+                if i == 0
+                else [*([""] if i == 1 else []), f"- {self._line(quote, citer, shown)}"]
+            )
+            items = [item for item in list_after(quote, self.library) if item.text not in listed]
+            listed.update(item.text for item in items)  # the list its paragraph goes on to give
+            indent = "  " if i == 0 else "    "
+            lines += [f"{indent}- {item.text} [{citer.quote(item)}]" for item in items]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
 
     @staticmethod
