@@ -125,6 +125,13 @@ def test_a_level_no_article_prices_is_said_first_and_an_all_levels_range_is_only
     assert "nearest figures" in answer.answer and "All levels together" in answer.answer, answer.answer
 
 
+def test_a_salary_line_written_under_two_roles_is_cited_from_the_role_asked(advisor: Advisor) -> None:
+    # "UK: £50,000 – £100,000" appears under Data Scientist and under Prompt Engineer.
+    answer = advisor.ask("What do prompt engineers earn in the UK?")
+    assert "£50,000 – £100,000" in answer.answer, answer.answer
+    assert answer.citations and all("Prompt Engineer" in (c.section or "") for c in answer.citations)
+
+
 def test_comparison_table_cites_every_cell_and_the_verdict_comes_from_the_figures(
     advisor: Advisor,
 ) -> None:

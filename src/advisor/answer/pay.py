@@ -244,7 +244,7 @@ def role_label(row: SalaryRow) -> str:
 
 
 def cite_row(row: SalaryRow, library: Library, citer: Citer) -> int:
-    hit = library.hit_with_text(row.quote, row.doc_id)
+    hit = library.hit_with_text(row.quote, row.doc_id, row.role)
     assert hit is not None, "a salary row is quoted from its own article"
     return citer.cite(hit, row.quote)
 

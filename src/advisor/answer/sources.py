@@ -63,12 +63,19 @@ class Library:
         return Hit(rank, 0.0, chunk.doc_id, chunk_id, doc.title, doc.author, doc.date, doc.source,
                    chunk.section, chunk.text, 0.0, url=doc.url)  # fmt: skip
 
-    def hit_with_text(self, quote_text: str, doc_id: str | None = None) -> Hit | None:
-        """The first chunk (of a document, if given) holding a text verbatim."""
-        for chunk in self._chunks.values():
-            if (doc_id is None or chunk.doc_id == doc_id) and quote_text in chunk.text:
-                return self.hit(chunk.chunk_id)
-        return None
+    def hit_with_text(
+        self, quote_text: str, doc_id: str | None = None, section: str | None = None
+    ) -> Hit | None:
+        """The first chunk (of a document, if given) holding a text verbatim; one whose heading
+        path names `section` first ("UK: £50,000 – £100,000" is written under two roles)."""
+        found = [
+            chunk
+            for chunk in self._chunks.values()
+            if (doc_id is None or chunk.doc_id == doc_id) and quote_text in chunk.text
+        ]
+        named = [c for c in found if section and section.lower() in (c.section or "").lower()]
+        first = (named or found)[:1]
+        return self.hit(first[0].chunk_id) if first else None
 
     def title(self, doc_id: str) -> str:
         return self.version.documents[doc_id].title
