@@ -4,6 +4,8 @@
 
 Held-out sets, written by someone who read only the articles (tune on dev, report both):
 - answers.jsonl: single questions with checks; pass rates per kind for the dev and test halves
+- answers_fresh.jsonl: 40 more (5 of each kind), written by another reader of the articles
+  after this round's tuning ended and never tuned on: a second test half ("fresh")
 - conversations.jsonl: three-turn conversations; turns 2 and 3 are the follow-up turns
 Checks (each must hold for the answer to pass):
 - all: groups of alternatives; every group needs one alternative in the answer
@@ -120,7 +122,7 @@ def run_answers(advisor: Advisor, verbatim: Callable[[Answer], None], show: bool
     by: dict[tuple[str, str], Tally] = defaultdict(Tally)
     false_refusals, kind_right, misspelled = Tally(), Tally(), Tally()
     refused_in_scope: list[str] = []
-    for record in _lines("answers.jsonl"):
+    for record in _lines("answers.jsonl") + _lines("answers_fresh.jsonl"):
         answer = advisor.ask(record["question"])
         verbatim(answer)
         failed = check(answer, record["checks"])
@@ -142,6 +144,7 @@ def run_answers(advisor: Advisor, verbatim: Callable[[Answer], None], show: bool
         "tasks": {f"{s}/{k}": [t.passed, t.total] for (s, k), t in sorted(by.items())},
         "dev_pass": by[("dev", "all")].rate,
         "test_pass": by[("test", "all")].rate,
+        "fresh_pass": by[("fresh", "all")].rate,
         "misspelled_pass": misspelled.rate,
         "false_refusals": false_refusals.rate,
         "false_refusal_questions": refused_in_scope,
