@@ -179,3 +179,16 @@ def test_kill_9_while_writing_conversations_loses_no_answered_turn(
     finally:
         restarted.terminate()
         restarted.wait()
+
+
+def test_an_llm_that_writes_nothing_leaves_the_composed_answer(retriever: Retriever, tmp_path: Path) -> None:
+    fake = FakeLLM("ok", reply="")
+    try:
+        llm = OpenAICompatibleClient(fake.base_url, "fake", max_retries=0)
+        advisor = Advisor(retriever, ConversationStore(tmp_path / "c.db"), llm, mode="llm")
+        answer = advisor.ask("What does a junior ML engineer earn in the UK?")
+        assert fake.requests  # the model was asked, and said nothing
+        assert answer.answer.strip() and answer.citations and answer.mode == "extractive"
+        assert "£" in answer.answer
+    finally:
+        fake.close()

@@ -197,7 +197,12 @@ class Advisor:
                 yield Event("error", {"error": str(exc), "exception": error})
                 return
             self._observe("llm", time.perf_counter() - started)
-            answer = self._llm.finish("".join(parts), grounding.sources, grounding)
+            if "".join(parts).strip():
+                answer = self._llm.finish("".join(parts), grounding.sources, grounding)
+            else:  # the model wrote nothing (a small one, or a prompt that filled its context)
+                answer = composed  # the composed answer stands, and says it is extractive
+                for line in composed.answer.splitlines(keepends=True):
+                    yield Event("token", {"text": line})
             answer.generation = report
         answer.conversation_id = turn.conversation_id
         answer.kind = Kind.OUT_OF_SCOPE.value if answer.refused else turn.understood.kind.value
