@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from advisor.retrieval import RetrievalOptions, Retriever, expand_query
+from advisor.retrieval import FusionWeights, RetrievalOptions, Retriever, expand_query
 
 from .conftest import ROOT
 
@@ -50,6 +50,16 @@ def test_score_fusion_ranks_the_passage_holding_the_answer_first(retriever: Retr
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert all(0 < h.score <= 1 for h in hits)
     assert len({h.chunk_id for h in hits}) == 12
+
+
+def test_fusion_weights_decide_the_order(retriever: Retriever) -> None:
+    # all weight on the chunk cosine: the order of dense search; on the keyword side: of BM25
+    question = "Which certification should I take for AWS?"
+    options = RetrievalOptions(score_fusion=True)
+    for weights, mode in ((FusionWeights(1.0, 0.0, 0.0), "dense"), (FusionWeights(0.0, 0.0, 1.0), "bm25")):
+        fused = Retriever(retriever.version, retriever.embedder, options, weights=weights).search(question, k=5)
+        alone = retriever.search(question, k=5, mode=mode)  # type: ignore[arg-type]
+        assert [h.chunk_id for h in fused] == [h.chunk_id for h in alone], mode
 
 
 def test_each_mode_answers(retriever: Retriever) -> None:
