@@ -6,7 +6,7 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from advisor.retrieval import RetrievalOptions, Retriever, expand_query
+from advisor.retrieval import FusionWeights, RetrievalOptions, Retriever, expand_query
 
 from .conftest import ROOT
 
@@ -68,6 +68,18 @@ def test_a_request_thread_searches_without_an_openmp_team(retriever: Retriever) 
         before, after = pool.submit(search_then_count).result()
     assert after == 1
     assert before > 1 or os.cpu_count() == 1  # a new thread starts with a team, so this test can fail
+
+
+def test_fusion_weights_decide_the_order(retriever: Retriever) -> None:
+    # all weight on the chunk cosine: the order of dense search; on the keyword side: of BM25
+    question = "Which certification should I take for AWS?"
+    options = RetrievalOptions(score_fusion=True)
+    for weights, mode in ((FusionWeights(1.0, 0.0, 0.0), "dense"), (FusionWeights(0.0, 0.0, 1.0), "bm25")):
+        fused = Retriever(retriever.version, retriever.embedder, options, weights=weights).search(
+            question, k=5
+        )
+        alone = retriever.search(question, k=5, mode=mode)  # type: ignore[arg-type]
+        assert [h.chunk_id for h in fused] == [h.chunk_id for h in alone], mode
 
 
 def test_each_mode_answers(retriever: Retriever) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "ALTERNATIVES",
     "RRF_K",
     "Correction",
+    "FusionWeights",
     "Hit",
     "Mode",
     "RetrievalOptions",
@@ -40,14 +41,6 @@ RRF_K = 60  # the constant from Cormack et al.; rank 1 in both lists scores 2/61
 CANDIDATES = 50  # from each retriever, before fusion
 HEADING_WEIGHT = 2  # a heading word counts as much as this many body words (tuned on dev)
 UNIT_CANDIDATES = 200
-# Score fusion: chunk cosine + best unit cosine + KEYWORD_WEIGHT x (BM25 / the query's best BM25).
-# A convex combination of scores beats rank fusion when tuned (Bruch et al., "An Analysis of
-# Fusion Functions for Hybrid Retrieval", 2023): it keeps how far apart the candidates are.
-# Tuned on dev: keyword weights 0.15-0.20 won (0.05 and 0.10 lost recall, 2x unit weight lost).
-# Off by default: it wins retrieval on dev, but today's list composer then picks a wrong list.
-DENSE_WEIGHT = 1.0
-UNIT_WEIGHT = 1.0
-KEYWORD_WEIGHT = 0.15
 # relevance = logistic(slope * best cosine + intercept), fitted by eval/calibrate.py on the dev
 # half: each top-10 passage labelled by whether it holds the gold phrase. It reads only the
 # cosine of one passage to one query, so it does not move with corpus size or rank.
@@ -90,6 +83,20 @@ def expand_query(query: str) -> str:
     words = re.findall(r"[a-z]+", query.lower())
     extra = [_THESAURUS[w] for w in words if w in _THESAURUS]
     return " ".join([query, *extra])
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """Score fusion: dense x chunk cosine + unit x best unit cosine + keyword x (BM25 / the query's best).
+
+    A weighted sum of scores beats rank fusion when tuned (Bruch et al., "An Analysis of Fusion
+    Functions for Hybrid Retrieval", 2023): it keeps how far apart the candidates are. Only the
+    ratios matter; `python eval/fusion.py` fits them on the dev half by a grid search.
+    """
+
+    dense: float = 1.0
+    unit: float = 1.0
+    keyword: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -159,13 +166,15 @@ class Retriever:
         *,
         allow_flagged: bool = False,
         words: WordVectors | None = None,
+        weights: FusionWeights | None = None,
     ) -> None:
         """words: the model's vectors of English words (expansion.load_word_vectors), for the
-        derived thesaurus; without them it is off."""
+        derived thesaurus; without them it is off. weights: score fusion's (FusionWeights)."""
         self.version = version
         self.embedder = embedder
         self.words = words
         self.options = options or RetrievalOptions()
+        self.weights = weights or FusionWeights()
         # passages that read as instructions to a model stay out of results (flags.py)
         self.flagged = {} if allow_flagged else flag_passages(version.chunks.values())
         self._ids = list(version.chunks)
@@ -264,20 +273,21 @@ class Retriever:
         vector: np.ndarray,
     ) -> list[tuple[int, float]]:
         """Candidates of any list ranked by a weighted sum of their scores, scaled to 0..1."""
+        w = self.weights
         cosine, bm25, best_unit = dict(dense), dict(keyword), dict(units)
         top = max(bm25.values(), default=0.0) or 1.0
         floor = min(best_unit.values(), default=0.0)  # a chunk none of whose units came near
-        cosines = DENSE_WEIGHT + (UNIT_WEIGHT if units else 0.0)
+        cosines = w.dense + (w.unit if units else 0.0)
         scored: list[tuple[int, float]] = []
         for faiss_id in sorted(cosine.keys() | bm25.keys() | best_unit.keys()):
             chunk_cosine = cosine.get(faiss_id)
             if chunk_cosine is None:
                 chunk_cosine = float(self.version.faiss_index.reconstruct(faiss_id) @ vector)
-            score = DENSE_WEIGHT * chunk_cosine + KEYWORD_WEIGHT * bm25.get(faiss_id, 0.0) / top
+            score = w.dense * chunk_cosine + w.keyword * bm25.get(faiss_id, 0.0) / top
             if units:
-                score += UNIT_WEIGHT * best_unit.get(faiss_id, floor)
-            # from -cosines..cosines + KEYWORD_WEIGHT to 0..1; the order is the same
-            scored.append((faiss_id, (score + cosines) / (2 * cosines + KEYWORD_WEIGHT)))
+                score += w.unit * best_unit.get(faiss_id, floor)
+            # from -cosines..cosines + keyword to 0..1; the order is the same
+            scored.append((faiss_id, (score + cosines) / (2 * cosines + w.keyword)))
         return sorted(scored, key=lambda item: -item[1])
 
     @property

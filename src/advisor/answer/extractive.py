@@ -28,6 +28,8 @@ from advisor.answer.listing import (
     fitting_roles,
     labelled_lines,
     list_items,
+    modified_list,
+    narrowed,
     role_sections,
     role_topic_line,
     sibling_sections,
@@ -35,8 +37,8 @@ from advisor.answer.listing import (
 from advisor.answer.models import Answer
 from advisor.answer.pay import compose_pay, find_figures, levels_in_years
 from advisor.answer.plan import best_plans, compose_ordered_list, compose_plan, ordered_list
-from advisor.answer.question import Kind, Question, names_topic
-from advisor.answer.quotes import Quote, QuoteRanker, quotes_from_hits
+from advisor.answer.question import Kind, Question, names_topic, topic_modifier
+from advisor.answer.quotes import Quote, QuoteRanker, content_words, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit, Retriever
 
@@ -190,13 +192,27 @@ class ExtractiveAnswerer:
                 labelled_lines(topic, hits, self.library),
                 list_items(question.query, hits, self.library, self.ranker),
             ]
-        # A list headed by the topic asked ("Projects That ...", "Skills needed:") wins; then the
-        # list from the best-ranked article; sections before items when they tie.
+        # "Which AI roles": for roles the words before the noun name the field, not one part of it.
+        modifier = topic_modifier(question.text, question.list_topic) if topic != "roles" else ()
+        candidates.insert(0, modified_list(modifier, hits, self.library))
+        # A list headed by what narrows the topic ("monitoring" tools) wins, then one headed by the
+        # topic asked ("Projects That ...", "Skills needed:"); then the list from the best-ranked
+        # article; sections before items when they tie.
         rank = {h.doc_id: h.rank for h in reversed(hits)}
+        if topic != "roles":  # a question naming a role asks about roles; it does not pick one out
+            candidates = [narrowed(c, modifier, question.text, self.library) for c in candidates]
         found = [c for c in candidates if c]
+        found = [c for c in found if len(c) >= 2] or found  # one section is no list while another is
         if not found:
             return None
-        entries = min(found, key=lambda c: (not _headed_by(c, topic), rank.get(c[0].quote.hit.doc_id, 99)))
+        entries = min(
+            found,
+            key=lambda c: (
+                not _headed_by(c, " ".join(modifier), modifier),
+                not _headed_by(c, topic),
+                rank.get(c[0].quote.hit.doc_id, 99),
+            ),
+        )
         citer = Citer()
         opening: list[str] = []
         # "What skills does an X need?": the X section's own "Core skills: ..." line answers, and
@@ -302,7 +318,12 @@ def _on_topic_for(entry: Entry, roles: tuple[str, ...], topic: str) -> bool:
     return names_topic(" ".join(filter(None, (entry.name, quote.context, quote.heading))), topic)
 
 
-def _headed_by(entries: list[Entry], topic: str) -> bool:
-    """Whether a list's first entry sits under a lead-in or heading (or parent heading) naming the topic."""
+def _headed_by(entries: list[Entry], topic: str, words: tuple[str, ...] | None = None) -> bool:
+    """Whether a list's first entry sits under a lead-in or heading (or parent heading) naming the
+    topic; with `words`, one holding all those words (its name counts as its heading)."""
     quote = entries[0].quote
-    return topic == "roles" or names_topic(f"{quote.context or ''} {quote.hit.section or ''}", topic)
+    header = f"{quote.context or ''} {quote.hit.section or ''}"
+    if words is not None:
+        wanted = content_words(" ".join(words))
+        return bool(wanted) and wanted <= content_words(header)
+    return topic == "roles" or names_topic(header, topic)

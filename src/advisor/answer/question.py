@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from advisor.vocabulary import Vocabulary
 
-__all__ = ["Entities", "Kind", "Question", "entities_of", "names_topic", "read_question"]
+__all__ = ["Entities", "Kind", "Question", "entities_of", "names_topic", "read_question", "topic_modifier"]
 
 
 class Kind(StrEnum):
@@ -99,7 +99,8 @@ _FIT = re.compile(
     _F,
 )
 _FIT_ASK = re.compile(
-    r"\b(which|what) (?:ai |ml |)(?:roles?|jobs?|careers?|path|positions?|fits?|suits?)|"
+    r"\b(which|what)(?: (?:are|is))?(?: (?:the|some|any|good|best|right))? (?:ai |ml |)"
+    r"(?:roles?|jobs?|careers?|career paths?|path|positions?|fits?|suits?)|"
     r"\b(suit|suits|fit|fits|good fit|right for me|best for me|well suited|a good match|"
     r"can i become|could i become|should i (?:aim|target)|where do i fit)\b|"
     r"\b(?:what|which)(?:'s| is)? (?:that |the |this )?(?:role|job|job title|title) (?:called|named|for me)",
@@ -218,15 +219,38 @@ def names_topic(text: str, topic: str) -> bool:
     return bool(pattern and re.search(rf"\b(?:{pattern})\b", text, _F))
 
 
+_ASKED = r"\b(?:which|what|list|name|recommend|suggest|top|best|key|main|essential|good|some|any)\b"
+# "what are the ...", "which are some ...": a copula and determiners before the words that qualify the topic.
+_COPULA = r"(?:\s+(?:are|is|were|was))?(?:\s+(?:the|some|a|an|any|my|your|their|its|his|her))?"
+# Words that ask for a list or rate it, not what it is about: "good", "common", "worth".
+_NOT_QUALIFIERS = frozenset(
+    "which what list name recommend suggest top best key main essential important popular good useful "
+    "some any the a an are is were was my your their its his her most common other more few several "
+    "worth great right new main typical".split()
+)
+
+
 def _list_topic(text: str) -> str | None:
     """What a list question asks for: its topic noun soon after "which", "what", "list"... ."""
     for topic, pattern in _LIST_TOPICS.items():
-        asked = r"\b(?:which|what|list|name|recommend|suggest|top|best|key|main|essential|good|some|any)\b"
-        if re.search(rf"{asked}(?:\s+[\w'/-]+){{0,2}}?\s+(?:{pattern})\b", text, _F):
+        if re.search(rf"{_ASKED}{_COPULA}(?:\s+[\w'/-]+){{0,2}}?\s+(?:{pattern})\b", text, _F):
             return topic
         if re.search(rf"^\W*(?:[\w'/-]+\s+){{0,3}}(?:{pattern})\W*$", text, _F):  # "feature store options?"
             return topic
     return None
+
+
+def topic_modifier(text: str, topic: str | None) -> tuple[str, ...]:
+    """The words that narrow a list's topic, as asked: "monitoring" in "which monitoring tools",
+    "beginner" in "what are the beginner projects"; empty when the topic stands alone."""
+    pattern = _LIST_TOPICS.get(topic or "")
+    if not pattern:
+        return ()
+    match = re.search(rf"{_ASKED}{_COPULA}((?:\s+[\w'/-]+){{0,3}}?)\s+(?:{pattern})\b", text, _F)
+    if not match:
+        return ()
+    words = re.findall(r"[\w'/-]+", match.group(1).lower())
+    return tuple(w for w in words if w not in _NOT_QUALIFIERS and not re.fullmatch(r"\d+", w))
 
 
 _SIDE_SPLIT = re.compile(

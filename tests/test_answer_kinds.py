@@ -1,0 +1,54 @@
+"""Answers of the weaker kinds (lists narrowed by the question, plans, comparisons, gaps),
+proved on a robotics careers article the code has never seen, indexed with the real corpus.
+
+tests/data/robotics_articles/ holds it: role sections, a tool stack whose sub-sections each
+introduce a list, a series of project levels written as labelled paragraphs, a salary table,
+a six-month plan and an FAQ.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisor.answer.engine import Advisor
+from advisor.conversation import ConversationStore
+from advisor.embedding import Embedder
+
+from .conftest import retriever_with_articles
+
+ARTICLES = Path(__file__).parent / "data" / "robotics_articles"
+
+
+@pytest.fixture(scope="module")
+def advisor(tmp_path_factory: pytest.TempPathFactory, real_index: Path, real_embedder: Embedder) -> Advisor:
+    root = tmp_path_factory.mktemp("answer-kinds")
+    retriever = retriever_with_articles(root, ARTICLES, real_index, real_embedder)
+    return Advisor(retriever, ConversationStore(root / "conversations.db"), mode="extractive")
+
+
+def test_words_that_narrow_a_list_pick_the_list_headed_by_them(advisor: Advisor) -> None:
+    answer = advisor.ask("Which simulation tools are worth knowing for robotics?")
+    assert answer.kind == "list"
+    for tool in ("Gazebo", "Isaac Sim", "Webots"):
+        assert tool in answer.answer, answer.answer
+    assert "OMPL" not in answer.answer and "Zenoh" not in answer.answer, answer.answer  # other sub-sections
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What are the field-level robotics projects?", "Which robotics projects are field level?"],
+)
+def test_one_member_of_a_series_asked_for_comes_back_whole(advisor: Advisor, question: str) -> None:
+    answer = advisor.ask(question)
+    assert answer.kind == "list"
+    first = answer.answer.splitlines()[0]
+    assert "Warehouse Mapping Robot" in first and "Pick-and-Place Cell" in first, answer.answer
+    assert "Line-Following Rover" not in answer.answer, answer.answer  # another level's projects
+    assert "Multi-Robot Coordinator" not in answer.answer, answer.answer
+
+
+def test_a_series_asked_for_whole_stays_whole(advisor: Advisor) -> None:
+    answer = advisor.ask("Which robotics projects get you hired?")
+    assert "Bench Level, Field Level, Fleet Level" in answer.answer.splitlines()[0], answer.answer
