@@ -52,3 +52,20 @@ def test_one_member_of_a_series_asked_for_comes_back_whole(advisor: Advisor, que
 def test_a_series_asked_for_whole_stays_whole(advisor: Advisor) -> None:
     answer = advisor.ask("Which robotics projects get you hired?")
     assert "Bench Level, Field Level, Fleet Level" in answer.answer.splitlines()[0], answer.answer
+
+
+def test_a_comparison_asking_about_something_answers_it_for_each_side(advisor: Advisor) -> None:
+    answer = advisor.ask(
+        "Perception engineer or controls engineer: which one suits someone who enjoys mathematics?"
+    )
+    assert answer.kind == "comparison" and answer.table is not None, answer.answer
+    asked = [row for row in answer.table.rows if row[0] == "On your question"]
+    assert asked, answer.answer
+    perception, controls = asked[0][1], asked[0][2]
+    assert "Computer vision graduates" in perception, answer.answer
+    assert "mathematics of motion" in controls, answer.answer
+
+
+def test_a_plain_difference_question_has_no_row_for_a_question_it_did_not_ask(advisor: Advisor) -> None:
+    answer = advisor.ask("What's the difference between a perception engineer and a controls engineer?")
+    assert answer.table is not None and [row[0] for row in answer.table.rows] == ["What the articles say"]

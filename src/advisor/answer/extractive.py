@@ -150,8 +150,8 @@ class ExtractiveAnswerer:
         return Answer("\n".join(lines), citer.citations, False, "extractive", chart=chart or None)
 
     def _comparison(self, question: Question, hits: list[Hit]) -> Answer | None:
-        def search(query: str) -> list[Hit]:
-            return self.retriever.search(query, k=SIDE_K)
+        def search(query: str, k: int = SIDE_K) -> list[Hit]:
+            return self.retriever.search(query, k=k)
 
         citer = Citer()
         composed = compose_comparison(question, search, self.library, self.ranker, citer)
