@@ -69,3 +69,35 @@ def test_a_comparison_asking_about_something_answers_it_for_each_side(advisor: A
 def test_a_plain_difference_question_has_no_row_for_a_question_it_did_not_ask(advisor: Advisor) -> None:
     answer = advisor.ask("What's the difference between a perception engineer and a controls engineer?")
     assert answer.table is not None and [row[0] for row in answer.table.rows] == ["What the articles say"]
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        (
+            "What should I work on in months three to four of the robotics plan?",
+            "Month 3–4: ROS 2 and simulation.",
+        ),
+        ("robotics plan: what do I do in the first two months?", "Month 1–2: C++ and Linux."),
+    ],
+)
+def test_a_plan_question_naming_a_period_opens_with_that_periods_step(
+    advisor: Advisor, question: str, opening: str
+) -> None:
+    answer = advisor.ask(question)
+    assert answer.kind == "plan", answer.answer
+    assert answer.answer.startswith(opening), answer.answer
+    assert [step.label for step in answer.steps] == ["Month 1–2", "Month 3–4", "Month 5–6"], answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How long should I practise C++ before I start with ROS 2 for robotics?",
+        "How long does it take a Python developer to get ready for robotics software engineering?",
+        "how many weeks for c++ as a robotics software engineer?",
+    ],
+)
+def test_how_long_is_answered_by_the_line_that_gives_a_duration(advisor: Advisor, question: str) -> None:
+    answer = advisor.ask(question)
+    assert "six to eight weeks" in answer.answer.split("\n\n", 1)[0], answer.answer

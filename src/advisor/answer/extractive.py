@@ -36,8 +36,16 @@ from advisor.answer.listing import (
 )
 from advisor.answer.models import Answer
 from advisor.answer.pay import compose_pay, find_figures, levels_in_years
-from advisor.answer.plan import best_plans, compose_ordered_list, compose_plan, ordered_list
-from advisor.answer.question import Kind, Question, names_topic, topic_modifier
+from advisor.answer.plan import (
+    best_plans,
+    compose_ordered_list,
+    compose_period,
+    compose_plan,
+    ordered_list,
+    period_steps,
+    plan_of,
+)
+from advisor.answer.question import Kind, Question, asked_period, names_topic, topic_modifier
 from advisor.answer.quotes import Quote, QuoteRanker, content_words, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit, Retriever
@@ -92,6 +100,9 @@ class ExtractiveAnswerer:
         chosen = self.ranker.best(query, quotes, MAX_SUPPORT + 1, SUPPORT_RATIO)
         if not chosen:
             return Answer("The passages I found contain no quotable text.", [], True, "extractive")
+        in_order = self._steps_of_one_plan(chosen, citer)
+        if in_order is not None:
+            return in_order
         citer = citer or Citer()
         shown: set[str] = set()
         lines: list[str] = []
@@ -109,6 +120,21 @@ class ExtractiveAnswerer:
             indent = "  " if i == 0 else "    "
             lines += [f"{indent}- {item.text} [{citer.quote(item)}]" for item in items]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
+
+    def _steps_of_one_plan(self, chosen: list[Quote], citer: Citer | None) -> Answer | None:
+        """Most of the best quotes are steps of one plan ("Months 5-7", "Months 3-4", ...): that
+        plan answers, in its own order, rather than its steps in the order they scored."""
+        # A step is a quote opening with its label ("Months 5-7: ..."), not any line under a step's heading.
+        sequences = [q.sequence for q in chosen if q.sequence and q.label and q.text.startswith(q.label)]
+        common = max(set(sequences), key=sequences.count) if sequences else None
+        if common is None or sequences.count(common) * 2 <= len(chosen) or sequences.count(common) < 2:
+            return None
+        plan = plan_of(common, self.library)
+        if plan is None:
+            return None
+        citer = citer or Citer()
+        lines, steps = compose_plan([plan], self.library, citer)
+        return Answer("\n".join(lines), citer.citations, False, "extractive", steps=steps)
 
     @staticmethod
     def _line(quote: Quote, citer: Citer, shown: set[str]) -> str:
@@ -172,7 +198,13 @@ class ExtractiveAnswerer:
             return None
         citer = Citer()
         direct: list[str] = []
-        if _HOW_LONG.search(question.text):  # the passage that says how long comes first
+        period = asked_period(question.text)
+        covering = period_steps(period, plans) if period else None
+        if covering is not None:  # "months five to seven": those steps first, then their plan whole
+            plan, covered = covering
+            plans = [plan, *(p for p in plans if p is not plan)]
+            direct = [*compose_period(covered, self.library, citer), ""]
+        elif _HOW_LONG.search(question.text):  # the passage that says how long comes first
             best = self.ranker.best(question.query, quotes_from_hits(hits, self.library.units), 1)
             direct = [self._line(best[0], citer, set()), ""] if best else []
         lines, steps = compose_plan(plans, self.library, citer)

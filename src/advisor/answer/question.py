@@ -12,7 +12,19 @@ from enum import StrEnum
 
 from advisor.vocabulary import Vocabulary
 
-__all__ = ["Entities", "Kind", "Question", "entities_of", "names_topic", "read_question", "topic_modifier"]
+__all__ = [
+    "PERIOD_NUMBER",
+    "PERIOD_WORDS",
+    "Entities",
+    "Kind",
+    "Period",
+    "Question",
+    "asked_period",
+    "entities_of",
+    "names_topic",
+    "read_question",
+    "topic_modifier",
+]
 
 
 class Kind(StrEnum):
@@ -71,7 +83,8 @@ _PLAN = re.compile(
     r"how many (?:months|weeks|years) (?:of|is|does)|how (?:do|can|should|would) (?:i|you|someone|one) "
     r"(?:become|get into|break into|transition|move|switch|start|learn|go from|prepare)|"
     r"where (?:do|should) i (?:start|begin)|what (?:should|do) i (?:learn|study|do) first|"
-    r"in what order|first (?:step|thing)s?|get started|path to|journey)\b",
+    r"in what order|first (?:step|thing)s?|get started|path to|journey|(?:the|a|what) sequence|sequence of|"
+    r"progression|ladder|progress from|all the way (?:to|through)|starting (?:from|with) the)\b",
     _F,
 )
 _LIST_TOPICS = {
@@ -133,6 +146,54 @@ _SPAN = re.compile(
 )
 
 
+PERIOD_WORDS = "month|week|day|year|quarter|phase|step|stage|part|level|module|lesson|milestone|sprint"
+_NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()
+PERIOD_NUMBER = rf"(?:\d{{1,3}}|{'|'.join(_NUMBER_WORDS)})"
+_N = PERIOD_NUMBER
+# "months five to seven", "month 3", "weeks 2-4", "step 3"; "the first two months", "first 6 weeks".
+_ASKED_PERIOD = re.compile(
+    rf"\b(?P<word>{PERIOD_WORDS})s?\s+(?P<a>{_N})(?:\s*(?:[-–—]|to|through|and|&)\s*(?P<b>{_N}))?\b|"
+    rf"\bfirst\s+(?P<n>{_N})\s+(?P<word2>{PERIOD_WORDS})s?\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of a plan's periods: ("month", 5, 7) for "months five to seven" or "Months 5-7"."""
+
+    word: str
+    first: int
+    last: int
+
+    @classmethod
+    def of(cls, word: str, a: str, b: str | None) -> Period:
+        first = _number(a)
+        last = _number(b) if b else first
+        return cls(word.lower().rstrip("s"), min(first, last), max(first, last))
+
+    def overlap(self, other: Period) -> float:
+        """How much two spans share, over what they cover together (0: nothing; 1: the same)."""
+        if self.word != other.word:
+            return 0.0
+        shared = min(self.last, other.last) - max(self.first, other.first) + 1
+        return max(shared, 0) / (max(self.last, other.last) - min(self.first, other.first) + 1)
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else _NUMBER_WORDS.index(text.lower()) + 1
+
+
+def asked_period(question: str) -> Period | None:
+    """The period a question asks about ("months five to seven"), if it names one."""
+    match = _ASKED_PERIOD.search(question)
+    if not match:
+        return None
+    if match.group("n"):
+        return Period.of(match.group("word2"), "1", match.group("n"))
+    return Period.of(match.group("word"), match.group("a"), match.group("b"))
+
+
 def entities_of(text: str, vocabulary: Vocabulary) -> Entities:
     """Roles, levels, regions, tools and the time span a text names."""
     span = _SPAN.search(text)
@@ -174,7 +235,7 @@ def _kind(
         return Kind.ROLE_FIT
     if _SALARY.search(text) and not _PLAN.search(text):
         return Kind.SALARY
-    if _PLAN_WORD.search(text):
+    if _PLAN_WORD.search(text) or (asked_period(text) and not _SALARY.search(text)):
         return Kind.PLAN
     if _PLAN.search(text) and not (list_topic and re.match(r"^\s*(which|what|list|name)\b", text, _F)):
         return Kind.PLAN
