@@ -217,7 +217,7 @@ def narrowed(entries: list[Entry], modifier: Sequence[str], question: str, libra
     if not entries:
         return entries
     names = [content_words(e.name or "") for e in entries]
-    common = set.intersection(*names) if names else set()
+    common = frozenset.intersection(*names) if names else frozenset()
     named = [
         e
         for e, words in zip(entries, names, strict=True)

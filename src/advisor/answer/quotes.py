@@ -8,6 +8,7 @@ passage's lines.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -154,10 +155,11 @@ def quote_of_unit(unit: Any, hit: Hit) -> Quote:
     return Quote(text, hit, unit.kind, context, unit.label, unit.sequence, unit.position, unit.unit_id)
 
 
-def content_words(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)  # the same passages' lines are read for many questions
+def content_words(text: str) -> frozenset[str]:
     """Content words, crudely stemmed (first six letters); "ML" reads as "machine learning"."""
     text = re.sub(r"\bml\b", "machine learning", text.lower())
-    return {w[:6] for w in re.findall(r"[a-z0-9]+", text) if w not in _STOP}
+    return frozenset(w[:6] for w in re.findall(r"[a-z0-9]+", text) if w not in _STOP)
 
 
 def is_aside(quote: Quote, question: str) -> bool:
