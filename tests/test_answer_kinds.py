@@ -101,3 +101,20 @@ def test_a_plan_question_naming_a_period_opens_with_that_periods_step(
 def test_how_long_is_answered_by_the_line_that_gives_a_duration(advisor: Advisor, question: str) -> None:
     answer = advisor.ask(question)
     assert "six to eight weeks" in answer.answer.split("\n\n", 1)[0], answer.answer
+
+
+def test_a_progression_of_levels_comes_back_in_order_with_each_levels_own_lines(advisor: Advisor) -> None:
+    answer = advisor.ask("How should my robotics projects progress from easy to hard, level by level?")
+    assert answer.kind == "plan", answer.answer
+    assert [step.label for step in answer.steps] == ["Bench Level", "Field Level", "Fleet Level"], (
+        answer.answer
+    )
+    text = answer.answer
+    order = [
+        "Line-Following Rover",
+        "Servo Arm Controller",
+        "Warehouse Mapping Robot",
+        "Multi-Robot Coordinator",
+    ]
+    assert all(name in text for name in order), text
+    assert [text.index(name) for name in order] == sorted(text.index(name) for name in order), text

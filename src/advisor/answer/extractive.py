@@ -32,9 +32,11 @@ from advisor.answer.listing import (
     narrowed,
     role_sections,
     role_topic_line,
+    section_lines,
+    series,
     sibling_sections,
 )
-from advisor.answer.models import Answer
+from advisor.answer.models import Answer, Step
 from advisor.answer.pay import compose_pay, find_figures, levels_in_years
 from advisor.answer.plan import (
     best_plans,
@@ -45,7 +47,7 @@ from advisor.answer.plan import (
     period_steps,
     plan_of,
 )
-from advisor.answer.question import Kind, Question, asked_period, names_topic, topic_modifier
+from advisor.answer.question import LIST_TOPICS, Kind, Question, asked_period, names_topic, topic_modifier
 from advisor.answer.quotes import Quote, QuoteRanker, content_words, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit, Retriever
@@ -60,6 +62,7 @@ DIRECT_SHARE = 0.8  # a direct reply is at least this close in meaning as the be
 BACKGROUND_WORDS = 4  # a background this short ("backend developer") can be named in a sentence
 REFER_WORDS = 6  # a pronoun among a sentence's first words refers to something said before it
 _REFERS = re.compile(r"\b(this|it|these|they|them)\b", re.I)
+_TIMED_PLAN = re.compile(r"\b(?:days?|weeks?|months?|years?|plan|roadmap|timeline|schedule)\b", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I)
 
 
@@ -193,6 +196,9 @@ class ExtractiveAnswerer:
             citer = Citer()
             lines, steps = compose_ordered_list(ordered, self.library, citer)
             return Answer("\n".join(lines), citer.citations, False, "extractive", steps=steps)
+        levels = self._levels(question, hits)
+        if levels is not None:
+            return levels
         plans = best_plans(question.query, hits, self.library)
         if not plans:
             return None
@@ -210,6 +216,29 @@ class ExtractiveAnswerer:
         lines, steps = compose_plan(plans, self.library, citer)
         lines = [*direct, *lines]
         return Answer("\n".join(lines), citer.citations, False, "extractive", steps=steps)
+
+    def _levels(self, question: Question, hits: list[Hit]) -> Answer | None:
+        """ "How should my projects progress?": a series of sections ("Beginner Level" ... "Expert
+        Level") under a heading naming what is asked, in order, each with its own lines."""
+        if _TIMED_PLAN.search(question.text):  # "the 12-month plan that ends with a capstone project"
+            return None
+        topics = [t for t in LIST_TOPICS if t != "roles" and names_topic(question.text, t)]
+        for topic in topics:
+            entries = sibling_sections(question.query, topic, hits, self.library, self.ranker)
+            if not series(entries):
+                continue
+            citer = Citer()
+            title = self.library.title(entries[0].quote.hit.doc_id)
+            lines = [f"*{title}* sets these out in order:", ""]
+            steps: list[Step] = []
+            for i, entry in enumerate(entries, start=1):
+                own = section_lines(entry, self.library) or [Entry(None, entry.quote)]
+                marks = [citer.quote(line.quote) for line in own]
+                lines.append(f"{i}. **{entry.name}**")
+                lines += [f"   - {line.quote.text} [{n}]" for line, n in zip(own, marks, strict=True)]
+                steps.append(Step(entry.name, own[0].quote.text, marks[0]))
+            return Answer("\n".join(lines), citer.citations, False, "extractive", steps=steps)
+        return None
 
     def _list(self, question: Question, hits: list[Hit]) -> Answer | None:
         topic = question.list_topic or "items"

@@ -23,6 +23,8 @@ __all__ = [
     "narrowed",
     "role_sections",
     "role_topic_line",
+    "section_lines",
+    "series",
     "sibling_sections",
 ]
 
@@ -223,25 +225,35 @@ def narrowed(entries: list[Entry], modifier: Sequence[str], question: str, libra
     ]
     if not named or len(named) == len(entries):
         return entries
-    shown: list[Entry] = []
-    for entry in named:
-        hit = entry.quote.hit
-        quotes = [
-            quote
-            for chunk_id, section in library.passages(hit.doc_id)
-            if section == hit.section
-            for quote in library.quotes(chunk_id)
-            if quote.kind in ("sentence", "item")
-        ]
-        labelled = list(
-            {m.group(1): Entry(m.group(1), q) for q in reversed(quotes) if (m := _label(q.text))}.values()
-        )
-        items = [Entry(None, q) for q in quotes if q.kind == "item"]
-        if len(labelled) >= 2:
-            shown += sorted(labelled, key=lambda e: e.quote.position)
-        elif len(items) >= 2:
-            shown += items
+    shown = [line for entry in named for line in section_lines(entry, library)]
     return shown[: MAX_ITEMS * 2] or entries  # sections with no lines of their own leave the list as it was
+
+
+def section_lines(entry: Entry, library: Library) -> list[Entry]:
+    """A named section's own list: its labelled paragraphs ("House Price Prediction System: ..."),
+    else its list items; empty when it has neither."""
+    hit = entry.quote.hit
+    quotes = [
+        quote
+        for chunk_id, section in library.passages(hit.doc_id)
+        if section == hit.section
+        for quote in library.quotes(chunk_id)
+        if quote.kind in ("sentence", "item")
+    ]
+    labelled = list(
+        {m.group(1): Entry(m.group(1), q) for q in reversed(quotes) if (m := _label(q.text))}.values()
+    )
+    items = [Entry(None, q) for q in quotes if q.kind == "item"]
+    if len(labelled) >= 2:
+        return sorted(labelled, key=lambda e: e.quote.position)
+    return items if len(items) >= 2 else []
+
+
+def series(entries: list[Entry]) -> bool:
+    """Whether sections side by side are a series of levels or stages: three or more names
+    ending in the same word ("Beginner Level" ... "Expert Level")."""
+    last = [e.name.split()[-1].lower() for e in entries if e.name and len(e.name.split()) > 1]
+    return len(entries) >= 3 and len(last) == len(entries) and len(set(last)) == 1
 
 
 def labelled_lines(topic: str, hits: Sequence[Hit], library: Library) -> list[Entry]:

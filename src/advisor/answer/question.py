@@ -13,6 +13,7 @@ from enum import StrEnum
 from advisor.vocabulary import Vocabulary
 
 __all__ = [
+    "LIST_TOPICS",
     "PERIOD_NUMBER",
     "PERIOD_WORDS",
     "Entities",
@@ -87,7 +88,7 @@ _PLAN = re.compile(
     r"progression|ladder|progress from|all the way (?:to|through)|starting (?:from|with) the)\b",
     _F,
 )
-_LIST_TOPICS = {
+LIST_TOPICS = _LIST_TOPICS = {
     "certifications": r"certifications?|certificates?|certs?|credentials?",
     "tools": r"tools?|frameworks?|librar(?:y|ies)|platforms?|stack|tech stack|technolog(?:y|ies)|"
     r"languages?|software",
