@@ -10,6 +10,7 @@ process, with the configuration's own encoder. Efficiency is requests/s at 8 cli
 the floor's p50 in seconds: how many floors of work the server completes per second.
 Every query is distinct (a counter is appended), so the query cache is not what is measured.
 The load generator runs on the same 2-core machine as the server: the figures are a floor.
+It is wrk (Debian's package) unless --driver httpx; its own CPU cost per request is reported.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 import httpx
 from _common import percentiles
 from _server import advisor_server
-from loadgen import QUESTIONS, health_during_streams, load
+from loadgen import QUESTIONS, health_during_streams, load, wrk_load
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from fake_llm import FakeLLM
@@ -73,16 +74,23 @@ def lone_ms(url: str) -> dict[str, float]:
     return percentiles(samples)
 
 
-def configuration(name: str, env: dict[str, str], data: str, seconds: float) -> dict[str, Any]:
+def drive(driver: str, url: str, path: str, clients: int, seconds: float, tag: str) -> dict[str, Any]:
+    """`clients` clients posting distinct questions to `path` for `seconds`, with wrk or httpx."""
+    if driver == "httpx":
+        return asyncio.run(load(url, path, clients, seconds, unique=True))
+    return wrk_load(url, path, clients, seconds, tag=tag)
+
+
+def configuration(name: str, env: dict[str, str], data: str, seconds: float, driver: str) -> dict[str, Any]:
     result: dict[str, Any] = {"name": name, "env": env, "load_average_at_start": os.getloadavg()[0]}
     result["floor"] = floor_ms(env)
     with advisor_server(data, **env) as url:
-        asyncio.run(load(url, "/api/chat", 8, 3, unique=True))  # warm-up: passages embedded once
+        drive(driver, url, "/api/chat", 8, 3, "warm")  # warm-up: passages embedded once
         result["lone_search"] = lone_ms(url)
         result["load"] = []
         for path in ("/api/search", "/api/chat"):
             for clients in (8, 32):
-                run = asyncio.run(load(url, path, clients, seconds, unique=True))
+                run = drive(driver, url, path, clients, seconds, f"{name}{path}{clients}-")
                 result["load"].append({"path": path, **run})
                 print(json.dumps({"configuration": name, "load": result["load"][-1]}), flush=True)
     floor_s = result["floor"]["p50_ms"] / 1000
@@ -93,15 +101,15 @@ def configuration(name: str, env: dict[str, str], data: str, seconds: float) -> 
     return result
 
 
-def main(seconds: float = 60) -> dict[str, Any]:
-    result: dict[str, Any] = {"seconds": seconds, "configurations": [], "workers": {}}
+def main(seconds: float = 60, driver: str = "wrk") -> dict[str, Any]:
+    result: dict[str, Any] = {"seconds": seconds, "driver": driver, "configurations": [], "workers": {}}
     with tempfile.TemporaryDirectory() as data:
         for name, env in CONFIGURATIONS.items():
-            result["configurations"].append(configuration(name, env, data, seconds))
+            result["configurations"].append(configuration(name, env, data, seconds, driver))
         for workers in (1, 2):
             with advisor_server(data, workers=workers) as url:
-                asyncio.run(load(url, "/api/search", 16, 5, unique=True))  # warm every worker
-                run = asyncio.run(load(url, "/api/search", 16, seconds / 2, unique=True))
+                drive(driver, url, "/api/search", 16, 5, f"warm{workers}-")  # warm every worker
+                run = drive(driver, url, "/api/search", 16, seconds / 2, f"workers{workers}-")
                 result["workers"][workers] = run
                 print(json.dumps({"workers": workers, **run}), flush=True)
         fake = FakeLLM("ok", reply=" ".join(["token"] * 20), delay=0.15)
@@ -124,7 +132,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--driver", choices=("wrk", "httpx"), default="wrk",
+                        help="the load generator (httpx: the Python one, costlier)")  # fmt: skip
     args = parser.parse_args()
-    figures = main(args.seconds)
+    figures = main(args.seconds, args.driver)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))

@@ -163,6 +163,20 @@ def test_a_database_from_a_newer_advisor_is_refused(location: str) -> None:
         ConversationStore(location)
 
 
+def test_a_first_turn_creates_its_conversation_with_its_owner(location: str) -> None:
+    store = ConversationStore(location)
+    alice = owner_of("key", "alice-key-0123456789")
+    cid = store.new_id()
+    with pytest.raises(ConversationNotFound):  # nothing exists before the turn is stored
+        store.messages(cid, alice)
+    store.add_turn(cid, "q", "q", "a", [], new=True, owner=alice)
+    assert [m.content for m in ConversationStore(location).messages(cid, alice)] == ["q", "a"]
+    with pytest.raises(ConversationNotFound):
+        store.messages(cid, None)
+    store.add_turn(cid, "q2", "q2", "a2", [])  # and it goes on like any other
+    assert len(store.messages(cid, alice)) == 4
+
+
 def test_a_conversation_is_visible_to_its_owner_only(location: str) -> None:
     store = ConversationStore(location)
     alice, bob = owner_of("key", "alice-key-0123456789"), owner_of("key", "bob-key-0123456789ab")

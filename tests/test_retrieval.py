@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 from advisor.retrieval import FusionWeights, RetrievalOptions, Retriever, expand_query
 
@@ -52,12 +54,30 @@ def test_score_fusion_ranks_the_passage_holding_the_answer_first(retriever: Retr
     assert len({h.chunk_id for h in hits}) == 12
 
 
+def test_a_request_thread_searches_without_an_openmp_team(retriever: Retriever) -> None:
+    """A server searches on many threads; a FAISS OpenMP team per search would idle-spin on
+    the cores the server needs (OpenMP's thread count is per thread, not per process)."""
+    import faiss
+
+    def search_then_count() -> tuple[int, int]:
+        before = faiss.omp_get_max_threads()
+        retriever.search("What does an MLOps engineer do?", k=3)
+        return before, faiss.omp_get_max_threads()
+
+    with ThreadPoolExecutor(1) as pool:
+        before, after = pool.submit(search_then_count).result()
+    assert after == 1
+    assert before > 1 or os.cpu_count() == 1  # a new thread starts with a team, so this test can fail
+
+
 def test_fusion_weights_decide_the_order(retriever: Retriever) -> None:
     # all weight on the chunk cosine: the order of dense search; on the keyword side: of BM25
     question = "Which certification should I take for AWS?"
     options = RetrievalOptions(score_fusion=True)
     for weights, mode in ((FusionWeights(1.0, 0.0, 0.0), "dense"), (FusionWeights(0.0, 0.0, 1.0), "bm25")):
-        fused = Retriever(retriever.version, retriever.embedder, options, weights=weights).search(question, k=5)
+        fused = Retriever(retriever.version, retriever.embedder, options, weights=weights).search(
+            question, k=5
+        )
         alone = retriever.search(question, k=5, mode=mode)  # type: ignore[arg-type]
         assert [h.chunk_id for h in fused] == [h.chunk_id for h in alone], mode
 

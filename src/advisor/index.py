@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +50,7 @@ __all__ = [
     "current_version_name",
     "load_index",
     "save_index",
+    "search_on_this_thread",
     "writer_lock",
 ]
 
@@ -88,6 +90,22 @@ def chunk_faiss_id(chunk_id: str) -> int:
     return int.from_bytes(hashlib.blake2b(chunk_id.encode(), digest_size=8).digest()) >> 1
 
 
+_searching = threading.local()
+
+
+def search_on_this_thread() -> None:
+    """FAISS answers one query at a time on the calling thread, with no OpenMP team.
+
+    For one query a team only adds overhead (5x on 5,000 vectors, and 50x once seen under
+    load, its idle threads spinning on the cores the server needs). OpenMP keeps the thread
+    count per thread, so every thread that searches (a server's request threads) sets it,
+    once: the call itself is not free.
+    """
+    if not getattr(_searching, "single", False):
+        faiss.omp_set_num_threads(1)
+        _searching.single = True
+
+
 @dataclass
 class IndexVersion:
     """One loaded, immutable version: vectors, chunks and documents that agree with each other."""
@@ -112,6 +130,7 @@ class IndexVersion:
 
     def search(self, vector: Vectors, k: int) -> list[tuple[Chunk, float]]:
         """The k nearest chunks by inner product (cosine: the vectors are unit length)."""
+        search_on_this_thread()
         k = min(k, self.chunk_count)
         if k <= 0:
             return []
@@ -210,7 +229,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
             f"the index was built with {manifest['model']} ({manifest['dim']} dimensions) "
             f"but the configured model is {model}: run `advisor index --full`"
         )
-    faiss.omp_set_num_threads(1)  # one query at a time: threads only add overhead (50x seen)
+    search_on_this_thread()
     return IndexVersion(
         name=name,
         model=manifest["model"],

@@ -19,7 +19,7 @@ from advisor.config import Settings
 from advisor.embedding import Embedder, load_embedder
 from advisor.expansion import Expander, WordVectors, load_word_vectors
 from advisor.flags import flag_passages
-from advisor.index import IndexVersion, load_index
+from advisor.index import IndexVersion, load_index, search_on_this_thread
 from advisor.spelling import Correction, Speller, information
 from advisor.units import quote_text, unit_embedding_text, unit_faiss_id
 
@@ -187,6 +187,7 @@ class Retriever:
         # passages that read as instructions to a model stay out of results (flags.py)
         self.flagged = {} if allow_flagged else flag_passages(version.chunks.values())
         self._ids = list(version.chunks)
+        self._text_keys: dict[int, int] = {}  # faiss id -> hash of its chunk's words (see _hits)
         self._faiss_of_chunk = {c.chunk_id: i for i, c in version.chunks.items()}
         self._unit_chunk: dict[int, int] = {}  # unit faiss id -> its chunk's faiss id
         if version.unit_index is not None:
@@ -247,6 +248,7 @@ class Retriever:
         """The k best chunks for a query, duplicates removed, best first."""
         if not self._ids or not query.strip():
             return []
+        search_on_this_thread()
         if self.options.spelling:
             query = self.speller.correct(query).text
         pending = self.embedder.submit_query(query)  # encoded while the keyword search runs
@@ -268,7 +270,7 @@ class Retriever:
             ranked = _fuse(dense, keyword, units)
             if self.options.score_fused_head:
                 ranked = self._score_fused_head(ranked, dense, keyword, units, vector)
-        return self._hits(ranked, vector, k, query, dict(units))
+        return self._hits(ranked, vector, k, query, dict(units), dict(dense))
 
     def _dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         scores, ids = self.version.faiss_index.search(vector.reshape(1, -1), n)
@@ -343,7 +345,7 @@ class Retriever:
             return_as="ids",
             show_progress=False,
         )
-        docs, scores = self._bm25.retrieve(tokens, k=n, show_progress=False, n_threads=1)
+        docs, scores = self._bm25.retrieve(tokens, k=n, show_progress=False, n_threads=0)
         return [(self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
     def _hits(
@@ -353,17 +355,23 @@ class Retriever:
         k: int,
         query: str,
         unit_best: dict[int, float],
+        cosines: dict[int, float],
     ) -> list[Hit]:
+        """Hits of the ranked chunks; `cosines` holds the query's similarity to chunks dense search saw."""
         hits: list[Hit] = []
-        seen: set[str] = set()
+        seen: set[int] = set()
         for faiss_id, score in ranked:
             chunk = self.version.chunks[faiss_id]
-            key = re.sub(r"\W+", " ", chunk.text).strip().lower()
+            key = self._text_keys.get(faiss_id)
+            if key is None:  # passages of the same text are one hit; found once per chunk
+                key = self._text_keys[faiss_id] = hash(re.sub(r"\W+", " ", chunk.text).strip().lower())
             if key in seen or chunk.chunk_id in self.flagged:
                 continue
             seen.add(key)
             doc = self.version.documents[chunk.doc_id]
-            similarity = float(self.version.faiss_index.reconstruct(faiss_id) @ vector)
+            similarity = cosines.get(faiss_id)
+            if similarity is None:
+                similarity = float(self.version.faiss_index.reconstruct(faiss_id) @ vector)
             hits.append(
                 Hit(
                     rank=len(hits) + 1,

@@ -7,6 +7,7 @@ from generic lexical lists (countries and their common aliases; seniority words)
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -103,6 +104,7 @@ _NOT_ROLE_START = {"the", "a", "an", "as", "for", "every", "each", "your", "our"
                    "what", "when", "with", "most", "many", "some", "any"}  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the vocabulary's names are normalised for every question
 def normalize_term(text: str) -> str:
     """Lower case, the usual abbreviations for the field, no plural: for matching names."""
     t = text.lower()
@@ -113,6 +115,16 @@ def normalize_term(text: str) -> str:
     t = re.sub(r"[^\w+#/ ]+", " ", t)
     words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in t.split()]
     return " ".join(words)
+
+
+@functools.lru_cache(maxsize=4096)
+def _region_pattern(alias: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w.]){re.escape(alias)}(?![\w])")
+
+
+@functools.lru_cache(maxsize=4096)
+def _level_pattern(alias: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(alias)}(?=[^\w-]|$|-level\b)")  # "staff-level" too
 
 
 def canonical_region(label: str) -> str:
@@ -152,8 +164,7 @@ class Vocabulary:
         hits = [
             (m.start(), canonical)
             for alias, canonical in self.regions.items()
-            if (m := re.search(rf"(?<![\w.]){re.escape(alias)}(?![\w])", low))
-            and (alias != "us" or _is_us(text, m.start()))
+            if (m := _region_pattern(alias).search(low)) and (alias != "us" or _is_us(text, m.start()))
         ]
         return tuple(dict.fromkeys(c for _, c in sorted(hits)))
 
@@ -163,8 +174,7 @@ class Vocabulary:
         hits = [
             (m.start(), canonical)
             for alias, canonical in self.levels.items()
-            # "staff-level" and "senior-level" name the level too
-            if (m := re.search(rf"(?<![\w-]){re.escape(alias)}(?=[^\w-]|$|-level\b)", low))
+            if (m := _level_pattern(alias).search(low))
             and not (alias == "head" and not re.search(r"\bhead of\b", low))
             and not (alias == "lead" and not re.search(r"\blead\s+\w+", low))
         ]

@@ -33,7 +33,8 @@ from advisor.vocabulary import normalize_term
 
 __all__ = ["Search", "compose_comparison"]
 
-Search = Callable[[str], list[Hit]]
+Search = Callable[..., list[Hit]]  # (query, k=...) -> hits
+ASPECT_K = 8  # passages searched for what a comparison asks about each side
 LABEL_SHARE = 0.5  # a salary row's label names a side when it holds this share of the side's words
 _ASKS_PAY = re.compile(
     r"\b(pay\w*|paid|earn\w*|salar\w*|make|makes|money|compensation|income|wages?)\b", re.I
@@ -212,17 +213,55 @@ def _pay_by_label(sides: Sequence[str], library: Library, citer: Citer) -> tuple
     return [lead[:1].upper() + lead[1:]], Table(None, ("", *names), (("Pay", *cells),))
 
 
-def _side_quote(name: str, others: Sequence[str], question: str, search: Search, library: Library,
-                ranker: QuoteRanker) -> Quote | None:  # fmt: skip
-    """The best line about one side, retrieved on its own: "ML engineer" apart from "data scientist"."""
+# Words that frame a comparison rather than say what it is about.
+_FRAME = content_words(
+    "which one is better best worse more less the difference differences different differ between compare "
+    "compared comparison versus vs or and what whats actually really how they should choose pick go for "
+    "become aim someone do does would two both side sides career careers path paths job jobs role roles "
+    "option options terms"
+)
+
+
+def aspect(question: str, sides: Sequence[str]) -> str:
+    """What a comparison asks about beyond the sides: "easier to break into", "needs a PhD"; ""
+    for a plain "what's the difference" between them."""
+    text = question
+    for side in sides:
+        text = re.sub(re.escape(side), " ", text, flags=re.I)
+    named = content_words(" ".join(sides))
+    words = [
+        w for w in re.findall(r"[\w'/-]+", text) if any(len(c) > 1 for c in content_words(w) - _FRAME - named)
+    ]
+    return " ".join(words)
+
+
+def _side_quotes(name: str, others: Sequence[str], question: str, asked: str, search: Search,
+                 library: Library, ranker: QuoteRanker) -> tuple[Quote | None, Quote | None]:  # fmt: skip
+    """The best line about one side, retrieved on its own ("ML engineer" apart from "data
+    scientist"), and, when the question asks about something (`asked`), its best line on that."""
     query = question
     for other in others:  # as typed, or in another spelling ("ML engineer" for "Machine Learning Engineer")
         query = re.sub(re.escape(other), " ", query, flags=re.I)
         query = f" {normalize_term(query)} ".replace(f" {normalize_term(other)} ", " ")
     hits = search(f"{name} {query}")
+    candidates = _describing(name, others, hits, library)
     defined = defining_quote(name, hits, library)  # "Machine Learning is a subset of AI ..."
-    if defined is not None:
-        return defined
+    if defined is None:
+        best = ranker.best(query, candidates, 1)
+        defined = best[0] if best else None
+    on_it: list[Quote] = []
+    if asked:  # searched on its own: "Research Scientist needs a PhD" finds what "which needs" does not
+        found = search(f"{name} {asked}", ASPECT_K)
+        on_side = _describing(name, others, found, library, in_section=True)
+        on_it = ranker.best(f"{name} {asked}", on_side, 1)
+    answer = on_it[0] if on_it and defined is not None and on_it[0].text not in defined.text else None
+    return defined, answer
+
+
+def _describing(name: str, others: Sequence[str], hits: list[Hit], library: Library,
+                in_section: bool = False) -> list[Quote]:  # fmt: skip
+    """The lines found that can describe one side: naming it, or else in its section, and no other
+    side; with `in_section`, lines naming it and lines of its section alike."""
     quotes = [q for q in quotes_from_hits(hits, library.units) if q.kind != "row"]
     # A line that also names another side (or lists several roles) cannot tell this side apart.
     # A lead-in ("... the practitioner who:") says nothing until its items; it is no description.
@@ -230,9 +269,17 @@ def _side_quote(name: str, others: Sequence[str], question: str, search: Search,
         q for q in quotes if not _names_other(q.shown(), name, others, library) and not q.text.endswith(":")
     ]
     named = [q for q in apart if _names(q.text, name, library)]
-    named = named or [q for q in apart if _names(q.hit.section or "", name, library)] or apart or quotes
-    best = ranker.best(query, named, 1)
-    return best[0] if best else None
+    in_its_section = [q for q in apart if _names(q.hit.section or "", name, library)]
+    if in_section:  # in its own section a line may name other roles as backgrounds ("Who it suits: ...")
+        own = [
+            q
+            for q in quotes
+            if _names(q.hit.section or "", name, library)
+            and not any(_names(q.text, other, library) for other in others)
+            and not q.text.endswith(":")
+        ]
+        return list({q.text: q for q in [*named, *own]}.values())
+    return named or in_its_section or apart or quotes
 
 
 def _names(text: str, name: str, library: Library) -> bool:
@@ -264,9 +311,12 @@ def compose_comparison(question: Question, search: Search, library: Library, ran
         paid = _pay_by_role(sides, e.regions, levels, library, citer) or _pay_by_label(sides, library, citer)
         if paid:
             return paid
-    quotes = [
-        _side_quote(s, [o for o in sides if o != s], question.text, search, library, ranker) for s in sides
+    asked = aspect(question.text, sides)
+    found = [
+        _side_quotes(s, [o for o in sides if o != s], question.text, asked, search, library, ranker)
+        for s in sides
     ]
+    quotes = [described for described, _ in found]
     if not all(quotes) or len({q.text for q in quotes if q}) < len(quotes):
         return None  # the sides could not be told apart: the general answer does better
     both = _both_named(sides, question.query, search, library, ranker)
@@ -278,8 +328,12 @@ def compose_comparison(question: Question, search: Search, library: Library, ran
         else []
     )
     cells = tuple(f"{q.shown()} [{citer.quote(q)}]" for q in quotes if q)
+    rows: list[tuple[str, ...]] = [("What the articles say", *cells)]
+    answers = [on_it for _, on_it in found]
+    if any(answers):  # what the question asks about each side, beyond what each is
+        rows.append(("On your question", *(f"{q.shown()} [{citer.quote(q)}]" if q else "—" for q in answers)))
     lines = lines or ["The articles describe each on its own:"]
-    return lines, Table(None, ("", *sides), (("What the articles say", *cells),))
+    return lines, Table(None, ("", *sides), tuple(rows))
 
 
 def _pay_by_levels(levels: Sequence[str], role: str | None, regions: Sequence[str], library: Library,

@@ -89,6 +89,7 @@ class _Turn:
     query: str
     hits: list[Hit]
     understood: Question
+    new: bool  # the conversation starts with this turn: it is created when the turn is stored
 
 
 class Advisor:
@@ -193,6 +194,8 @@ class Advisor:
                     parts.append(token)
                     yield Event("token", {"text": token})
             except LLMError as exc:
+                if store and turn.new:  # nothing is stored, but the conversation can be retried
+                    self.store.create(owner, turn.conversation_id)
                 error = AnswerUnavailable(str(exc), turn.hits, turn.conversation_id, turn.query)
                 yield Event("error", {"error": str(exc), "exception": error})
                 return
@@ -212,7 +215,10 @@ class Advisor:
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
         if store:
             citations = [c.to_json() for c in answer.citations]
-            self.store.add_turn(turn.conversation_id, turn.question, turn.query, answer.answer, citations)
+            self.store.add_turn(
+                turn.conversation_id, turn.question, turn.query, answer.answer, citations,
+                new=turn.new, owner=owner,
+            )  # fmt: skip
         yield Event("done", {"answer": answer})
 
     def _prepare(
@@ -225,10 +231,11 @@ class Advisor:
         store: bool = True,
     ) -> _Turn:
         question = retriever.correct(clean_question(question)).text
+        new = conversation_id is None or history is not None
         if history is not None:
-            conversation_id = self.store.create(owner) if store else ""
+            conversation_id = self.store.new_id() if store else ""
         elif conversation_id is None:
-            conversation_id, history = self.store.create(owner), []
+            conversation_id, history = self.store.new_id(), []
         else:
             history = self.store.messages(conversation_id, owner)  # ConversationNotFound if unknown
         if len(history) >= 2 * MAX_TURNS:  # refused before any work; the store refuses it too
@@ -237,7 +244,7 @@ class Advisor:
         started = time.perf_counter()
         hits = retriever.search(understood.query, k=TOP_K)
         self._observe("retrieval", time.perf_counter() - started)
-        return _Turn(question, conversation_id, history, understood.query, hits, understood)
+        return _Turn(question, conversation_id, history, understood.query, hits, understood, new)
 
     def _understand(self, question: str, history: list[Message], retriever: Retriever) -> Question:
         """Resolve the follow-up against the last answered turn, correct spelling, classify."""

@@ -28,15 +28,27 @@ from advisor.answer.listing import (
     fitting_roles,
     labelled_lines,
     list_items,
+    modified_list,
+    narrowed,
     role_sections,
     role_topic_line,
+    section_lines,
+    series,
     sibling_sections,
 )
-from advisor.answer.models import Answer
+from advisor.answer.models import Answer, Step
 from advisor.answer.pay import compose_pay, find_figures, levels_in_years
-from advisor.answer.plan import best_plans, compose_ordered_list, compose_plan, ordered_list
-from advisor.answer.question import Kind, Question, names_topic
-from advisor.answer.quotes import Quote, QuoteRanker, quotes_from_hits
+from advisor.answer.plan import (
+    best_plans,
+    compose_ordered_list,
+    compose_period,
+    compose_plan,
+    ordered_list,
+    period_steps,
+    plan_of,
+)
+from advisor.answer.question import LIST_TOPICS, Kind, Question, asked_period, names_topic, topic_modifier
+from advisor.answer.quotes import Quote, QuoteRanker, content_words, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit, Retriever
 
@@ -50,6 +62,7 @@ DIRECT_SHARE = 0.8  # a direct reply is at least this close in meaning as the be
 BACKGROUND_WORDS = 4  # a background this short ("backend developer") can be named in a sentence
 REFER_WORDS = 6  # a pronoun among a sentence's first words refers to something said before it
 _REFERS = re.compile(r"\b(this|it|these|they|them)\b", re.I)
+_TIMED_PLAN = re.compile(r"\b(?:days?|weeks?|months?|years?|plan|roadmap|timeline|schedule)\b", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I)
 
 
@@ -90,6 +103,9 @@ class ExtractiveAnswerer:
         chosen = self.ranker.best(query, quotes, MAX_SUPPORT + 1, SUPPORT_RATIO)
         if not chosen:
             return Answer("The passages I found contain no quotable text.", [], True, "extractive")
+        in_order = self._steps_of_one_plan(chosen, citer)
+        if in_order is not None:
+            return in_order
         citer = citer or Citer()
         shown: set[str] = set()
         lines: list[str] = []
@@ -107,6 +123,21 @@ class ExtractiveAnswerer:
             indent = "  " if i == 0 else "    "
             lines += [f"{indent}- {item.text} [{citer.quote(item)}]" for item in items]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
+
+    def _steps_of_one_plan(self, chosen: list[Quote], citer: Citer | None) -> Answer | None:
+        """Most of the best quotes are steps of one plan ("Months 5-7", "Months 3-4", ...): that
+        plan answers, in its own order, rather than its steps in the order they scored."""
+        # A step is a quote opening with its label ("Months 5-7: ..."), not any line under a step's heading.
+        sequences = [q.sequence for q in chosen if q.sequence and q.label and q.text.startswith(q.label)]
+        common = max(set(sequences), key=sequences.count) if sequences else None
+        if common is None or sequences.count(common) * 2 <= len(chosen) or sequences.count(common) < 2:
+            return None
+        plan = plan_of(common, self.library)
+        if plan is None:
+            return None
+        citer = citer or Citer()
+        lines, steps = compose_plan([plan], self.library, citer)
+        return Answer("\n".join(lines), citer.citations, False, "extractive", steps=steps)
 
     @staticmethod
     def _line(quote: Quote, citer: Citer, shown: set[str]) -> str:
@@ -148,8 +179,8 @@ class ExtractiveAnswerer:
         return Answer("\n".join(lines), citer.citations, False, "extractive", chart=chart or None)
 
     def _comparison(self, question: Question, hits: list[Hit]) -> Answer | None:
-        def search(query: str) -> list[Hit]:
-            return self.retriever.search(query, k=SIDE_K)
+        def search(query: str, k: int = SIDE_K) -> list[Hit]:
+            return self.retriever.search(query, k=k)
 
         citer = Citer()
         composed = compose_comparison(question, search, self.library, self.ranker, citer)
@@ -165,17 +196,49 @@ class ExtractiveAnswerer:
             citer = Citer()
             lines, steps = compose_ordered_list(ordered, self.library, citer)
             return Answer("\n".join(lines), citer.citations, False, "extractive", steps=steps)
+        levels = self._levels(question, hits)
+        if levels is not None:
+            return levels
         plans = best_plans(question.query, hits, self.library)
         if not plans:
             return None
         citer = Citer()
         direct: list[str] = []
-        if _HOW_LONG.search(question.text):  # the passage that says how long comes first
+        period = asked_period(question.text)
+        covering = period_steps(period, plans) if period else None
+        if covering is not None:  # "months five to seven": those steps first, then their plan whole
+            plan, covered = covering
+            plans = [plan, *(p for p in plans if p is not plan)]
+            direct = [*compose_period(covered, self.library, citer), ""]
+        elif _HOW_LONG.search(question.text):  # the passage that says how long comes first
             best = self.ranker.best(question.query, quotes_from_hits(hits, self.library.units), 1)
             direct = [self._line(best[0], citer, set()), ""] if best else []
         lines, steps = compose_plan(plans, self.library, citer)
         lines = [*direct, *lines]
         return Answer("\n".join(lines), citer.citations, False, "extractive", steps=steps)
+
+    def _levels(self, question: Question, hits: list[Hit]) -> Answer | None:
+        """ "How should my projects progress?": a series of sections ("Beginner Level" ... "Expert
+        Level") under a heading naming what is asked, in order, each with its own lines."""
+        if _TIMED_PLAN.search(question.text):  # "the 12-month plan that ends with a capstone project"
+            return None
+        topics = [t for t in LIST_TOPICS if t != "roles" and names_topic(question.text, t)]
+        for topic in topics:
+            entries = sibling_sections(question.query, topic, hits, self.library, self.ranker)
+            if not series(entries):
+                continue
+            citer = Citer()
+            title = self.library.title(entries[0].quote.hit.doc_id)
+            lines = [f"*{title}* sets these out in order:", ""]
+            steps: list[Step] = []
+            for i, entry in enumerate(entries, start=1):
+                own = section_lines(entry, self.library) or [Entry(None, entry.quote)]
+                marks = [citer.quote(line.quote) for line in own]
+                lines.append(f"{i}. **{entry.name}**")
+                lines += [f"   - {line.quote.text} [{n}]" for line, n in zip(own, marks, strict=True)]
+                steps.append(Step(entry.name, own[0].quote.text, marks[0]))
+            return Answer("\n".join(lines), citer.citations, False, "extractive", steps=steps)
+        return None
 
     def _list(self, question: Question, hits: list[Hit]) -> Answer | None:
         topic = question.list_topic or "items"
@@ -190,13 +253,27 @@ class ExtractiveAnswerer:
                 labelled_lines(topic, hits, self.library),
                 list_items(question.query, hits, self.library, self.ranker),
             ]
-        # A list headed by the topic asked ("Projects That ...", "Skills needed:") wins; then the
-        # list from the best-ranked article; sections before items when they tie.
+        # "Which AI roles": for roles the words before the noun name the field, not one part of it.
+        modifier = topic_modifier(question.text, question.list_topic) if topic != "roles" else ()
+        candidates.insert(0, modified_list(modifier, hits, self.library))
+        # A list headed by what narrows the topic ("monitoring" tools) wins, then one headed by the
+        # topic asked ("Projects That ...", "Skills needed:"); then the list from the best-ranked
+        # article; sections before items when they tie.
         rank = {h.doc_id: h.rank for h in reversed(hits)}
+        if topic != "roles":  # a question naming a role asks about roles; it does not pick one out
+            candidates = [narrowed(c, modifier, question.text, self.library) for c in candidates]
         found = [c for c in candidates if c]
+        found = [c for c in found if len(c) >= 2] or found  # one section is no list while another is
         if not found:
             return None
-        entries = min(found, key=lambda c: (not _headed_by(c, topic), rank.get(c[0].quote.hit.doc_id, 99)))
+        entries = min(
+            found,
+            key=lambda c: (
+                not _headed_by(c, " ".join(modifier), modifier),
+                not _headed_by(c, topic),
+                rank.get(c[0].quote.hit.doc_id, 99),
+            ),
+        )
         citer = Citer()
         opening: list[str] = []
         # "What skills does an X need?": the X section's own "Core skills: ..." line answers, and
@@ -302,7 +379,12 @@ def _on_topic_for(entry: Entry, roles: tuple[str, ...], topic: str) -> bool:
     return names_topic(" ".join(filter(None, (entry.name, quote.context, quote.heading))), topic)
 
 
-def _headed_by(entries: list[Entry], topic: str) -> bool:
-    """Whether a list's first entry sits under a lead-in or heading (or parent heading) naming the topic."""
+def _headed_by(entries: list[Entry], topic: str, words: tuple[str, ...] | None = None) -> bool:
+    """Whether a list's first entry sits under a lead-in or heading (or parent heading) naming the
+    topic; with `words`, one holding all those words (its name counts as its heading)."""
     quote = entries[0].quote
-    return topic == "roles" or names_topic(f"{quote.context or ''} {quote.hit.section or ''}", topic)
+    header = f"{quote.context or ''} {quote.hit.section or ''}"
+    if words is not None:
+        wanted = content_words(" ".join(words))
+        return bool(wanted) and wanted <= content_words(header)
+    return topic == "roles" or names_topic(header, topic)

@@ -19,8 +19,12 @@ __all__ = [
     "fitting_roles",
     "labelled_lines",
     "list_items",
+    "modified_list",
+    "narrowed",
     "role_sections",
     "role_topic_line",
+    "section_lines",
+    "series",
     "sibling_sections",
 ]
 
@@ -185,6 +189,71 @@ def sibling_sections(
         keep = [n for n in names if n in near or (len(n.split()) > 1 and n.split()[-1].lower() in series)]
         return [Entry(n, children[n]) for n in keep]  # document order
     return []
+
+
+def modified_list(modifier: Sequence[str], hits: Sequence[Hit], library: Library) -> list[Entry]:
+    """The list under a lead-in or heading holding the words that narrow the topic asked
+    ("Monitoring and Observability" > "The frameworks for detecting this:" for "monitoring tools"),
+    from the best-ranked passage that has one; in document order."""
+    wanted = content_words(" ".join(modifier))
+    if not wanted:
+        return []
+    quotes = [q for q in quotes_from_hits(_whole_sections(hits, library), library.units) if q.kind == "item"]
+    for key in dict.fromkeys((q.hit.chunk_id, q.context) for q in quotes):
+        items = [q for q in quotes if (q.hit.chunk_id, q.context) == key]
+        header = f"{key[1] or ''} {items[0].hit.section or ''}"
+        if len(items) >= 2 and wanted <= content_words(header):
+            return [Entry(None, q) for q in sorted(items, key=lambda q: q.position)[:MAX_ITEMS]]
+    return []
+
+
+def narrowed(entries: list[Entry], modifier: Sequence[str], question: str, library: Library) -> list[Entry]:
+    """Of sections side by side, the ones the question picks out, each shown whole: "beginner
+    projects" of "Beginner Level" ... "Expert Level" are Beginner Level's own lines. A section is
+    picked by the words narrowing the topic, or by the words that set its name apart from the
+    others' ("beginner" of "Beginner Level") all being in the question."""
+    wanted = content_words(" ".join(modifier))
+    asked = content_words(question)
+    if not entries:
+        return entries
+    names = [content_words(e.name or "") for e in entries]
+    common = frozenset.intersection(*names) if names else frozenset()
+    named = [
+        e
+        for e, words in zip(entries, names, strict=True)
+        if e.name and ((wanted and wanted <= words) or (words - common and words - common <= asked))
+    ]
+    if not named or len(named) == len(entries):
+        return entries
+    shown = [line for entry in named for line in section_lines(entry, library)]
+    return shown[: MAX_ITEMS * 2] or entries  # sections with no lines of their own leave the list as it was
+
+
+def section_lines(entry: Entry, library: Library) -> list[Entry]:
+    """A named section's own list: its labelled paragraphs ("House Price Prediction System: ..."),
+    else its list items; empty when it has neither."""
+    hit = entry.quote.hit
+    quotes = [
+        quote
+        for chunk_id, section in library.passages(hit.doc_id)
+        if section == hit.section
+        for quote in library.quotes(chunk_id)
+        if quote.kind in ("sentence", "item")
+    ]
+    labelled = list(
+        {m.group(1): Entry(m.group(1), q) for q in reversed(quotes) if (m := _label(q.text))}.values()
+    )
+    items = [Entry(None, q) for q in quotes if q.kind == "item"]
+    if len(labelled) >= 2:
+        return sorted(labelled, key=lambda e: e.quote.position)
+    return items if len(items) >= 2 else []
+
+
+def series(entries: list[Entry]) -> bool:
+    """Whether sections side by side are a series of levels or stages: three or more names
+    ending in the same word ("Beginner Level" ... "Expert Level")."""
+    last = [e.name.split()[-1].lower() for e in entries if e.name and len(e.name.split()) > 1]
+    return len(entries) >= 3 and len(last) == len(entries) and len(set(last)) == 1
 
 
 def labelled_lines(topic: str, hits: Sequence[Hit], library: Library) -> list[Entry]:

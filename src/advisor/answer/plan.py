@@ -8,12 +8,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.answer.models import Step
+from advisor.answer.question import PERIOD_NUMBER, PERIOD_WORDS, Period
 from advisor.answer.quotes import Quote, content_words, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit
 from advisor.vocabulary import is_role_title
 
-__all__ = ["Plan", "best_plans", "compose_ordered_list", "compose_plan", "ordered_list"]
+__all__ = [
+    "Plan",
+    "best_plans",
+    "compose_ordered_list",
+    "compose_period",
+    "compose_plan",
+    "ordered_list",
+    "period_steps",
+    "plan_of",
+]
 
 MIN_STEPS = 3  # fewer labelled steps than this is a list, not a plan
 STEP_CHARS = 420  # a step quotes its first sentences, up to about this many characters
@@ -25,6 +35,19 @@ _IN_ORDER = re.compile(
 _PLAN_WORDS = content_words(
     "in what order which order should learn first next then plan roadmap steps sequence study"
 )
+
+
+_LABEL_PERIOD = re.compile(
+    rf"^(?P<word>{PERIOD_WORDS})s?\s+(?P<a>{PERIOD_NUMBER})(?:\s*(?:[-–—]|to|and|&)\s*(?P<b>{PERIOD_NUMBER}))?",
+    re.I,
+)
+
+
+def _label_period(label: str | None) -> Period | None:
+    match = _LABEL_PERIOD.match(label or "")
+    if not match:
+        return None
+    return Period.of(match.group("word"), match.group("a"), match.group("b"))
 
 
 @dataclass(frozen=True)
@@ -72,6 +95,15 @@ def _plan(sequence: str, units: Sequence[Any], library: Library) -> Plan:
             text = passage[start : at + len(unit.text)]
         steps.append(PlanStep(label, first.chunk_id, first.section, text))
     return Plan(sequence, units[0].doc_id, tuple(steps))
+
+
+def plan_of(sequence: str, library: Library) -> Plan | None:
+    """One ordered sequence as a plan, when it has enough steps and is not a list of roles."""
+    units = library.sequences.get(sequence)
+    if not units:
+        return None
+    plan = _plan(sequence, units, library)
+    return plan if len(plan.steps) >= MIN_STEPS and not _lists_roles(plan) else None
 
 
 def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Plan]:
@@ -159,6 +191,27 @@ def _heading(unit: PlanStep) -> str | None:
     if unit.label and last.startswith(unit.label):
         return last[len(unit.label) :].lstrip(" :.)–—-") or None
     return None
+
+
+def period_steps(period: Period, plans: Sequence[Plan]) -> tuple[Plan, list[PlanStep]] | None:
+    """The plan whose steps best cover the period asked, and those steps: "Months 5-7" for
+    "months five to seven", "Month 5–8" for "months 5 to 8"."""
+    best: tuple[float, Plan, list[PlanStep]] | None = None
+    for plan in plans:
+        scored = [(period.overlap(p), step) for step in plan.steps if (p := _label_period(step.label))]
+        top = max((score for score, _ in scored), default=0.0)
+        if top > 0 and (best is None or top > best[0]):
+            best = (top, plan, [step for score, step in scored if score == top])
+    return (best[1], best[2]) if best else None
+
+
+def compose_period(steps: Sequence[PlanStep], library: Library, citer: Citer) -> list[str]:
+    """The steps that cover the period asked, quoted first as written: "Months 5-7: Deep learning. ..."."""
+    lines = []
+    for step in steps:
+        text = step.text if step.text.startswith(step.label) else f"**{step.label}** — {_step_text(step)}"
+        lines.append(f"{text} [{citer.cite(library.hit(step.chunk_id), step.text)}]")
+    return lines
 
 
 def compose_plan(plans: list[Plan], library: Library, citer: Citer) -> tuple[list[str], list[Step]]:

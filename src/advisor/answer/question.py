@@ -12,7 +12,20 @@ from enum import StrEnum
 
 from advisor.vocabulary import Vocabulary
 
-__all__ = ["Entities", "Kind", "Question", "entities_of", "names_topic", "read_question"]
+__all__ = [
+    "LIST_TOPICS",
+    "PERIOD_NUMBER",
+    "PERIOD_WORDS",
+    "Entities",
+    "Kind",
+    "Period",
+    "Question",
+    "asked_period",
+    "entities_of",
+    "names_topic",
+    "read_question",
+    "topic_modifier",
+]
 
 
 class Kind(StrEnum):
@@ -71,10 +84,11 @@ _PLAN = re.compile(
     r"how many (?:months|weeks|years) (?:of|is|does)|how (?:do|can|should|would) (?:i|you|someone|one) "
     r"(?:become|get into|break into|transition|move|switch|start|learn|go from|prepare)|"
     r"where (?:do|should) i (?:start|begin)|what (?:should|do) i (?:learn|study|do) first|"
-    r"in what order|first (?:step|thing)s?|get started|path to|journey)\b",
+    r"in what order|first (?:step|thing)s?|get started|path to|journey|(?:the|a|what) sequence|sequence of|"
+    r"progression|ladder|progress from|all the way (?:to|through)|starting (?:from|with) the)\b",
     _F,
 )
-_LIST_TOPICS = {
+LIST_TOPICS = _LIST_TOPICS = {
     "certifications": r"certifications?|certificates?|certs?|credentials?",
     "tools": r"tools?|frameworks?|librar(?:y|ies)|platforms?|stack|tech stack|technolog(?:y|ies)|"
     r"languages?|software",
@@ -99,7 +113,8 @@ _FIT = re.compile(
     _F,
 )
 _FIT_ASK = re.compile(
-    r"\b(which|what) (?:ai |ml |)(?:roles?|jobs?|careers?|path|positions?|fits?|suits?)|"
+    r"\b(which|what)(?: (?:are|is))?(?: (?:the|some|any|good|best|right))? (?:ai |ml |)"
+    r"(?:roles?|jobs?|careers?|career paths?|path|positions?|fits?|suits?)|"
     r"\b(suit|suits|fit|fits|good fit|right for me|best for me|well suited|a good match|"
     r"can i become|could i become|should i (?:aim|target)|where do i fit)\b|"
     r"\b(?:what|which)(?:'s| is)? (?:that |the |this )?(?:role|job|job title|title) (?:called|named|for me)",
@@ -130,6 +145,54 @@ _SPAN = re.compile(
     r"how long|a (?:day|week|month|year)|(?:this|next|per|a) (?:week|month|year))\b",
     _F,
 )
+
+
+PERIOD_WORDS = "month|week|day|year|quarter|phase|step|stage|part|level|module|lesson|milestone|sprint"
+_NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()
+PERIOD_NUMBER = rf"(?:\d{{1,3}}|{'|'.join(_NUMBER_WORDS)})"
+_N = PERIOD_NUMBER
+# "months five to seven", "month 3", "weeks 2-4", "step 3"; "the first two months", "first 6 weeks".
+_ASKED_PERIOD = re.compile(
+    rf"\b(?P<word>{PERIOD_WORDS})s?\s+(?P<a>{_N})(?:\s*(?:[-–—]|to|through|and|&)\s*(?P<b>{_N}))?\b|"
+    rf"\bfirst\s+(?P<n>{_N})\s+(?P<word2>{PERIOD_WORDS})s?\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of a plan's periods: ("month", 5, 7) for "months five to seven" or "Months 5-7"."""
+
+    word: str
+    first: int
+    last: int
+
+    @classmethod
+    def of(cls, word: str, a: str, b: str | None) -> Period:
+        first = _number(a)
+        last = _number(b) if b else first
+        return cls(word.lower().rstrip("s"), min(first, last), max(first, last))
+
+    def overlap(self, other: Period) -> float:
+        """How much two spans share, over what they cover together (0: nothing; 1: the same)."""
+        if self.word != other.word:
+            return 0.0
+        shared = min(self.last, other.last) - max(self.first, other.first) + 1
+        return max(shared, 0) / (max(self.last, other.last) - min(self.first, other.first) + 1)
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else _NUMBER_WORDS.index(text.lower()) + 1
+
+
+def asked_period(question: str) -> Period | None:
+    """The period a question asks about ("months five to seven"), if it names one."""
+    match = _ASKED_PERIOD.search(question)
+    if not match:
+        return None
+    if match.group("n"):
+        return Period.of(match.group("word2"), "1", match.group("n"))
+    return Period.of(match.group("word"), match.group("a"), match.group("b"))
 
 
 def entities_of(text: str, vocabulary: Vocabulary) -> Entities:
@@ -173,7 +236,7 @@ def _kind(
         return Kind.ROLE_FIT
     if _SALARY.search(text) and not _PLAN.search(text):
         return Kind.SALARY
-    if _PLAN_WORD.search(text):
+    if _PLAN_WORD.search(text) or (asked_period(text) and not _SALARY.search(text)):
         return Kind.PLAN
     if _PLAN.search(text) and not (list_topic and re.match(r"^\s*(which|what|list|name)\b", text, _F)):
         return Kind.PLAN
@@ -218,15 +281,38 @@ def names_topic(text: str, topic: str) -> bool:
     return bool(pattern and re.search(rf"\b(?:{pattern})\b", text, _F))
 
 
+_ASKED = r"\b(?:which|what|list|name|recommend|suggest|top|best|key|main|essential|good|some|any)\b"
+# "what are the ...", "which are some ...": a copula and determiners before the words that qualify the topic.
+_COPULA = r"(?:\s+(?:are|is|were|was))?(?:\s+(?:the|some|a|an|any|my|your|their|its|his|her))?"
+# Words that ask for a list or rate it, not what it is about: "good", "common", "worth".
+_NOT_QUALIFIERS = frozenset(
+    "which what list name recommend suggest top best key main essential important popular good useful "
+    "some any the a an are is were was my your their its his her most common other more few several "
+    "worth great right new main typical".split()
+)
+
+
 def _list_topic(text: str) -> str | None:
     """What a list question asks for: its topic noun soon after "which", "what", "list"... ."""
     for topic, pattern in _LIST_TOPICS.items():
-        asked = r"\b(?:which|what|list|name|recommend|suggest|top|best|key|main|essential|good|some|any)\b"
-        if re.search(rf"{asked}(?:\s+[\w'/-]+){{0,2}}?\s+(?:{pattern})\b", text, _F):
+        if re.search(rf"{_ASKED}{_COPULA}(?:\s+[\w'/-]+){{0,2}}?\s+(?:{pattern})\b", text, _F):
             return topic
         if re.search(rf"^\W*(?:[\w'/-]+\s+){{0,3}}(?:{pattern})\W*$", text, _F):  # "feature store options?"
             return topic
     return None
+
+
+def topic_modifier(text: str, topic: str | None) -> tuple[str, ...]:
+    """The words that narrow a list's topic, as asked: "monitoring" in "which monitoring tools",
+    "beginner" in "what are the beginner projects"; empty when the topic stands alone."""
+    pattern = _LIST_TOPICS.get(topic or "")
+    if not pattern:
+        return ()
+    match = re.search(rf"{_ASKED}{_COPULA}((?:\s+[\w'/-]+){{0,3}}?)\s+(?:{pattern})\b", text, _F)
+    if not match:
+        return ()
+    words = re.findall(r"[\w'/-]+", match.group(1).lower())
+    return tuple(w for w in words if w not in _NOT_QUALIFIERS and not re.fullmatch(r"\d+", w))
 
 
 _SIDE_SPLIT = re.compile(

@@ -8,6 +8,7 @@ passage's lines.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -37,6 +38,7 @@ LEAD_IN_WORDS = 15  # a shorter line ending in ":" only introduces what follows
 # A quote's score: meaning, shared words, its passage's rank, words shared with its heading.
 W_COSINE, W_OVERLAP, W_RANK, W_HEADING = 1.0, 0.3, 0.3, 0.5
 ASIDE_PENALTY = 0.25  # anecdotes, taglines and market figures rank below on-topic facts
+W_DURATION = 0.3  # "how long ...?": a line that states a duration ("8–12 weeks") answers it
 
 _STOP = set(
     [
@@ -55,6 +57,11 @@ _FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|my|me|we|We|our|Our|us)\b")
 _MARKET_FIGURE = re.compile(r"\d[\d.,]*\s*(?:%|(?:percent|billion|million|trillion)\b)", re.I)
 _ASKS_MARKET = re.compile(
     r"\b(market|demand|growth|grow|growing|jobs?|hiring|openings|statistic|trend)", re.I
+)
+_ASKS_DURATION = re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b|\bhow much time\b", re.I)
+_NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)"
+_DURATION = re.compile(
+    rf"\b{_NUMBER}(?:\s*(?:[–-]|to)\s*{_NUMBER})?[\s-]+(?:days?|weeks?|months?|years?)\b", re.I
 )
 _ASKS_PERSONAL = re.compile(r"\b(author|story|stories|example|anecdote|experience of)\b", re.I)
 
@@ -148,10 +155,11 @@ def quote_of_unit(unit: Any, hit: Hit) -> Quote:
     return Quote(text, hit, unit.kind, context, unit.label, unit.sequence, unit.position, unit.unit_id)
 
 
-def content_words(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)  # the same passages' lines are read for many questions
+def content_words(text: str) -> frozenset[str]:
     """Content words, crudely stemmed (first six letters); "ML" reads as "machine learning"."""
     text = re.sub(r"\bml\b", "machine learning", text.lower())
-    return {w[:6] for w in re.findall(r"[a-z0-9]+", text) if w not in _STOP}
+    return frozenset(w[:6] for w in re.findall(r"[a-z0-9]+", text) if w not in _STOP)
 
 
 def is_aside(quote: Quote, question: str) -> bool:
@@ -204,6 +212,11 @@ class QuoteRanker:
         heading = np.array([len(query_words & content_words(q.heading)) / n for q in quotes])
         asides = np.array([ASIDE_PENALTY if is_aside(q, question) else 0.0 for q in quotes])
         scored: np.ndarray = W_OVERLAP * overlap + W_RANK * rank_bonus + W_HEADING * heading - asides
+        if _ASKS_DURATION.search(question):
+            # Prose and list items: a table's "(0–2 years)" is a level of experience, not a duration.
+            scored += np.array(
+                [W_DURATION * (q.kind != "row" and bool(_DURATION.search(q.text))) for q in quotes]
+            )
         candidates = np.argsort(-scored)[:EMBED_CANDIDATES]
         vectors = self.quote_vectors([quotes[i] for i in candidates])
         scored[candidates] += W_COSINE * (vectors @ self.embedder.embed_query(question))

@@ -23,7 +23,7 @@ class Library:
         self.version = version
         self.salaries = version.salaries
         self._chunks = {c.chunk_id: c for c in version.chunks.values()}
-        self._stems: dict[str, set[str]] = {}
+        self._stems: dict[str, frozenset[str]] = {}
         self._terms: dict[str, set[str]] = {}
         units: Sequence[Any] = getattr(version, "units", None) or ()
         self.units: dict[str, list[Any]] = defaultdict(list)  # chunk id -> units, in order
@@ -42,7 +42,7 @@ class Library:
         """A passage's quotes: from its units when the version has them."""
         return quotes_from_hits([self.hit(chunk_id)], self.units)
 
-    def stems(self, unit: Any) -> set[str]:
+    def stems(self, unit: Any) -> frozenset[str]:
         """A unit's content words, computed once per version."""
         found = self._stems.get(unit.unit_id)
         if found is None:

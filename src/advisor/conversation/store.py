@@ -152,11 +152,17 @@ class ConversationStore:
         """Close every pooled connection (at shutdown)."""
         self.engine.dispose()
 
-    def create(self, owner: str | None = None) -> str:
-        conversation_id = uuid.uuid4().hex
+    def create(self, owner: str | None = None, conversation_id: str | None = None) -> str:
+        """A new, empty conversation; its id (`conversation_id`, one from new_id, if given)."""
+        conversation_id = conversation_id or self.new_id()
         with self._writing, self.engine.begin() as db:
             db.execute(_conversations.insert().values(id=conversation_id, created=time.time(), owner=owner))
         return conversation_id
+
+    @staticmethod
+    def new_id() -> str:
+        """An id for a conversation that add_turn(..., new=True) or create will make."""
+        return uuid.uuid4().hex
 
     def exists(self, conversation_id: str, owner: str | None = None) -> bool:
         with self.engine.connect() as db:
@@ -190,9 +196,14 @@ class ConversationStore:
         query: str,
         answer: str,
         citations: list[dict[str, Any]],
+        *,
+        new: bool = False,
+        owner: str | None = None,
     ) -> None:
         """Store a question and its complete answer together, or neither.
 
+        new: the conversation starts with this turn (its id from new_id), owned by `owner`;
+        it is created in the same transaction, so a first turn costs one commit, not two.
         Raises TooManyTurns when the conversation already has MAX_TURNS turns.
         """
         now = time.time()
@@ -200,6 +211,8 @@ class ConversationStore:
         with self._writing, self.engine.connect() as db:
             db.execution_options(sqlite_immediate=True)
             with db.begin():
+                if new:
+                    db.execute(_conversations.insert().values(id=conversation_id, created=now, owner=owner))
                 # Turns of one conversation are numbered one writer at a time: the row lock
                 # in PostgreSQL, BEGIN IMMEDIATE in SQLite (where FOR UPDATE renders as nothing).
                 db.execute(select(_conversations.c.id).where(_conversations.c.id == conversation_id)

@@ -1,0 +1,120 @@
+"""Answers of the weaker kinds (lists narrowed by the question, plans, comparisons, gaps),
+proved on a robotics careers article the code has never seen, indexed with the real corpus.
+
+tests/data/robotics_articles/ holds it: role sections, a tool stack whose sub-sections each
+introduce a list, a series of project levels written as labelled paragraphs, a salary table,
+a six-month plan and an FAQ.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisor.answer.engine import Advisor
+from advisor.conversation import ConversationStore
+from advisor.embedding import Embedder
+
+from .conftest import retriever_with_articles
+
+ARTICLES = Path(__file__).parent / "data" / "robotics_articles"
+
+
+@pytest.fixture(scope="module")
+def advisor(tmp_path_factory: pytest.TempPathFactory, real_index: Path, real_embedder: Embedder) -> Advisor:
+    root = tmp_path_factory.mktemp("answer-kinds")
+    retriever = retriever_with_articles(root, ARTICLES, real_index, real_embedder)
+    return Advisor(retriever, ConversationStore(root / "conversations.db"), mode="extractive")
+
+
+def test_words_that_narrow_a_list_pick_the_list_headed_by_them(advisor: Advisor) -> None:
+    answer = advisor.ask("Which simulation tools are worth knowing for robotics?")
+    assert answer.kind == "list"
+    for tool in ("Gazebo", "Isaac Sim", "Webots"):
+        assert tool in answer.answer, answer.answer
+    assert "OMPL" not in answer.answer and "Zenoh" not in answer.answer, answer.answer  # other sub-sections
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What are the field-level robotics projects?", "Which robotics projects are field level?"],
+)
+def test_one_member_of_a_series_asked_for_comes_back_whole(advisor: Advisor, question: str) -> None:
+    answer = advisor.ask(question)
+    assert answer.kind == "list"
+    first = answer.answer.splitlines()[0]
+    assert "Warehouse Mapping Robot" in first and "Pick-and-Place Cell" in first, answer.answer
+    assert "Line-Following Rover" not in answer.answer, answer.answer  # another level's projects
+    assert "Multi-Robot Coordinator" not in answer.answer, answer.answer
+
+
+def test_a_series_asked_for_whole_stays_whole(advisor: Advisor) -> None:
+    answer = advisor.ask("Which robotics projects get you hired?")
+    assert "Bench Level, Field Level, Fleet Level" in answer.answer.splitlines()[0], answer.answer
+
+
+def test_a_comparison_asking_about_something_answers_it_for_each_side(advisor: Advisor) -> None:
+    answer = advisor.ask(
+        "Perception engineer or controls engineer: which one suits someone who enjoys mathematics?"
+    )
+    assert answer.kind == "comparison" and answer.table is not None, answer.answer
+    asked = [row for row in answer.table.rows if row[0] == "On your question"]
+    assert asked, answer.answer
+    perception, controls = asked[0][1], asked[0][2]
+    assert "Computer vision graduates" in perception, answer.answer
+    assert "mathematics of motion" in controls, answer.answer
+
+
+def test_a_plain_difference_question_has_no_row_for_a_question_it_did_not_ask(advisor: Advisor) -> None:
+    answer = advisor.ask("What's the difference between a perception engineer and a controls engineer?")
+    assert answer.table is not None and [row[0] for row in answer.table.rows] == ["What the articles say"]
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        (
+            "What should I work on in months three to four of the robotics plan?",
+            "Month 3–4: ROS 2 and simulation.",
+        ),
+        ("robotics plan: what do I do in the first two months?", "Month 1–2: C++ and Linux."),
+    ],
+)
+def test_a_plan_question_naming_a_period_opens_with_that_periods_step(
+    advisor: Advisor, question: str, opening: str
+) -> None:
+    answer = advisor.ask(question)
+    assert answer.kind == "plan", answer.answer
+    assert answer.answer.startswith(opening), answer.answer
+    assert [step.label for step in answer.steps] == ["Month 1–2", "Month 3–4", "Month 5–6"], answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How long should I practise C++ before I start with ROS 2 for robotics?",
+        "How long does it take a Python developer to get ready for robotics software engineering?",
+        "how many weeks for c++ as a robotics software engineer?",
+    ],
+)
+def test_how_long_is_answered_by_the_line_that_gives_a_duration(advisor: Advisor, question: str) -> None:
+    answer = advisor.ask(question)
+    assert "six to eight weeks" in answer.answer.split("\n\n", 1)[0], answer.answer
+
+
+def test_a_progression_of_levels_comes_back_in_order_with_each_levels_own_lines(advisor: Advisor) -> None:
+    answer = advisor.ask("How should my robotics projects progress from easy to hard, level by level?")
+    assert answer.kind == "plan", answer.answer
+    assert [step.label for step in answer.steps] == ["Bench Level", "Field Level", "Fleet Level"], (
+        answer.answer
+    )
+    text = answer.answer
+    order = [
+        "Line-Following Rover",
+        "Servo Arm Controller",
+        "Warehouse Mapping Robot",
+        "Multi-Robot Coordinator",
+    ]
+    assert all(name in text for name in order), text
+    assert [text.index(name) for name in order] == sorted(text.index(name) for name in order), text
