@@ -1,7 +1,7 @@
 """Fit score fusion's weights on the dev half: a grid search, smoothed to prefer a plateau.
 
-The weights order the first passages of the shipped configuration (RetrievalOptions()); with
---everywhere, they rank every passage (the "score fusion for every rank" alternative).
+The weights order rank fusion's first five passages (RetrievalOptions.score_fused_head); with
+--everywhere, they rank every passage (RetrievalOptions.score_fusion).
 
     python eval/fusion.py [--json] [--everywhere]
 
@@ -65,7 +65,7 @@ def main() -> int:
     base.embedder.embed_query = functools.lru_cache(maxsize=None)(base.embedder.embed_query)  # type: ignore[method-assign]
     sets = {name: questions for name, questions in question_sets().items() if name in SHOWN_SETS}
     weights = FusionWeights()
-    options = RetrievalOptions(score_fusion=args.everywhere)
+    options = RetrievalOptions(score_fused_head=True, score_fusion=args.everywhere)
     grid = surface(base, sets, weights, options)
     i, j = plateau(grid[FIT_SET])
     fitted = replace(weights, unit=UNIT_GRID[i], keyword=KEYWORD_GRID[j])
