@@ -118,3 +118,23 @@ def test_a_progression_of_levels_comes_back_in_order_with_each_levels_own_lines(
     ]
     assert all(name in text for name in order), text
     assert [text.index(name) for name in order] == sorted(text.index(name) for name in order), text
+
+
+def test_a_name_no_article_mentions_is_said_to_be_missing_first(advisor: Advisor) -> None:
+    answer = advisor.ask("Is the RX-7731 robotics certificate worth getting?")
+    assert answer.answer.startswith("None of the articles mentions RX-7731."), answer.answer
+    assert "[1]" in answer.answer  # what the articles do say follows, cited
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I built a rover with an Arduino Uno R3 at home. Which robotics role suits me?",  # told, not asked
+        "Is Gazebo the simulator to learn first for robotics?",  # the articles name it
+        "Do I need a 4-year degree for robotics software engineering?",  # a span, not a name
+    ],
+)
+def test_names_the_articles_use_or_the_asker_tells_of_are_not_called_missing(
+    advisor: Advisor, question: str
+) -> None:
+    assert "None of the articles mentions" not in advisor.ask(question).answer

@@ -84,15 +84,12 @@ class BatchingEmbedder(Embedder):
             done: Future[Vectors] = Future()
             done.set_result(vector)
             return done
-        future = self._through_batch(text)
-        if self._cache_size:
-            future.add_done_callback(lambda f: self._remember(text, f))
-        return future
+        return self._through_batch(text)
 
-    def _remember(self, text: str, future: Future[Vectors]) -> None:
-        if future.exception() is not None:
+    def _remember(self, text: str, vector: Vectors) -> None:
+        """Keep a query's vector (the thread that encoded it calls this, before handing it over)."""
+        if not self._cache_size:
             return
-        vector = future.result()
         with self._cache_lock:
             self._cache[text] = vector
             while len(self._cache) > self._cache_size:
@@ -139,6 +136,7 @@ class BatchingEmbedder(Embedder):
                 request.result.set_exception(exc)
                 return request.result
             vector.setflags(write=False)
+            self._remember(text, vector)
             request.result.set_result(vector)
             return request.result
         with self._close_lock:  # nothing enters the queue behind the stop marker
@@ -180,10 +178,11 @@ class BatchingEmbedder(Embedder):
                 request.result.set_exception(exc)
             return
         rows = dict(zip(texts, vectors, strict=True))
-        for request in requests:
-            row = rows[request.text]
+        for text, row in rows.items():
             row.setflags(write=False)
-            request.result.set_result(row)
+            self._remember(text, row)
+        for request in requests:
+            request.result.set_result(rows[request.text])
 
 
 def serving_embedder(embedder: Embedder, settings: Settings) -> BatchingEmbedder:

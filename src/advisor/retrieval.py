@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import bm25s
+import bm25s.selection
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
@@ -338,14 +339,12 @@ class Retriever:
         searched = expand_query(query) if self.options.thesaurus else query
         if self.options.derived_thesaurus and self._expander is not None:
             searched = " ".join([searched, *self._expander.expand(query)])
-        tokens = self._tokenizer.tokenize(
-            [searched],
-            update_vocab=False,
-            return_as="ids",
-            show_progress=False,
-        )
-        docs, scores = self._bm25.retrieve(tokens, k=n, show_progress=False, n_threads=0)
-        return [(self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+        # bm25s's own tokenize() and retrieve() wrap one query in progress bars and batches
+        (tokens,) = self._tokenizer.tokenize([searched], update_vocab=False, return_as="stream")
+        if not tokens:
+            return []
+        scores, docs = bm25s.selection.topk(self._bm25.get_scores(tokens), k=n, backend="numpy")
+        return [(self._ids[int(d)], float(s)) for d, s in zip(docs, scores, strict=True) if s > 0]
 
     def _hits(
         self,

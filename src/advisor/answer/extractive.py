@@ -21,6 +21,7 @@ from advisor.answer.definition import (
     refers_back,
     whole_list,
 )
+from advisor.answer.gaps import Mentions, not_covered_line, unmentioned_names
 from advisor.answer.listing import (
     Entry,
     background_quotes,
@@ -73,6 +74,11 @@ class ExtractiveAnswerer:
         self.retriever = retriever
         self.library = Library(retriever.version)
         self.ranker = QuoteRanker(retriever.embedder, retriever.quote_vector)
+        version = retriever.version
+        self.mentions = Mentions(
+            [*(c.text for c in version.chunks.values()), *(c.section or "" for c in version.chunks.values()),
+             *(d.title for d in version.documents.values())]
+        )  # fmt: skip
 
     def answer(self, question: Question, hits: list[Hit]) -> Answer:
         composed: Answer | None = None
@@ -94,6 +100,14 @@ class ExtractiveAnswerer:
             composed = self._advice(question, hits)
         answer = composed or self._general(question.query, hits)
         answer.kind = str(question.kind)
+        return self._say_what_is_not_covered(question, answer)
+
+    def _say_what_is_not_covered(self, question: Question, answer: Answer) -> Answer:
+        """A name asked about that no article mentions ("AI-102") is said to be missing first."""
+        missing = unmentioned_names(question.text, self.mentions)
+        if not missing or answer.refused or answer.answer.startswith("None of the articles"):
+            return answer
+        answer.answer = f"{not_covered_line(missing)} What the articles do say:\n\n{answer.answer}"
         return answer
 
     # the general case ---------------------------------------------------------------

@@ -3,6 +3,11 @@
 The counts live in ADVISOR_RATE_LIMIT_STORAGE, a `limits` storage URI: `memory://` (this
 process only) or `redis://host:6379` and its kin, shared by every worker and machine.
 The storage is asynchronous, so a round trip to Redis never blocks the event loop.
+
+The window slides by weighting the previous minute's count by how much of it still falls
+inside the last minute (limits' sliding window counter): two counters per caller, so a hit
+costs the same whatever the limit. The exact moving window kept one entry per request in
+the window, and under load its upkeep took a thread hand-off per caller per sweep.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ class RateLimitMiddleware:
     def __init__(self, app: ASGIApp, rate_limit: str, per_key: bool, storage: str = "memory://") -> None:
         self.app = app
         self.limit = parse(rate_limit)
-        self.limiter = strategies.MovingWindowRateLimiter(async_storage(storage))
+        self.limiter = strategies.SlidingWindowCounterRateLimiter(async_storage(storage))
         self.per_key = per_key  # keys were checked already: each key is one caller
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -1,0 +1,72 @@
+"""Names a question asks about that no article mentions: "AI-102", "H-1B", "Weaviate Cloud".
+
+A name is told apart by its form, never by a list of names: a token mixing letters and digits
+("AI-102", not a span like "12-month"), or a capitalised word or acronym inside the sentence
+that is no English word ("ChatGPT"; "Associate" and "India" are words). Only the clause that
+asks (the one ending in "?", else the whole text) is read, and not what follows "my": a name
+the asker tells about themselves ("pretty good with ChatGPT") is not what they ask about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from advisor.spelling import english_words
+
+__all__ = ["Mentions", "not_covered_line", "unmentioned_names"]
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+#-]*[A-Za-z0-9+#]|[A-Za-z0-9]")
+_CLAUSE_END = re.compile(r"(?<=[.!?;])\s+")
+_SPAN = re.compile(
+    r"^\d+(?:[.,]\d+)?(?:[-–]\d+)?-?(?:st|nd|rd|th|day|week|month|year|hour|minute|k|m|s|x)s?$", re.I
+)
+_PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")  # "DBs", "APIs": a common noun shortened
+_OWN = re.compile(r"\b(?:my|our|your|his|her|their)\s*$", re.I)
+
+
+class Mentions:
+    """Every token the articles use, lower-cased, and the parts of tokens joined by "/"."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.tokens: set[str] = set()
+        for text in texts:
+            for token in _TOKEN.findall(text.replace("/", " ")):
+                self.tokens.add(token.lower())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self.tokens
+
+
+def _asking_clause(text: str) -> str:
+    clauses = [c for c in _CLAUSE_END.split(text.strip()) if c]
+    asking = [c for c in clauses if c.rstrip().endswith("?")]
+    return asking[-1] if asking else text
+
+
+def _is_name(token: str, first: bool) -> bool:
+    has_digit, has_alpha = any(c.isdigit() for c in token), any(c.isalpha() for c in token)
+    if has_digit:
+        return has_alpha and not _SPAN.match(token)
+    if first or len(token) < 2 or not token[0].isupper() or _PLURAL_ACRONYM.match(token):
+        return False
+    return token.lower() not in english_words()
+
+
+def unmentioned_names(question: str, mentions: Mentions) -> list[str]:
+    """Names in the asking clause that no article uses, in the order asked."""
+    clause = _asking_clause(question)
+    found: list[str] = []
+    for i, match in enumerate(_TOKEN.finditer(clause.replace("/", " "))):
+        token = match.group(0)
+        if _OWN.search(clause[: match.start()]):
+            continue
+        if _is_name(token, i == 0) and token not in mentions and token not in found:
+            found.append(token)
+    return found
+
+
+def not_covered_line(names: list[str]) -> str:
+    """The sentence that says so, naming what was asked as typed."""
+    shown = ", ".join(names[:-1]) + (" or " if len(names) > 1 else "") + names[-1]
+    return f"None of the articles mentions {shown}."
