@@ -149,19 +149,22 @@ def _load_lines(lo: dict[str, Any], measured: dict[str, Any] | None) -> list[str
              "request encodes its own query, no query cache); **served** is the default (ONNX Runtime",
              "encoder, micro-batched queries, query cache). Every query is distinct, so no answer comes",
              "from the cache. The floor is one query encoded plus one FAISS search, in process, with",
-             "the configuration's encoder; efficiency is requests/s at 8 clients × the floor's p50 in s.", "",
+             "the configuration's encoder; efficiency is requests/s at 8 clients × the floor's p50 in s.",
+             f"The load generator is {lo.get('driver', 'httpx')}, on the same two cores; its own CPU time per",
+             "request is in the last column.", "",
              "| configuration | floor p50 ms | lone `/api/search` p50 ms (× floor) | `/api/search` efficiency | `/api/chat` efficiency |",
              "|---|---|---|---|---|"]  # fmt: skip
     for c in lo["configurations"]:
         lines.append(f"| {c['name']} | {c['floor']['p50_ms']} | {c['lone_search']['p50_ms']} ({c['lone_over_floor']}x) | "
                      f"{c['efficiency']['/api/search']} | {c['efficiency']['/api/chat']} |")  # fmt: skip
-    lines += ["", "| configuration | endpoint | clients | requests | errors | requests/s | p50 ms | p95 ms | p99 ms |",
-              "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines += ["", "| configuration | endpoint | clients | requests | errors | requests/s | p50 ms | p95 ms | p99 ms "
+              "| driver CPU ms/request |", "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for c in lo["configurations"]:
         for run in c["load"]:
             lines.append(
                 f"| {c['name']} | `{run['path']}` | {run['clients']} | {run['requests']} | {run['errors']} | "
-                f"{run['requests_per_second']} | {run['p50_ms']} | {run['p95_ms']} | {run['p99_ms']} |"
+                f"{run['requests_per_second']} | {run['p50_ms']} | {run['p95_ms']} | {run['p99_ms']} | "
+                f"{run.get('driver_cpu_ms_per_request', '')} |"
             )
     w1, w2 = lo["workers"].get("1") or lo["workers"][1], lo["workers"].get("2") or lo["workers"][2]
     hs = lo["health_during_streams"]
@@ -182,13 +185,15 @@ def _encoder_lines(enc: dict[str, Any] | None, measured: dict[str, Any] | None) 
     if not enc:
         return []
     lines = ["## Encoder backends (bench/encoders.py)", "", _when(measured), "",
-             f"Quality: hybrid search on the {enc['split']} half of `{enc['set']}`, the index built by PyTorch,",
-             "queries encoded by each backend. The default may change only within 0.01 of PyTorch.", "",
-             "| backend | one query p50 ms | 8 queries p50 ms | min cosine to PyTorch | recall@5 | MRR@10 |",
-             "|---|---|---|---|---|---|"]  # fmt: skip
+             f"Quality: the shipped hybrid search on `{enc['set']}` (dev half, test half, both), the index",
+             "built by `advisor index`, queries encoded by each backend; recall@5 / MRR@10. The default",
+             "may change only within 0.01 of the current one.", "",
+             "| backend | one query p50 ms | 8 queries p50 ms | min cosine to PyTorch | dev | test | both |",
+             "|---|---|---|---|---|---|---|"]  # fmt: skip
     for name, b in enc["backends"].items():
+        q = {half: f"{v['recall@5']} / {v['mrr@10']}" for half, v in b["quality"].items()}
         lines.append(f"| {name} | {b['query']['p50_ms']} | {b['batch_of_8']['p50_ms']} | {b['min_cosine_to_torch']} | "
-                     f"{b['recall@5']} | {b['mrr@10']} |")  # fmt: skip
+                     f"{q['dev']} | {q['test']} | {q['both']} |")  # fmt: skip
     return [*lines, ""]
 
 

@@ -82,6 +82,18 @@ def test_fusion_weights_decide_the_order(retriever: Retriever) -> None:
         assert [h.chunk_id for h in fused] == [h.chunk_id for h in alone], mode
 
 
+def test_score_fused_head_reorders_the_first_five_and_nothing_else(retriever: Retriever) -> None:
+    # the answer is composed from the same five passages; only their order may change
+    question = "Is a PhD required for research jobs at AI labs?"
+    plain = Retriever(retriever.version, retriever.embedder, RetrievalOptions()).search(question, k=10)
+    options = RetrievalOptions(score_fused_head=True)
+    head = Retriever(retriever.version, retriever.embedder, options).search(question, k=10)
+    assert {h.chunk_id for h in head[:5]} == {h.chunk_id for h in plain[:5]}
+    assert [h.chunk_id for h in head[5:]] == [h.chunk_id for h in plain[5:]]
+    assert [h.score for h in head] == [h.score for h in plain]  # the head's scores, best first
+    assert [h.chunk_id for h in head] != [h.chunk_id for h in plain]  # here score fusion disagrees
+
+
 def test_each_mode_answers(retriever: Retriever) -> None:
     for mode in ("dense", "bm25", "hybrid"):
         hits = retriever.search("Which certification should I take for AWS?", k=5, mode=mode)

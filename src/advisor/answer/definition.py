@@ -51,9 +51,12 @@ def defining_quote(term: str, hits: Sequence[Hit], library: Library) -> Quote | 
     verb = r"(?:(?:is|are) (?:an?|the)\b|refers to|means|stands for)"
     states = re.compile(rf"^(?:[^:]{{0,30}}:\s*)?(?:an? |the )?{name}\s+{verb}", re.IGNORECASE)
     first = list(dict.fromkeys(h.chunk_id for h in hits))  # the passages found first, then the rest
+    low = term.lower()
     for chunk_id in [*first, *(c for c in library.units if c not in first)]:
         for unit in library.units[chunk_id]:
-            if unit.kind == "sentence" and (expands.search(unit.text) or states.search(unit.text)):
+            if unit.kind != "sentence" or low not in unit.text.lower():  # cheap test first
+                continue
+            if expands.search(unit.text) or states.search(unit.text):
                 return next((q for q in library.quotes(unit.chunk_id) if unit.text in q.text), None)
     return None
 

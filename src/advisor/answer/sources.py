@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,8 +36,20 @@ class Library:
 
     def passages(self, doc_id: str | None = None) -> list[tuple[str, str | None]]:
         """(chunk id, section) of every passage (of one document), in document order."""
-        chunks = [c for c in self._chunks.values() if doc_id is None or c.doc_id == doc_id]
-        return [(c.chunk_id, c.section) for c in sorted(chunks, key=lambda c: (c.doc_id, c.position))]
+        return self._passages.get(doc_id, []) if doc_id is not None else self._all_passages
+
+    @functools.cached_property
+    def _all_passages(self) -> list[tuple[str, str | None]]:
+        in_order = sorted(self._chunks.values(), key=lambda c: (c.doc_id, c.position))
+        return [(c.chunk_id, c.section) for c in in_order]
+
+    @functools.cached_property
+    def _passages(self) -> dict[str, list[tuple[str, str | None]]]:
+        """Each document's passages, in order: worked out once, not for every question."""
+        by_doc: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+        for chunk_id, section in self._all_passages:
+            by_doc[self._chunks[chunk_id].doc_id].append((chunk_id, section))
+        return dict(by_doc)
 
     def quotes(self, chunk_id: str) -> list[Quote]:
         """A passage's quotes: from its units when the version has them."""
