@@ -211,15 +211,11 @@ class ConversationStore:
         with self._writing, self.engine.connect() as db:
             db.execution_options(sqlite_immediate=True)
             with db.begin():
-                if new:
+                if new:  # nobody else can write to it yet: it has no turns to count
                     db.execute(_conversations.insert().values(id=conversation_id, created=now, owner=owner))
-                # Turns of one conversation are numbered one writer at a time: the row lock
-                # in PostgreSQL, BEGIN IMMEDIATE in SQLite (where FOR UPDATE renders as nothing).
-                db.execute(select(_conversations.c.id).where(_conversations.c.id == conversation_id)
-                           .with_for_update())  # fmt: skip
-                count = db.execute(
-                    select(func.count()).where(_messages.c.conversation_id == conversation_id)
-                ).scalar_one()
+                    count = 0
+                else:
+                    count = self._count_for_update(db, conversation_id)
                 if count >= 2 * MAX_TURNS:
                     raise TooManyTurns(f"a conversation holds at most {MAX_TURNS} turns; start a new one")
                 db.execute(_messages.insert(), [
@@ -228,6 +224,19 @@ class ConversationStore:
                     {"conversation_id": conversation_id, "idx": count + 1, "role": "assistant",
                      "content": answer, "citations": cited, "query": None, "created": now},
                 ])  # fmt: skip
+
+    @staticmethod
+    def _count_for_update(db: Connection, conversation_id: str) -> int:
+        """The conversation's messages, counted by the one writer allowed in: the row lock in
+        PostgreSQL, BEGIN IMMEDIATE in SQLite (where FOR UPDATE renders as nothing)."""
+        db.execute(
+            select(_conversations.c.id).where(_conversations.c.id == conversation_id).with_for_update()
+        )
+        return int(
+            db.execute(
+                select(func.count()).where(_messages.c.conversation_id == conversation_id)
+            ).scalar_one()
+        )
 
     def add_feedback(
         self, conversation_id: str, message_index: int, rating: int, comment: str, owner: str | None = None
