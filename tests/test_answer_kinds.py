@@ -138,3 +138,24 @@ def test_names_the_articles_use_or_the_asker_tells_of_are_not_called_missing(
     advisor: Advisor, question: str
 ) -> None:
     assert "None of the articles mentions" not in advisor.ask(question).answer
+
+
+def test_a_background_given_as_alternatives_is_matched_by_either(advisor: Advisor) -> None:
+    answer = advisor.ask("I'm a frontend/backend developer. Which robotics role fits me?")
+    assert answer.kind == "role_fit"
+    assert (
+        "Backend developers who want their code to move something physical" in answer.answer.splitlines()[0]
+    )
+
+
+def test_the_tools_of_a_named_role_come_from_its_own_skills_line(advisor: Advisor) -> None:
+    answer = advisor.ask("Which tools does a Perception Engineer use?")
+    assert answer.kind == "list"
+    assert answer.answer.startswith("Core skills: point-cloud processing, camera calibration"), answer.answer
+    assert "MATLAB" not in answer.answer, answer.answer  # another role's
+
+
+def test_a_question_that_is_its_topic_and_what_it_is_for_is_a_list(advisor: Advisor) -> None:
+    answer = advisor.ask("tools for motion planning on robot arms?")
+    assert answer.kind == "list", answer.answer
+    assert "MoveIt 2" in answer.answer and "OMPL" in answer.answer, answer.answer

@@ -270,15 +270,25 @@ def labelled_lines(topic: str, hits: Sequence[Hit], library: Library) -> list[En
 
 
 def role_topic_line(topic: str, roles: Sequence[str], hits: Sequence[Hit], library: Library) -> Quote | None:
-    """In the section of a role the question names, the line labelled with the topic ("Core skills: ...")."""
-    for hit in hits:
-        if not any(r.lower() in (hit.section or "").lower() for r in roles):
-            continue
-        for q in library.quotes(hit.chunk_id):
-            label = _label(q.text)
-            if label and names_topic(label.group(1), topic):
-                return replace(q, hit=hit)
+    """In the section of a role the question names, the line labelled with the topic ("Core skills: ...").
+
+    A role's skills line answers a question about its tools when no line is labelled with tools:
+    what a role's section lists as its skills are mostly the tools it uses ("Kubernetes, MLflow")."""
+    found = list(hits) + [
+        library.hit(chunk_id) for chunk_id, _ in library.passages()
+    ]  # the role's own section
+    for wanted in (topic, *_NEAR_TOPICS.get(topic, ())):
+        for hit in found:
+            if not any(r.lower() in (hit.section or "").lower() for r in roles):
+                continue
+            for q in library.quotes(hit.chunk_id):
+                label = _label(q.text)
+                if label and names_topic(label.group(1), wanted):
+                    return replace(q, hit=hit)
     return None
+
+
+_NEAR_TOPICS = {"tools": ("skills",)}  # a topic, and what a role's own line may call it instead
 
 
 def _label(text: str) -> re.Match[str] | None:
@@ -325,24 +335,31 @@ def fitting_roles(question: str, hits: Sequence[Hit], library: Library, ranker: 
 
 
 def background_quotes(background: str, question: str, library: Library, ranker: QuoteRanker) -> list[Quote]:
-    """Lines anywhere in the library that name the stated background and a role, best first."""
+    """Lines anywhere in the library that name the stated background and a role, best first.
+
+    A background given as alternatives ("communications/PR") is any one of them."""
     # Whole words: "accountant" is not in "cloud accounts", as a six-letter stem would have it.
-    wanted = {w for w in normalize_term(background).split() if content_words(w)}
+    alternatives = [normalize_term(part) for part in background.split("/") if part.strip()]
+    wanted = [words for part in alternatives if (words := {w for w in part.split() if content_words(w)})]
     if not wanted:
         return []
-    phrase = re.compile(rf"\b{re.escape(normalize_term(background))}\b")
+    phrase = re.compile("|".join(rf"\b{re.escape(part)}\b" for part in alternatives if part))
     found: list[Quote] = []
     for units in library.units.values():
         for unit in units:
-            if unit.kind == "code" or not wanted <= library.terms(unit):
+            if unit.kind == "code" or not any(words <= library.terms(unit) for words in wanted):
                 continue
             if _is_role(unit.text) or _is_role(unit.section or ""):
                 found.append(quote_of_unit(unit, library.hit(unit.chunk_id)))
     if not found:
         return []
-    # The background named as written ("software engineer") beats its words apart.
+    # The background named as written ("software engineer") beats its words apart, and a line that
+    # also names a role title ("Writer/communications → Prompt Engineer") beats one naming none.
+    vocabulary = library.version.vocabulary
     scores = ranker.scores(question, found) + [
-        PHRASE_BONUS * bool(phrase.search(normalize_term(q.text))) for q in found
+        PHRASE_BONUS * bool(phrase.search(normalize_term(q.text)))
+        + PHRASE_BONUS * bool(vocabulary.find_roles(q.text))
+        for q in found
     ]
     order = sorted(range(len(found)), key=lambda i: -scores[i])
     return [found[i] for i in order[:3] if scores[i] >= scores[order[0]] * 0.5]

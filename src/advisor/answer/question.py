@@ -240,7 +240,7 @@ def _kind(
         return Kind.PLAN
     if _PLAN.search(text) and not (list_topic and re.match(r"^\s*(which|what|list|name)\b", text, _F)):
         return Kind.PLAN
-    if list_topic and _LIST_ASK.search(text) and not yes_no:
+    if list_topic and (_LIST_ASK.search(text) or _opens_with_topic(text)) and not yes_no:
         return Kind.LIST
     if _DEFINITION.search(text):
         return Kind.DEFINITION
@@ -292,12 +292,20 @@ _NOT_QUALIFIERS = frozenset(
 )
 
 
+def _opens_with_topic(text: str, pattern: str | None = None) -> bool:
+    """A question that is its topic noun and what it is for: "tools for catching model drift?"."""
+    nouns = pattern or "|".join(_LIST_TOPICS.values())
+    return bool(re.search(rf"^\W*(?:[\w'/-]+\s+){{0,2}}(?:{nouns})\s+(?:for|to)\b[^?]*\??\W*$", text, _F))
+
+
 def _list_topic(text: str) -> str | None:
     """What a list question asks for: its topic noun soon after "which", "what", "list"... ."""
     for topic, pattern in _LIST_TOPICS.items():
-        if re.search(rf"{_ASKED}{_COPULA}(?:\s+[\w'/-]+){{0,2}}?\s+(?:{pattern})\b", text, _F):
+        if re.search(rf"{_ASKED}{_COPULA}(?:,?\s+[\w'/-]+){{0,2}}?\s+(?:{pattern})\b", text, _F):
             return topic
         if re.search(rf"^\W*(?:[\w'/-]+\s+){{0,3}}(?:{pattern})\W*$", text, _F):  # "feature store options?"
+            return topic
+        if _opens_with_topic(text, pattern):
             return topic
     return None
 
@@ -308,7 +316,7 @@ def topic_modifier(text: str, topic: str | None) -> tuple[str, ...]:
     pattern = _LIST_TOPICS.get(topic or "")
     if not pattern:
         return ()
-    match = re.search(rf"{_ASKED}{_COPULA}((?:\s+[\w'/-]+){{0,3}}?)\s+(?:{pattern})\b", text, _F)
+    match = re.search(rf"{_ASKED}{_COPULA}((?:,?\s+[\w'/-]+){{0,4}}?)\s+(?:{pattern})\b", text, _F)
     if not match:
         return ()
     words = re.findall(r"[\w'/-]+", match.group(1).lower())
@@ -343,7 +351,8 @@ def _sides(text: str, query: str, entities: Entities) -> tuple[str, ...]:
 
 
 _BACKGROUND = re.compile(
-    r"\b(?:i(?:'m| am) (?:currently )?(?:an?|working as an?) |i work as an? |i(?:'ve| have) been an? |"
+    r"\b(?:i(?:'m| am) (?:currently )?(?:an?|working as an?) |i work as an? |i work in |"
+    r"i(?:'ve| have) been an? |"
     r"background (?:is )?in |coming from |as an? |with an? |switch(?:ing)? from |"
     r"transition(?:ing)? from |mov(?:e|ing) from |my background is (?:in )?)"
     r"([\w][\w /&+-]{1,40}?)(?=\s*(?:[,.;?!]|\bwith\b|\bwho\b|\band\b|\bbackground\b|\binto\b|\bto\b|"

@@ -66,7 +66,8 @@ class Library:
         """A unit's words as normalize_term writes them ("accountants" -> "accountant"), computed once."""
         found = self._terms.get(unit.unit_id)
         if found is None:
-            found = self._terms[unit.unit_id] = set(normalize_term(unit.text).split())
+            # "Writer/communications": each of the words a slash joins is a term of its own.
+            found = self._terms[unit.unit_id] = set(normalize_term(unit.text).replace("/", " ").split())
         return found
 
     def hit(self, chunk_id: str, rank: int = 99) -> Hit:
