@@ -92,6 +92,8 @@ def test_score_fused_head_reorders_the_first_five_and_nothing_else(retriever: Re
     assert [h.chunk_id for h in head[5:]] == [h.chunk_id for h in plain[5:]]
     assert [h.score for h in head] == [h.score for h in plain]  # the head's scores, best first
     assert [h.chunk_id for h in head] != [h.chunk_id for h in plain]  # here score fusion disagrees
+    fewer = Retriever(retriever.version, retriever.embedder, options).search(question, k=2)
+    assert {h.chunk_id for h in fewer} == {h.chunk_id for h in plain[:2]}  # any k: rank fusion's passages
 
 
 def test_each_mode_answers(retriever: Retriever) -> None:

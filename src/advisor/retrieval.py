@@ -269,7 +269,7 @@ class Retriever:
         else:
             ranked = _fuse(dense, keyword, units)
             if self.options.score_fused_head:
-                ranked = self._score_fused_head(ranked, dense, keyword, units, vector)
+                ranked = self._score_fused_head(ranked, min(k, HEAD), dense, keyword, units, vector)
         return self._hits(ranked, vector, k, query, dict(units), dict(dense))
 
     def _dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
@@ -279,14 +279,16 @@ class Retriever:
     def _score_fused_head(
         self,
         ranked: list[tuple[int, float]],
+        size: int,
         dense: list[tuple[int, float]],
         keyword: list[tuple[int, float]],
         units: list[tuple[int, float]],
         vector: np.ndarray,
     ) -> list[tuple[int, float]]:
-        """Rank fusion's first HEAD passages re-ordered by score fusion; the same passages, so
-        an answer is composed from the same five. They keep the head's scores, best first."""
-        head, tail = ranked[:HEAD], ranked[HEAD:]
+        """Rank fusion's first `size` passages re-ordered by score fusion: whatever k is asked, the
+        same passages as rank fusion's, so an answer quotes the same ones. They keep the head's
+        scores, best first."""
+        head, tail = ranked[:size], ranked[size:]
         fused = dict(self._combine(dense, keyword, units, vector, only=[i for i, _ in head]))
         order = sorted(head, key=lambda item: -(fused[item[0]] + HEAD_RANK_SHARE * item[1]))
         return [(i, score) for (i, _), (_, score) in zip(order, head, strict=True)] + tail
