@@ -42,7 +42,8 @@ CONFIGURATIONS = {
                  "ADVISOR_QUERY_CACHE_SIZE": "0"},
     "served": {},  # the defaults
 }  # fmt: skip
-LONE_REQUESTS = 80
+LONE_REQUESTS = 80  # with httpx
+LONE_SECONDS = 10  # with wrk
 
 
 def floor_ms(env: dict[str, str], repeats: int = 5) -> dict[str, float]:
@@ -61,8 +62,11 @@ def floor_ms(env: dict[str, str], repeats: int = 5) -> dict[str, float]:
     return percentiles(samples)
 
 
-def lone_ms(url: str) -> dict[str, float]:
+def lone_ms(url: str, driver: str) -> dict[str, float]:
     """One client, one request at a time: what a user alone on the server waits."""
+    if driver == "wrk":  # one connection: the next request leaves when the last answer is in
+        run = wrk_load(url, "/api/search", 1, LONE_SECONDS, tag="lone-")
+        return {key: run[key] for key in ("p50_ms", "p95_ms", "p99_ms")}
     samples = []
     with httpx.Client(base_url=url, timeout=60) as client:
         for n in range(LONE_REQUESTS + 8):
@@ -86,7 +90,7 @@ def configuration(name: str, env: dict[str, str], data: str, seconds: float, dri
     result["floor"] = floor_ms(env)
     with advisor_server(data, **env) as url:
         drive(driver, url, "/api/chat", 8, 3, "warm")  # warm-up: passages embedded once
-        result["lone_search"] = lone_ms(url)
+        result["lone_search"] = lone_ms(url, driver)
         result["load"] = []
         for path in ("/api/search", "/api/chat"):
             for clients in (8, 32):

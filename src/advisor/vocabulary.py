@@ -214,10 +214,11 @@ class Vocabulary:
         path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1))
 
 
-def _names_of(tool: str, normalized: bool = True) -> list[str]:
+@functools.lru_cache(maxsize=1 << 14)  # every tool's names are looked for in every question
+def _names_of(tool: str, normalized: bool = True) -> tuple[str, ...]:
     match = re.match(r"^(.+?)\s*\(([^)]+)\)\s*$", tool)
     names = [tool, match.group(1), match.group(2)] if match else [tool]
-    return [normalize_term(n) if normalized else n for n in names if len(n) >= 2]
+    return tuple(normalize_term(n) if normalized else n for n in names if len(n) >= 2)
 
 
 def _distinctive(name: str) -> bool:
