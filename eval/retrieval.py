@@ -167,7 +167,9 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--misses", metavar="SET", help="list the questions of SET not in the top 5")
     parser.add_argument("--refusals", action="store_true", help="share of test and test+typos refused by ask")
-    parser.add_argument("--dev", action="store_true", help="no test question: dev by style, dev+typos, golden")
+    parser.add_argument(
+        "--dev", action="store_true", help="no test question: dev by style, dev+typos, golden"
+    )
     args = parser.parse_args()
     base = open_retriever(load_settings())
     # Every component searches the same questions: encode each once.
@@ -175,7 +177,9 @@ def main() -> int:
     sets = question_sets(dev_only=args.dev)
     table = evaluate(base, sets)
     half = "dev" if args.dev else "test"
-    refused = {name: refusals(base, sets[name]) for name in (half, f"{half}+typos")} if args.refusals else None
+    refused = (
+        {name: refusals(base, sets[name]) for name in (half, f"{half}+typos")} if args.refusals else None
+    )
     if args.json:
         print(json.dumps({"sizes": {k: len(v) for k, v in sets.items()}, "table": table,
                           "refused": refused}))  # fmt: skip
