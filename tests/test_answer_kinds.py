@@ -175,3 +175,28 @@ def test_of_lists_headed_alike_the_one_closest_to_the_question_answers(
     answer = advisor.ask(question)
     assert answer.kind == "list", answer.answer
     assert expected in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        ("How much does a robotics bootcamp usually cost?", "None of the articles gives what it costs."),
+        (
+            "What day rate can a freelance controls engineer charge?",
+            "None of the articles gives hourly or day rates",
+        ),
+    ],
+)
+def test_a_price_or_an_hourly_rate_no_article_gives_is_said_to_be_missing(
+    advisor: Advisor, question: str, opening: str
+) -> None:
+    answer = advisor.ask(question)
+    assert answer.answer.startswith(opening), answer.answer
+    assert "€" not in answer.answer and "$115,000" not in answer.answer, (
+        answer.answer
+    )  # no salary rows as an answer
+
+
+def test_a_price_an_article_gives_is_not_called_missing(advisor: Advisor) -> None:
+    answer = advisor.ask("How much does Isaac Sim enterprise support cost?")
+    assert "None of the articles" not in answer.answer, answer.answer

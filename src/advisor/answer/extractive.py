@@ -9,6 +9,7 @@ one picks among them and holds the general case: the best quote, then supporting
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from advisor.answer.advice import direct_answers
@@ -21,7 +22,7 @@ from advisor.answer.definition import (
     refers_back,
     whole_list,
 )
-from advisor.answer.gaps import Mentions, not_covered_line, unmentioned_names
+from advisor.answer.gaps import Mentions, is_pay_figure, not_covered_line, unmentioned_names, unpriced_line
 from advisor.answer.listing import (
     Entry,
     background_quotes,
@@ -75,12 +76,19 @@ class ExtractiveAnswerer:
         self.library = Library(retriever.version)
         self.ranker = QuoteRanker(retriever.embedder, retriever.quote_vector)
         version = retriever.version
+        self._lines = [u.text for units in self.library.units.values() for u in units]
         self.mentions = Mentions(
             [*(c.text for c in version.chunks.values()), *(c.section or "" for c in version.chunks.values()),
              *(d.title for d in version.documents.values())]
         )  # fmt: skip
 
     def answer(self, question: Question, hits: list[Hit]) -> Answer:
+        unpriced = unpriced_line(question.text, self._lines)
+        if unpriced is not None:  # a price or an hourly rate: salary rows would not answer it
+            general = self._general(question.query, hits, keep=lambda q: not is_pay_figure(q.text))
+            general.answer = f"{unpriced} What the articles do say:\n\n{general.answer}"
+            general.kind = str(question.kind)
+            return general
         composed: Answer | None = None
         if question.kind is Kind.SALARY and len(question.entities.roles) >= 2:  # "X pay against Y pay"
             composed = self._comparison(replace(question, sides=question.entities.roles), hits)
@@ -112,8 +120,14 @@ class ExtractiveAnswerer:
 
     # the general case ---------------------------------------------------------------
 
-    def _general(self, query: str, hits: list[Hit], citer: Citer | None = None) -> Answer:
-        quotes = quotes_from_hits(hits, self.library.units)
+    def _general(
+        self,
+        query: str,
+        hits: list[Hit],
+        citer: Citer | None = None,
+        keep: Callable[[Quote], bool] | None = None,
+    ) -> Answer:
+        quotes = [q for q in quotes_from_hits(hits, self.library.units) if keep is None or keep(q)]
         chosen = self.ranker.best(query, quotes, MAX_SUPPORT + 1, SUPPORT_RATIO)
         if not chosen:
             return Answer("The passages I found contain no quotable text.", [], True, "extractive")

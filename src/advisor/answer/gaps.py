@@ -12,9 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from advisor.answer.quotes import content_words
 from advisor.spelling import english_words
 
-__all__ = ["Mentions", "not_covered_line", "unmentioned_names"]
+__all__ = [
+    "Mentions",
+    "asked_measure",
+    "is_pay_figure",
+    "not_covered_line",
+    "unmentioned_names",
+    "unpriced_line",
+]
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+#-]*[A-Za-z0-9+#]|[A-Za-z0-9]")
 _CLAUSE_END = re.compile(r"(?<=[.!?;])\s+")
@@ -70,3 +78,50 @@ def not_covered_line(names: list[str]) -> str:
     """The sentence that says so, naming what was asked as typed."""
     shown = ", ".join(names[:-1]) + (" or " if len(names) > 1 else "") + names[-1]
     return f"None of the articles mentions {shown}."
+
+
+# What a question asks to be measured other than yearly pay: a price, or pay by the hour or day.
+_ASKS_PRICE = re.compile(
+    r"\b(?:(?:how much|what) (?:does|do|would|will|did) [\w' -]{1,40}? (?:usually |typically )?"
+    r"(?:cost|charge)|prices?|pricing|fees?|tuition)\b",
+    re.I,
+)
+_ASKS_RATE = re.compile(r"\b(?:hourly|per hour|an hour|day rates?|daily rates?|per day)\b", re.I)
+_MEASURE_WORDS = content_words(
+    "cost costs price prices fee fees tuition charge charges hourly hour day daily rate rates per "
+    "usually typically much pay paid roughly about around"
+)
+_PRICE_WORDS = re.compile(r"\b(?:costs?|prices?|priced|pricing|fees?|tuition|charges?)\b", re.I)
+_FIGURE = re.compile(r"[$£€]\s?\d|\d\s?(?:USD|EUR|GBP|dollars|pounds|euros)\b", re.I)
+
+
+def asked_measure(question: str) -> str | None:
+    """ "price" for what something costs, "rate" for pay by the hour or day, else None."""
+    if _ASKS_RATE.search(question):
+        return "rate"
+    if _ASKS_PRICE.search(question):
+        return "price"
+    return None
+
+
+def unpriced_line(question: str, texts: Iterable[str]) -> str | None:
+    """When a question asks a price or an hourly rate and no line of the articles gives a figure
+    with such words, the sentence that says so; None when one does, or when it asks neither."""
+    measure = asked_measure(question)
+    if measure is None:
+        return None
+    words = _ASKS_RATE if measure == "rate" else _PRICE_WORDS
+    # A line gives the price asked when it also names something the question does ("Isaac Sim").
+    subject = content_words(question) - _MEASURE_WORDS
+    if any(_FIGURE.search(t) and words.search(t) and subject & content_words(t) for t in texts):
+        return None
+    if measure == "rate":
+        return (
+            "None of the articles gives hourly or day rates; the pay figures they give are yearly salaries."
+        )
+    return "None of the articles gives what it costs."
+
+
+def is_pay_figure(text: str) -> bool:
+    """A line giving money figures (a salary row): no answer to a price or an hourly rate."""
+    return bool(_FIGURE.search(text)) and not _PRICE_WORDS.search(text)
