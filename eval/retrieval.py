@@ -1,6 +1,6 @@
 """Retrieval quality: recall@1, recall@5 and MRR@10 for each component, on every question set.
 
-    python eval/retrieval.py [--json] [--misses SET] [--refusals]      (make eval)
+    python eval/retrieval.py [--json] [--misses SET] [--refusals] [--dev]      (make eval)
 
 Sets: the held-out questions (eval/heldout_retrieval.jsonl, written by someone who read only
 the articles) in their dev and test halves, their two-typo variants (eval/typos.py), and
@@ -10,6 +10,9 @@ squashed). Tune on dev only; the test half is for reporting.
 
 --refusals also runs the test half and its typo variants through the real Advisor
 (`advisor ask`, extractive) and reports the share of each refused.
+
+--dev reads no test question: the dev half by style (paraphrase, terse, rambling), its typo
+variants and golden, for tuning runs (and --refusals then runs the dev half).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class Question:
     text: str
     phrases: tuple[str, ...]
     doc_id: str | None = None
+    style: str = ""  # how the writer phrased it: paraphrase, terse, rambling
 
 
 @dataclass(frozen=True)
@@ -68,12 +72,18 @@ def load_heldout(path: Path, split: str) -> list[Question]:
     for line in path.read_text().splitlines():
         if line.strip() and (record := json.loads(line))["split"] == split:
             doc_id = record["doc"]  # a document's id is its path below the corpus folder
-            questions.append(Question(record["question"], tuple(_norm(g) for g in record["gold"]), doc_id))
+            phrases = tuple(_norm(g) for g in record["gold"])
+            questions.append(Question(record["question"], phrases, doc_id, record.get("style", "")))
     return questions
 
 
-def question_sets() -> dict[str, list[Question]]:
+def question_sets(dev_only: bool = False) -> dict[str, list[Question]]:
     golden = [Question(q, tuple(p)) for q, p in load_golden()]
+    if dev_only:
+        dev = load_heldout(HELDOUT, "dev")
+        styles = sorted({q.style for q in dev if q.style})
+        by_style = {f"dev {style}": [q for q in dev if q.style == style] for style in styles}
+        return {"dev": dev, **by_style, "dev+typos": load_heldout(TYPOS, "dev"), "golden": golden}
     return {
         "dev": load_heldout(HELDOUT, "dev"),
         "test": load_heldout(HELDOUT, "test"),
@@ -157,13 +167,19 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--misses", metavar="SET", help="list the questions of SET not in the top 5")
     parser.add_argument("--refusals", action="store_true", help="share of test and test+typos refused by ask")
+    parser.add_argument(
+        "--dev", action="store_true", help="no test question: dev by style, dev+typos, golden"
+    )
     args = parser.parse_args()
     base = open_retriever(load_settings())
     # Every component searches the same questions: encode each once.
     base.embedder.embed_query = functools.lru_cache(maxsize=None)(base.embedder.embed_query)  # type: ignore[method-assign]
-    sets = question_sets()
+    sets = question_sets(dev_only=args.dev)
     table = evaluate(base, sets)
-    refused = {name: refusals(base, sets[name]) for name in ("test", "test+typos")} if args.refusals else None
+    half = "dev" if args.dev else "test"
+    refused = (
+        {name: refusals(base, sets[name]) for name in (half, f"{half}+typos")} if args.refusals else None
+    )
     if args.json:
         print(json.dumps({"sizes": {k: len(v) for k, v in sets.items()}, "table": table,
                           "refused": refused}))  # fmt: skip

@@ -159,3 +159,19 @@ def test_a_question_that_is_its_topic_and_what_it_is_for_is_a_list(advisor: Advi
     answer = advisor.ask("tools for motion planning on robot arms?")
     assert answer.kind == "list", answer.answer
     assert "MoveIt 2" in answer.answer and "OMPL" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Which robotics tools keep a mobile robot from getting lost?", "Nav2"),
+        ("Which robotics libraries stop an arm from hitting things on its way?", "OMPL"),
+        ("Which tools carry the messages between the parts of a robot?", "Zenoh"),
+    ],
+)
+def test_of_lists_headed_alike_the_one_closest_to_the_question_answers(
+    advisor: Advisor, question: str, expected: str
+) -> None:
+    answer = advisor.ask(question)
+    assert answer.kind == "list", answer.answer
+    assert expected in answer.answer, answer.answer

@@ -96,6 +96,20 @@ def test_score_fused_head_reorders_the_first_five_and_nothing_else(retriever: Re
     assert {h.chunk_id for h in fewer} == {h.chunk_id for h in plain[:2]}  # any k: rank fusion's passages
 
 
+def test_focused_units_leave_a_rambling_question_to_chunks_and_keywords(retriever: Retriever) -> None:
+    version, embedder = retriever.version, retriever.embedder
+
+    def ids(question: str, **options: bool) -> list[str]:
+        found = Retriever(version, embedder, RetrievalOptions(**options)).search(question, k=8)
+        return [h.chunk_id for h in found]
+
+    rambling = "I write copy for a living and use AI tools all day. Is there an AI job for someone like me?"
+    assert ids(rambling, focused_units=True) == ids(rambling, unit_fusion=False)
+    assert ids(rambling, focused_units=True) != ids(rambling)  # here the unit list did vote
+    focused = "Is there an AI job for a copywriter?"
+    assert ids(focused, focused_units=True) == ids(focused)
+
+
 def test_each_mode_answers(retriever: Retriever) -> None:
     for mode in ("dense", "bm25", "hybrid"):
         hits = retriever.search("Which certification should I take for AWS?", k=5, mode=mode)

@@ -22,6 +22,7 @@ from advisor.flags import flag_passages
 from advisor.index import IndexVersion, load_index, search_on_this_thread
 from advisor.spelling import Correction, Speller, information
 from advisor.units import quote_text, unit_embedding_text, unit_faiss_id
+from advisor.vocabulary import split_sentences
 
 __all__ = [
     "ABLATIONS",
@@ -112,6 +113,7 @@ class RetrievalOptions:
 
     spelling: bool = True  # misspelled query words corrected to corpus words before searching
     unit_fusion: bool = True  # chunks ranked by their best unit, fused as a third list
+    focused_units: bool = False  # ... voting only for questions of one sentence (won dev, lost test)
     unit_parents: bool = False  # units retrieved and their parent chunks returned, instead of dense
     derived_thesaurus: bool = True  # ... and, for a word no article uses, the nearest article word
     thesaurus: bool = True  # the keyword side also searches the hand-written synonyms (0.1.0's)
@@ -138,6 +140,7 @@ ALTERNATIVES: list[tuple[str, dict[str, bool]]] = [
     ("(alt) + headings x2 in BM25", {"heading_field": True}),
     ("(alt) without the hand thesaurus", {"thesaurus": False}),
     ("(alt) without either thesaurus", {"thesaurus": False, "derived_thesaurus": False}),
+    ("(alt) unit list only for 1-sentence questions", {"focused_units": True}),
     ("(alt) top five in score-fused order", {"score_fused_head": True}),
     ("(alt) score fusion for every rank", {"score_fusion": True}),
 ]
@@ -267,7 +270,7 @@ class Retriever:
         elif self.options.score_fusion:
             ranked = self._combine(dense, keyword, units, vector)
         else:
-            ranked = _fuse(dense, keyword, units)
+            ranked = _fuse(dense, keyword, units) if self._units_vote(query) else _fuse(dense, keyword)
             if self.options.score_fused_head:
                 ranked = self._score_fused_head(ranked, min(k, HEAD), dense, keyword, units, vector)
         return self._hits(ranked, vector, k, query, dict(units), dict(dense))
@@ -319,6 +322,17 @@ class Retriever:
             # from -cosines..cosines + keyword to 0..1; the order is the same
             scored.append((faiss_id, (score + cosines) / (2 * cosines + w.keyword)))
         return sorted(scored, key=lambda item: -item[1])
+
+    def _units_vote(self, query: str) -> bool:
+        """Whether the unit list votes in rank fusion: not for a question of several sentences.
+
+        Its first place goes to whichever passage has one sentence close to any part of the
+        question, which for "I'm a copywriter who ... Is there an AI job for me?" is often the
+        preamble's; rank fusion would give that a full vote however weak the match.
+        """
+        if not self.options.focused_units:
+            return True
+        return len([s for s in split_sentences(query) if s.strip()]) <= 1
 
     @property
     def _use_units(self) -> bool:

@@ -280,14 +280,18 @@ class ExtractiveAnswerer:
         found = [c for c in found if len(c) >= 2] or found  # one section is no list while another is
         if not found:
             return None
-        entries = min(
-            found,
-            key=lambda c: (
-                not _headed_by(c, " ".join(modifier), modifier),
-                not _headed_by(c, topic),
-                rank.get(c[0].quote.hit.doc_id, 99),
+        # Lists alike in how they are headed: the one whose lines come closest to the question.
+        closeness = [float(self.ranker.scores(question.query, [e.quote for e in c]).max()) for c in found]
+        chosen = min(
+            range(len(found)),
+            key=lambda i: (
+                not _headed_by(found[i], " ".join(modifier), modifier),
+                not _headed_by(found[i], topic),
+                -round(closeness[i], 1),
+                rank.get(found[i][0].quote.hit.doc_id, 99),
             ),
         )
+        entries = found[chosen]
         citer = Citer()
         opening: list[str] = []
         # "What skills does an X need?": the X section's own "Core skills: ..." line answers, and
