@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sqlite3
 import threading
 import time
 import uuid
@@ -109,7 +110,7 @@ def _engine(location: str) -> Engine:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # the store says BEGIN itself, below
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        _use_wal(dbapi_connection)
         # In WAL mode NORMAL keeps every committed turn through a crash of the server (the kill -9
         # test) and never corrupts; only an OS crash or power cut may lose the last few commits.
         # FULL waits for the disk at every commit, and chat turns queue behind it under load.
@@ -124,6 +125,23 @@ def _engine(location: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _use_wal(dbapi_connection: Any, attempts: int = 200) -> None:
+    """Switch the file to WAL mode (once per file; it stays so), waiting for other openers.
+
+    SQLite answers "database is locked" at once, without waiting out the busy timeout, when
+    another connection holds a lock during the switch: workers that start together on a
+    0.1.0 database (rollback journal) would fail to start one time in a few.
+    """
+    for attempt in range(attempts):
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 class ConversationStore:
