@@ -200,3 +200,21 @@ def test_a_price_or_an_hourly_rate_no_article_gives_is_said_to_be_missing(
 def test_a_price_an_article_gives_is_not_called_missing(advisor: Advisor) -> None:
     answer = advisor.ask("How much does Isaac Sim enterprise support cost?")
     assert "None of the articles" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        (
+            "What comes after ROS 2 and simulation in the robotics plan?",
+            "Month 5–6: Perception and planning.",
+        ),
+        ("In the robotics plan, what do I learn before ROS 2 and simulation?", "Month 1–2: C++ and Linux."),
+    ],
+)
+def test_what_comes_after_a_step_opens_with_the_next_step(
+    advisor: Advisor, question: str, opening: str
+) -> None:
+    answer = advisor.ask(question)
+    assert answer.kind == "plan", answer.answer
+    assert answer.answer.startswith(opening), answer.answer

@@ -45,6 +45,7 @@ from advisor.answer.plan import (
     compose_ordered_list,
     compose_period,
     compose_plan,
+    neighbour_step,
     ordered_list,
     period_steps,
     plan_of,
@@ -238,6 +239,8 @@ class ExtractiveAnswerer:
             plan, covered = covering
             plans = [plan, *(p for p in plans if p is not plan)]
             direct = [*compose_period(covered, self.library, citer), ""]
+        elif (after := neighbour_step(question.text, plans[0])) is not None:  # "what comes after X?"
+            direct = [*compose_period([after], self.library, citer), ""]
         elif _HOW_LONG.search(question.text):  # the passage that says how long comes first
             best = self.ranker.best(question.query, quotes_from_hits(hits, self.library.units), 1)
             direct = [self._line(best[0], citer, set()), ""] if best else []

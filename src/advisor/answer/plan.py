@@ -20,6 +20,7 @@ __all__ = [
     "compose_ordered_list",
     "compose_period",
     "compose_plan",
+    "neighbour_step",
     "ordered_list",
     "period_steps",
     "plan_of",
@@ -193,6 +194,27 @@ def _heading(unit: PlanStep) -> str | None:
     return None
 
 
+_AFTER = re.compile(
+    r"\b(after|before|once i(?:'ve| have)? (?:finished|done|learned|covered)|comes? (?:after|before))\s+"
+    r"(?:the\s+|my\s+)?([\w /+-]{2,40}?)(?=\s+(?:in|on|of|from|phase|stage|step|part|months?)\b|[?,.;]|$)",
+    re.I,
+)
+
+
+def neighbour_step(question: str, plan: Plan) -> PlanStep | None:
+    """ "What comes after deep learning?": the step after (or before) the one naming what is asked."""
+    match = _AFTER.search(question)
+    if not match:
+        return None
+    named = content_words(match.group(2))
+    overlaps = [len(named & content_words(f"{_heading(step) or ''} {step.text}")) for step in plan.steps]
+    if not overlaps or max(overlaps) == 0:
+        return None
+    at = overlaps.index(max(overlaps))
+    at += -1 if "before" in match.group(1).lower() else 1
+    return plan.steps[at] if 0 <= at < len(plan.steps) else None
+
+
 def period_steps(period: Period, plans: Sequence[Plan]) -> tuple[Plan, list[PlanStep]] | None:
     """The plan whose steps best cover the period asked, and those steps: "Months 5-7" for
     "months five to seven", "Month 5–8" for "months 5 to 8"."""
@@ -209,7 +231,9 @@ def compose_period(steps: Sequence[PlanStep], library: Library, citer: Citer) ->
     """The steps that cover the period asked, quoted first as written: "Months 5-7: Deep learning. ..."."""
     lines = []
     for step in steps:
-        text = step.text if step.text.startswith(step.label) else f"**{step.label}** — {_step_text(step)}"
+        heading = _heading(step)
+        label = f"{step.label}: {heading}" if heading else step.label
+        text = step.text if step.text.startswith(step.label) else f"**{label}** — {_step_text(step)}"
         lines.append(f"{text} [{citer.cite(library.hit(step.chunk_id), step.text)}]")
     return lines
 
