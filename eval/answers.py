@@ -1,6 +1,6 @@
 """Answer quality in extractive mode, through the real Advisor and a real SQLite store.
 
-    python eval/answers.py [--json] [--show] [--split dev|test]      (make eval)
+    python eval/answers.py [--json] [--show] [--option NAME ...]      (make eval)
 
 Held-out sets, written by someone who read only the articles (tune on dev, report both):
 - answers.jsonl: single questions with checks; pass rates per kind for the dev and test halves
@@ -30,7 +30,7 @@ import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from advisor.answer.engine import Advisor
 from advisor.answer.models import Answer
 from advisor.config import load_settings
 from advisor.conversation import ConversationStore
-from advisor.retrieval import open_retriever
+from advisor.retrieval import RetrievalOptions, Retriever, open_retriever
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
@@ -217,11 +217,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show", action="store_true", help="print every failed check with its answer")
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        choices=sorted(RetrievalOptions.__dataclass_fields__),
+        help="switch on a retrieval option (RetrievalOptions), e.g. score_fused_head",
+    )
     args = parser.parse_args()
     settings = load_settings()
+    retriever = open_retriever(settings)
+    if args.option:  # what the answers would be with a retrieval alternative (README, Quality)
+        options = replace(retriever.options, **{name: True for name in args.option})
+        retriever = Retriever(retriever.version, retriever.embedder, options,
+                              allow_flagged=settings.allow_flagged, words=retriever.words)  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         store = ConversationStore(Path(tmp) / "eval.db")
-        advisor = Advisor(open_retriever(settings), store, mode="extractive")
+        advisor = Advisor(retriever, store, mode="extractive")
         results = evaluate(advisor, settings.corpus_dir, args.show)
     if args.json:
         print(json.dumps(results))
