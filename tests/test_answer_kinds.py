@@ -234,3 +234,11 @@ def test_what_a_role_does_brings_the_they_sentence_that_follows_it(advisor: Advi
     assert first.startswith("Controls Engineers tune the feedback loops"), answer.answer
     assert "They are the reason a welding arm can hold a bead" in first, answer.answer
     assert first.count("Controls Engineers tune") == 1, answer.answer  # the first sentence once
+
+
+def test_the_sides_of_a_comparison_are_the_words_next_to_or_after_a_comma(advisor: Advisor) -> None:
+    answer = advisor.ask("Which simulator is lighter to run, Gazebo or Webots?")
+    assert answer.kind == "comparison" and answer.table is not None, answer.answer
+    assert answer.table.columns[1:] == ("Gazebo", "Webots"), answer.table.columns
+    assert "ships alongside ROS 2" in answer.table.rows[0][1], answer.answer
+    assert "runs well on a laptop" in answer.table.rows[0][2], answer.answer

@@ -333,13 +333,18 @@ def topic_modifier(text: str, topic: str | None) -> tuple[str, ...]:
 
 
 _SIDE_SPLIT = re.compile(
-    r"\s+(?:vs\.?|versus|or|compared (?:to|with)|rather than|instead of|against|and)\s+", _F
+    r"\s+(?:vs\.?|versus|or|compared? (?:to|with)|rather than|instead of|against|and)\s+", _F
 )
 _SIDE_NOISE = re.compile(
-    r"^(?:.*\b(?:between|is|are|should i (?:become|choose|pick|go for)|pick|choose|compare|"
-    r"being|become|as)\s+)?(?:an?\s+|the\s+)?|[?,.!].*$|\s+(?:which|who|what|in terms|for)\b.*$",
+    r"^(?:.*\b(?:between|is|are|does|do|should i (?:become|choose|pick|go for)|pick|choose|compare|"
+    r"being|become|as)\s+)?(?:an?\s+|the\s+)?|(?:[?,!:;]|\.(?=\s|$)).*$|"
+    r"\s+(?:which|who|what|in terms|for|as an?)\b.*$",
     _F,
 )
+# A side is what stands next to "or": after the last comma or colon before it ("Which is more in
+# demand, MLOps or data science?"), before the first one after it.
+_BEFORE_SIDE = re.compile(r"[,:;—–]\s*|\s-\s")
+_AFTER_SIDE = re.compile(r"\s+(?:which|who|what|in terms|for|as an?)\b|[?,!:;—–]|\.(?=\s|$)", _F)
 
 
 def _sides(text: str, query: str, entities: Entities) -> tuple[str, ...]:
@@ -352,8 +357,8 @@ def _sides(text: str, query: str, entities: Entities) -> tuple[str, ...]:
     parts = _SIDE_SPLIT.split(text.strip(), maxsplit=1)
     if len(parts) != 2:
         return ()
-    left = _SIDE_NOISE.sub("", parts[0]).strip()
-    right = _SIDE_NOISE.sub("", parts[1]).strip()
+    left = _SIDE_NOISE.sub("", _BEFORE_SIDE.split(parts[0])[-1]).strip()
+    right = _SIDE_NOISE.sub("", _AFTER_SIDE.split(parts[1])[0]).strip()
     left = " ".join(left.split()[-4:])
     right = " ".join(right.split()[:4])
     return (left, right) if left and right else ()
