@@ -218,3 +218,19 @@ def test_what_comes_after_a_step_opens_with_the_next_step(
     answer = advisor.ask(question)
     assert answer.kind == "plan", answer.answer
     assert answer.answer.startswith(opening), answer.answer
+
+
+def test_the_x_ones_after_a_list_are_that_lists_x_members(advisor: Advisor) -> None:
+    first = advisor.ask("Which robotics projects get you hired?")
+    answer = advisor.ask("give me a couple of examples of the fleet ones", first.conversation_id)
+    assert answer.query == "give me a couple of examples of the fleet projects", answer.query
+    assert "Multi-Robot Coordinator" in answer.answer and "Remote Monitoring Dashboard" in answer.answer
+    assert "Line-Following Rover" not in answer.answer, answer.answer
+
+
+def test_what_a_role_does_brings_the_they_sentence_that_follows_it(advisor: Advisor) -> None:
+    answer = advisor.ask("What does a controls engineer actually do?")
+    first = answer.answer.splitlines()[0]
+    assert first.startswith("Controls Engineers tune the feedback loops"), answer.answer
+    assert "They are the reason a welding arm can hold a bead" in first, answer.answer
+    assert first.count("Controls Engineers tune") == 1, answer.answer  # the first sentence once

@@ -65,9 +65,12 @@ def refers_back(quote: Quote, library: Library) -> Quote | None:
     """The sentence right after a quote when its first words point back at it ("Think of them as ...")."""
     after = [q for q in library.quotes(quote.hit.chunk_id) if q.position == quote.position + 1]
     if after and after[0].kind == "sentence" and quote.kind == "sentence":
-        opening = " ".join(after[0].text.split()[:REFER_WORDS])
-        if _REFERS_BACK.search(opening) and after[0].text not in quote.text:
-            return replace(after[0], hit=quote.hit)
+        # Its own words: a quote of a "They ..." sentence already carries the sentence before it.
+        units = library.units.get(quote.hit.chunk_id, ())
+        own = next((u.text for u in units if u.position == after[0].position), after[0].text)
+        opening = " ".join(own.split()[:REFER_WORDS])
+        if _REFERS_BACK.search(opening) and own not in quote.text:
+            return replace(after[0], text=own, context=None, hit=quote.hit)
     return None
 
 

@@ -213,7 +213,9 @@ def read_question(text: str, vocabulary: Vocabulary, query: str | None = None) -
     entities = entities_of(query, vocabulary)
     sides = _sides(text, query, entities)
     background = _background(text)
-    list_topic = _list_topic(text)
+    # A follow-up rewritten in place ("the advanced ones" -> "the advanced projects") asks what its
+    # rewriting asks; one with its topic appended in brackets is read by its own words.
+    list_topic = _list_topic(query if query != text and "(" not in query else text)
     kind = _kind(text, entities, sides, background, list_topic)
     if kind is Kind.GENERAL and query != text:  # an ellipsis ("and in the UK?") asks what its query asks
         return replace(read_question(query, vocabulary), text=text)
@@ -307,6 +309,13 @@ def _list_topic(text: str) -> str | None:
             return topic
         if _opens_with_topic(text, pattern):
             return topic
+        if re.search(
+            rf"\b(?:examples|a couple|a few|some|list) of (?:the |your )?"
+            rf"(?:[\w'/-]+\s+){{0,2}}(?:{pattern})\b",
+            text,
+            _F,
+        ):
+            return topic  # "a couple of examples of the advanced projects"
     return None
 
 

@@ -13,7 +13,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from advisor.answer.question import Entities, Kind, Question, entities_of, read_question
+from advisor.answer.question import (
+    LIST_TOPICS,
+    Entities,
+    Kind,
+    Question,
+    entities_of,
+    names_topic,
+    read_question,
+)
 from advisor.vocabulary import Vocabulary, normalize_term
 
 __all__ = ["MAX_QUERY_CHARS", "LastTurn", "last_turn", "resolve_follow_up", "rewrite_follow_up"]
@@ -41,6 +49,7 @@ _THING = re.compile(
     r"the former|the latter|there|the whole thing|all of it)\b",
     re.I,
 )
+_ONES = re.compile(r"\b((?:the|which) (?:[\w-]+ )?)ones\b", re.I)  # "the advanced ones"
 _WHICH_ONE = re.compile(r"\b(which one|which of (?:them|the two|those)|which (?:pays|earns|is))\b", re.I)
 _ORDINAL = re.compile(r"\bthe (first|second|third|last)(?: one)?\b", re.I)
 _FRAGMENT = re.compile(r"^\s*(and|or|also|what about|how about|same for|then|so|but)\b", re.I)
@@ -105,12 +114,16 @@ def resolve_follow_up(text: str, last: LastTurn | None, vocabulary: Vocabulary) 
     people = _PEOPLE.search(text)
     thing = _THING.search(text)
     fragment = bool(_FRAGMENT.match(text)) or not _has_topic(text, vocabulary)
-    if not (people or thing or fragment):
+    ones = _ONES.search(text)
+    if not (people or thing or fragment or ones):
         return _cap(text)  # a question of its own
     ellipsis = fragment and (mine.regions or mine.levels or mine.roles) and not people and not thing
     new_comparison = _COMPARE.search(text) and previous.kind is not Kind.COMPARISON
     if ellipsis and not new_comparison:
         return _cap(_substitute(previous, mine, vocabulary, text))
+    listed = previous.list_topic or next((t for t in LIST_TOPICS if names_topic(previous.query, t)), None)
+    if ones and listed and listed != "roles":  # "the advanced ones" of a list of projects
+        return _cap(_ONES.sub(lambda m: f"{m.group(1)}{listed}", text, count=1))
     roles = _roles_of(last)
     if people and roles and not mine.roles:
         singular = people.group(1).lower() in {"that role", "this role"}
