@@ -19,6 +19,7 @@ import copy
 import logging
 import os
 import resource
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,6 +59,9 @@ def connection_cap(wanted: int | None, descriptors: int) -> int:
     return min(wanted, room) if wanted else room
 
 
+GIL_SWITCH_SECONDS = 0.001
+
+
 class GuardedConfig(uvicorn.Config):
     """uvicorn's Config plus the guard's limits (an instance pickles to the worker processes)."""
 
@@ -65,6 +69,17 @@ class GuardedConfig(uvicorn.Config):
         super().__init__(*args, **kwargs)
         self.header_timeout = header_timeout
         self.max_connections = max_connections
+
+    def load(self) -> None:
+        """Runs in each worker process, before it serves: its interpreter's switch interval too.
+
+        The query encoder, FAISS and SQLite release the GIL while they work, and each needs it
+        back to hand its result over. Python's default gives the holder 5 ms before it must let
+        go, which a request then waits on at every hand-over; 1 ms cut the 32-client p95 of
+        /api/chat by 6-19% in three A/B runs on this 2-core machine (same code, one setting).
+        """
+        sys.setswitchinterval(GIL_SWITCH_SECONDS)
+        super().load()
 
 
 class GuardedHttpProtocol(HttpToolsProtocol):
