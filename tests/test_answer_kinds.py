@@ -252,3 +252,10 @@ def test_a_long_list_question_finds_the_list_by_its_topic_and_qualifiers(advisor
     assert answer.kind == "list", answer.answer
     assert "Multi-Robot Coordinator" in answer.answer and "Remote Monitoring Dashboard" in answer.answer
     assert "Line-Following Rover" not in answer.answer, answer.answer
+
+
+def test_a_line_ending_in_a_colon_before_a_formula_is_prose_that_can_open_a_definition(
+    advisor: Advisor,
+) -> None:
+    answer = advisor.ask("What is PID control for a robot, in simple terms?")
+    assert answer.answer.startswith("PID control corrects a robot's motion"), answer.answer

@@ -348,7 +348,7 @@ class ExtractiveAnswerer:
         if not chosen:
             return None
         # Prose opens a definition; a list item it would open with is shown with its whole list below.
-        prose = next((q for q in chosen if q.kind == "sentence" and not q.text.endswith(":")), None)
+        prose = next((q for q in chosen if q.kind == "sentence" and not self._leads_in(q)), None)
         if prose is not None:
             chosen = [prose, *(q for q in chosen if q is not prose)]
         citer, shown = Citer(), set[str]()
@@ -364,10 +364,20 @@ class ExtractiveAnswerer:
                     lists.add((quote.hit.chunk_id, quote.context))
                     support.append(f"- *{quote.context.rstrip(':').strip()}:*")
                     support += [f"  - {i.text} [{citer.quote(i)}]" for i in whole_list(quote, self.library)]
-            elif not quote.text.endswith(":") and (after is None or quote.text != after.text):
+            elif not self._leads_in(quote) and (after is None or quote.text != after.text):
                 support.append(f"- {self._line(quote, citer, shown)}")
         lines += ["", *support] if support else []
         return Answer("\n".join(lines), citer.citations, False, "extractive")
+
+    def _leads_in(self, quote: Quote) -> bool:
+        """A line ending in ":" that introduces items of a list; one before a formula or code says
+        something itself ("... focus on the most relevant parts of an input, regardless of position:")."""
+        if not quote.text.endswith(":"):
+            return False
+        return any(
+            q.kind == "item" and q.position == quote.position + 1
+            for q in self.library.quotes(quote.hit.chunk_id)
+        )
 
     def _advice(self, question: Question, hits: list[Hit]) -> Answer | None:
         """A passage's own "No. Many ... without ..." opens the answer when it is about the question."""
