@@ -242,3 +242,13 @@ def test_the_sides_of_a_comparison_are_the_words_next_to_or_after_a_comma(adviso
     assert answer.table.columns[1:] == ("Gazebo", "Webots"), answer.table.columns
     assert "ships alongside ROS 2" in answer.table.rows[0][1], answer.answer
     assert "runs well on a laptop" in answer.table.rows[0][2], answer.answer
+
+
+def test_a_long_list_question_finds_the_list_by_its_topic_and_qualifiers(advisor: Advisor) -> None:
+    answer = advisor.ask(
+        "What are the really big, fleet-level robotics projects that would impress a warehouse company's "
+        "hiring team enough to call me back?"
+    )
+    assert answer.kind == "list", answer.answer
+    assert "Multi-Robot Coordinator" in answer.answer and "Remote Monitoring Dashboard" in answer.answer
+    assert "Line-Following Rover" not in answer.answer, answer.answer

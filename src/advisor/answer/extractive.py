@@ -276,30 +276,22 @@ class ExtractiveAnswerer:
 
     def _list(self, question: Question, hits: list[Hit]) -> Answer | None:
         topic = question.list_topic or "items"
-        if topic == "roles":
-            candidates = [
-                role_sections(hits, self.library, one_article=True),
-                list_items(question.query, hits, self.library, self.ranker, roles=True),
-            ]
-        else:
-            candidates = [
-                sibling_sections(question.query, topic, hits, self.library, self.ranker),
-                labelled_lines(topic, hits, self.library),
-                list_items(question.query, hits, self.library, self.ranker),
-            ]
         # "Which AI roles": for roles the words before the noun name the field, not one part of it.
         modifier = topic_modifier(question.text, question.list_topic) if topic != "roles" else ()
-        candidates.insert(0, modified_list(modifier, hits, self.library))
+        found = self._lists(question, topic, modifier, hits)
+        if modifier and not any(_headed_by(c, topic) for c in found):
+            # A long question can find no list of what it asks ("the really ambitious, expert-tier
+            # portfolio projects that ..."): the topic with its qualifying words is searched alone.
+            more = self.retriever.search(f"{' '.join(modifier)} {topic}", k=len(hits) or 5)
+            hits = [*more, *(h for h in hits if h.chunk_id not in {x.chunk_id for x in more})]
+            found = self._lists(question, topic, modifier, hits)
+        found = [c for c in found if len(c) >= 2] or found  # one section is no list while another is
+        if not found:
+            return None
         # A list headed by what narrows the topic ("monitoring" tools) wins, then one headed by the
         # topic asked ("Projects That ...", "Skills needed:"); then the list from the best-ranked
         # article; sections before items when they tie.
         rank = {h.doc_id: h.rank for h in reversed(hits)}
-        if topic != "roles":  # a question naming a role asks about roles; it does not pick one out
-            candidates = [narrowed(c, modifier, question.text, self.library) for c in candidates]
-        found = [c for c in candidates if c]
-        found = [c for c in found if len(c) >= 2] or found  # one section is no list while another is
-        if not found:
-            return None
         # Lists alike in how they are headed: the one whose lines come closest to the question.
         closeness = [float(self.ranker.scores(question.query, [e.quote for e in c]).max()) for c in found]
         chosen = min(
@@ -332,6 +324,26 @@ class ExtractiveAnswerer:
             listed = [f"The articles name these {topic}: {named}."]
         lines = [*opening, *([""] if opening and listed else []), *listed]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
+
+    def _lists(
+        self, question: Question, topic: str, modifier: tuple[str, ...], hits: list[Hit]
+    ) -> list[list[Entry]]:
+        """The candidate lists the passages hold for a list question, narrowed by what it asks."""
+        if topic == "roles":
+            candidates = [
+                role_sections(hits, self.library, one_article=True),
+                list_items(question.query, hits, self.library, self.ranker, roles=True),
+            ]
+        else:
+            candidates = [
+                modified_list(modifier, hits, self.library),
+                sibling_sections(question.query, topic, hits, self.library, self.ranker),
+                labelled_lines(topic, hits, self.library),
+                list_items(question.query, hits, self.library, self.ranker),
+            ]
+            # A question naming a role asks about roles; it does not pick one out.
+            candidates = [narrowed(c, modifier, question.text, self.library) for c in candidates]
+        return [c for c in candidates if c]
 
     def _definition(self, question: Question, hits: list[Hit]) -> Answer | None:
         roles = question.entities.roles

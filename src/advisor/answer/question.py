@@ -305,6 +305,11 @@ def _list_topic(text: str) -> str | None:
     for topic, pattern in _LIST_TOPICS.items():
         if re.search(rf"{_ASKED}{_COPULA}(?:,?\s+[\w'/-]+){{0,2}}?\s+(?:{pattern})\b", text, _F):
             return topic
+        # Adjectives listed with a comma may run longer: "the really ambitious, expert-tier projects".
+        if re.search(
+            rf"{_ASKED}{_COPULA}(?:\s+[\w'/-]+){{1,2}},(?:\s+[\w'/-]+){{1,2}}\s+(?:{pattern})\b", text, _F
+        ):
+            return topic
         if re.search(rf"^\W*(?:[\w'/-]+\s+){{0,3}}(?:{pattern})\W*$", text, _F):  # "feature store options?"
             return topic
         if _opens_with_topic(text, pattern):
