@@ -58,6 +58,9 @@ from advisor.retrieval import Hit, Retriever
 __all__ = ["ExtractiveAnswerer"]
 
 MAX_SUPPORT = 4  # supporting bullets after the first sentence
+BARE_NAME_WORDS = (
+    6  # a list item this short is a name on its own ("Prompt Engineer / AI Solutions Specialist")
+)
 SUPPORT_RATIO = 0.6  # a bullet scores at least this share of the best quote
 SIDE_K = 4  # passages retrieved for each side of a comparison
 ADVICE_K = 10  # passages searched for a yes/no question's direct reply
@@ -315,6 +318,10 @@ class ExtractiveAnswerer:
         if names:
             lead = f"The articles name these {topic}: {', '.join(names)}."
         listed = [lead, *compose_entries(entries, citer)] if entries else []
+        if entries and not names and all(len(e.quote.text.split()) <= BARE_NAME_WORDS for e in entries):
+            # Items that are names alone ("Data Scientist") answer in the opening line, each cited.
+            named = ", ".join(f"{e.quote.text.rstrip('.')} [{citer.quote(e.quote)}]" for e in entries)
+            listed = [f"The articles name these {topic}: {named}."]
         lines = [*opening, *([""] if opening and listed else []), *listed]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
 
