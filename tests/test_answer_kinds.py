@@ -259,3 +259,11 @@ def test_a_line_ending_in_a_colon_before_a_formula_is_prose_that_can_open_a_defi
 ) -> None:
     answer = advisor.ask("What is PID control for a robot, in simple terms?")
     assert answer.answer.startswith("PID control corrects a robot's motion"), answer.answer
+
+
+def test_a_side_named_as_a_field_is_the_role_that_works_in_it(advisor: Advisor) -> None:
+    answer = advisor.ask("Which is better for a maths lover, perception engineering or controls engineering?")
+    assert answer.kind == "comparison" and answer.table is not None, answer.answer
+    assert answer.table.columns[1:] == ("Perception Engineer", "Controls Engineer"), answer.table.columns
+    assert "camera and lidar data" in answer.table.rows[0][1], answer.answer
+    assert "feedback loops" in answer.table.rows[0][2], answer.answer

@@ -211,7 +211,7 @@ def read_question(text: str, vocabulary: Vocabulary, query: str | None = None) -
     """Classify a question and pull out what it names; `query` is its standalone form."""
     query = query or text
     entities = entities_of(query, vocabulary)
-    sides = _sides(text, query, entities)
+    sides = tuple(_as_role(side, vocabulary) for side in _sides(text, query, entities))
     background = _background(text)
     # A follow-up rewritten in place ("the advanced ones" -> "the advanced projects") asks what its
     # rewriting asks; one with its topic appended in brackets is read by its own words.
@@ -350,6 +350,28 @@ _SIDE_NOISE = re.compile(
 # demand, MLOps or data science?"), before the first one after it.
 _BEFORE_SIDE = re.compile(r"[,:;—–]\s*|\s-\s")
 _AFTER_SIDE = re.compile(r"\s+(?:which|who|what|in terms|for|as an?)\b|[?,!:;—–]|\.(?=\s|$)", _F)
+
+
+# A field and the person who works in it: "data science" is what a Data Scientist does.
+_FIELD_TO_PERSON = (
+    ("science", "scientist"),
+    ("engineering", "engineer"),
+    ("management", "manager"),
+    ("research", "researcher"),
+    ("design", "designer"),
+    ("analytics", "analyst"),
+)
+
+
+def _as_role(side: str, vocabulary: Vocabulary) -> str:
+    """A side named as a field ("data science") as the role the articles name for it, if any."""
+    for field_word, person in _FIELD_TO_PERSON:
+        if re.search(rf"\b{field_word}$", side, _F):
+            roles = vocabulary.find_roles(re.sub(rf"{field_word}$", person, side, flags=_F))
+            known = [r for r in roles if r in vocabulary.roles]
+            if len(known) == 1:
+                return known[0]
+    return side
 
 
 def _sides(text: str, query: str, entities: Entities) -> tuple[str, ...]:
