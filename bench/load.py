@@ -105,11 +105,26 @@ def configuration(name: str, env: dict[str, str], data: str, seconds: float, dri
     return result
 
 
+def against_first_floor(configurations: list[dict[str, Any]]) -> dict[str, Any]:
+    """The last configuration's efficiency and lone request measured against the first one's
+    floor: the issue's floor was 0.1.0's (PyTorch MiniLM plus a flat search, about 12 ms)."""
+    first, last = configurations[0], configurations[-1]
+    floor_ms = first["floor"]["p50_ms"]
+    eight = {run["path"]: run["requests_per_second"] for run in last["load"] if run["clients"] == 8}
+    return {
+        "floor_of": first["name"],
+        "floor_p50_ms": floor_ms,
+        "efficiency": {path: round(rps * floor_ms / 1000, 2) for path, rps in eight.items()},
+        "lone_over_floor": round(last["lone_search"]["p50_ms"] / floor_ms, 2),
+    }
+
+
 def main(seconds: float = 60, driver: str = "wrk") -> dict[str, Any]:
     result: dict[str, Any] = {"seconds": seconds, "driver": driver, "configurations": [], "workers": {}}
     with tempfile.TemporaryDirectory() as data:
         for name, env in CONFIGURATIONS.items():
             result["configurations"].append(configuration(name, env, data, seconds, driver))
+        result["against_0_1_0_floor"] = against_first_floor(result["configurations"])
         for workers in (1, 2):
             with advisor_server(data, workers=workers) as url:
                 drive(driver, url, "/api/search", 16, 5, f"warm{workers}-")  # warm every worker

@@ -157,6 +157,11 @@ def _load_lines(lo: dict[str, Any], measured: dict[str, Any] | None) -> list[str
     for c in lo["configurations"]:
         lines.append(f"| {c['name']} | {c['floor']['p50_ms']} | {c['lone_search']['p50_ms']} ({c['lone_over_floor']}x) | "
                      f"{c['efficiency']['/api/search']} | {c['efficiency']['/api/chat']} |")  # fmt: skip
+    if "against_0_1_0_floor" in lo:
+        f = lo["against_0_1_0_floor"]
+        lines += ["", f"Against the {f['floor_of']} floor ({f['floor_p50_ms']} ms, the floor the issue measured), the served "
+                  f"configuration's `/api/search` efficiency is **{f['efficiency']['/api/search']}** (`/api/chat` "
+                  f"{f['efficiency']['/api/chat']}) and its lone request **{f['lone_over_floor']}x** the floor."]  # fmt: skip
     lines += ["", "| configuration | endpoint | clients | requests | errors | requests/s | p50 ms | p95 ms | p99 ms "
               "| driver CPU ms/request |", "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for c in lo["configurations"]:
