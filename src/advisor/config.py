@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     query_batch_size: int = Field(default=32, ge=0, le=256)  # 0: each request encodes its own query
     query_batch_wait_ms: float = Field(default=2.0, ge=0, le=50)  # a busy server waits this long for more
     query_cache_size: int = Field(default=1024, ge=0, le=1_000_000)  # query vectors remembered; 0: none
+    # Requests answered at once, each on a thread: more only contend for the interpreter (the
+    # GIL) with the event loop, which must still answer /health and read new requests.
+    request_threads: int = Field(default=16, ge=1, le=1024)
 
     @field_validator("admin_token")
     @classmethod

@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
@@ -43,6 +44,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Starlette runs each request's blocking work on anyio's threads (40 by default).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         services = await run_in_threadpool(start_services, settings, embedder, metrics)
         app.state.services = services
         watcher = asyncio.create_task(_follow_index(services))
