@@ -19,7 +19,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from advisor.answer.engine import Advisor
 from advisor.config import load_settings
+from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder, SentenceTransformerEmbedder, Vectors, load_embedder
 from advisor.indexing import build_index
 from advisor.retrieval import Retriever, open_retriever
@@ -116,6 +118,12 @@ def retriever_with_articles(root: Path, articles: Path, real_index: Path, embedd
         shutil.copy(article, corpus / article.name)
     build_index(corpus, root / "index", lambda: embedder, model_name=embedder.name)
     return open_retriever(load_settings(index_dir=root / "index"), embedder)
+
+
+def advisor_with_articles(root: Path, articles: Path, real_index: Path, embedder: Embedder) -> Advisor:
+    """An extractive Advisor over the real corpus plus the articles in `articles` (see above)."""
+    retriever = retriever_with_articles(root, articles, real_index, embedder)
+    return Advisor(retriever, ConversationStore(root / "conversations.db"), mode="extractive")
 
 
 @pytest.fixture(scope="session")

@@ -13,19 +13,16 @@ from pathlib import Path
 import pytest
 
 from advisor.answer.engine import Advisor
-from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
 
-from .conftest import retriever_with_articles
+from .conftest import advisor_with_articles
 
 ARTICLES = Path(__file__).parent / "data" / "robotics_articles"
 
 
 @pytest.fixture(scope="module")
 def advisor(tmp_path_factory: pytest.TempPathFactory, real_index: Path, real_embedder: Embedder) -> Advisor:
-    root = tmp_path_factory.mktemp("answer-kinds")
-    retriever = retriever_with_articles(root, ARTICLES, real_index, real_embedder)
-    return Advisor(retriever, ConversationStore(root / "conversations.db"), mode="extractive")
+    return advisor_with_articles(tmp_path_factory.mktemp("answer-kinds"), ARTICLES, real_index, real_embedder)
 
 
 def test_words_that_narrow_a_list_pick_the_list_headed_by_them(advisor: Advisor) -> None:

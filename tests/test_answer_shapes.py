@@ -12,19 +12,18 @@ from pathlib import Path
 import pytest
 
 from advisor.answer.engine import Advisor
-from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
 
-from .conftest import retriever_with_articles
+from .conftest import advisor_with_articles
 
 ARTICLES = Path(__file__).parent / "data" / "answer_articles"
 
 
 @pytest.fixture(scope="module")
 def advisor(tmp_path_factory: pytest.TempPathFactory, real_index: Path, real_embedder: Embedder) -> Advisor:
-    root = tmp_path_factory.mktemp("answer-shapes")
-    retriever = retriever_with_articles(root, ARTICLES, real_index, real_embedder)
-    return Advisor(retriever, ConversationStore(root / "conversations.db"), mode="extractive")
+    return advisor_with_articles(
+        tmp_path_factory.mktemp("answer-shapes"), ARTICLES, real_index, real_embedder
+    )
 
 
 def test_mistakes_written_as_labelled_paragraphs_come_back_as_a_named_list(advisor: Advisor) -> None:

@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 
 from advisor.answer.engine import Advisor
-from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
 
-from .conftest import retriever_with_articles
+from .conftest import advisor_with_articles
 
 DATA = Path(__file__).parent / "data"
 QUESTIONS = [json.loads(line) for line in (DATA / "new_article_questions.jsonl").read_text().splitlines()]
@@ -26,9 +25,9 @@ QUESTIONS = [json.loads(line) for line in (DATA / "new_article_questions.jsonl")
 
 @pytest.fixture(scope="module")
 def advisor(tmp_path_factory: pytest.TempPathFactory, real_index: Path, real_embedder: Embedder) -> Advisor:
-    root = tmp_path_factory.mktemp("new-articles")
-    retriever = retriever_with_articles(root, DATA / "articles", real_index, real_embedder)
-    return Advisor(retriever, ConversationStore(root / "conversations.db"), mode="extractive")
+    return advisor_with_articles(
+        tmp_path_factory.mktemp("new-articles"), DATA / "articles", real_index, real_embedder
+    )
 
 
 def _norm(text: str) -> str:
