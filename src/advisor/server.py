@@ -14,15 +14,10 @@ bench/servers.py measured this against Hypercorn and Granian (figures in docs/SE
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
 import logging
-import os
 import resource
 import sys
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -30,7 +25,7 @@ from uvicorn.config import LOGGING_CONFIG
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
 
-from advisor.config import Settings
+from advisor.config import Settings, shared_metrics_dir
 
 __all__ = ["DESCRIPTOR_RESERVE", "GuardedConfig", "GuardedHttpProtocol", "raise_descriptor_limit", "serve"]
 
@@ -192,22 +187,7 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     )
     server = uvicorn.Server(config)
     if workers > 1:
-        with _shared_metrics_dir(settings.prometheus_multiproc_dir):
+        with shared_metrics_dir(settings.prometheus_multiproc_dir):
             Multiprocess(config, sockets=[config.bind_socket()]).run()
     else:
         server.run()
-
-
-@contextlib.contextmanager
-def _shared_metrics_dir(chosen: Path | None) -> Iterator[None]:
-    """A fresh folder for the workers' Prometheus figures (prometheus_client's multiprocess
-    mode), named to them in PROMETHEUS_MULTIPROC_DIR, unless the caller chose one."""
-    if chosen is not None:
-        yield
-        return
-    with tempfile.TemporaryDirectory(prefix="advisor-metrics-") as folder:
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder  # inherited by the worker processes
-        try:
-            yield
-        finally:
-            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
