@@ -22,6 +22,7 @@ from advisor.answer.definition import (
     refers_back,
     whole_list,
 )
+from advisor.answer.evidence import Evidence
 from advisor.answer.gaps import Mentions, is_pay_figure, not_covered_line, unmentioned_names, unpriced_line
 from advisor.answer.listing import (
     Entry,
@@ -50,7 +51,15 @@ from advisor.answer.plan import (
     period_steps,
     plan_of,
 )
-from advisor.answer.question import LIST_TOPICS, Kind, Question, asked_period, names_topic, topic_modifier
+from advisor.answer.question import (
+    LIST_TOPICS,
+    Kind,
+    Question,
+    asked_period,
+    names_topic,
+    topic_modifier,
+    topic_words,
+)
 from advisor.answer.quotes import Quote, QuoteRanker, content_words, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit, Retriever
@@ -78,8 +87,11 @@ class ExtractiveAnswerer:
     def __init__(self, retriever: Retriever) -> None:
         self.retriever = retriever
         self.library = Library(retriever.version)
-        self.ranker = QuoteRanker(retriever.embedder, retriever.quote_vector)
         version = retriever.version
+        self.evidence = Evidence(
+            f"{version.documents[c.doc_id].title} {c.section or ''} {c.text}" for c in version.chunks.values()
+        )  # the library's passages, as Evidence.words reads a hit
+        self.ranker = QuoteRanker(retriever.embedder, retriever.quote_vector, self.evidence.score)
         self._lines = [u.text for units in self.library.units.values() for u in units]
         self.mentions = Mentions(
             [*(c.text for c in version.chunks.values()), *(c.section or "" for c in version.chunks.values()),
@@ -291,16 +303,17 @@ class ExtractiveAnswerer:
         # A list headed by what narrows the topic ("monitoring" tools) wins, then one headed by the
         # topic asked ("Projects That ...", "Skills needed:"); then the list from the best-ranked
         # article; sections before items when they tie.
-        rank = {h.doc_id: h.rank for h in reversed(hits)}
-        # Lists alike in how they are headed: the one whose lines come closest to the question.
+        # Lists alike in how they are headed: one whose header holds the very word asked ("mistakes",
+        # not "ideas"), then the one whose lines come closest to the question.
+        asked = _asked_words(question.text, topic)
         closeness = [float(self.ranker.scores(question.query, [e.quote for e in c]).max()) for c in found]
         chosen = min(
             range(len(found)),
             key=lambda i: (
                 not _headed_by(found[i], " ".join(modifier), modifier),
                 not _headed_by(found[i], topic),
-                -round(closeness[i], 1),
-                rank.get(found[i][0].quote.hit.doc_id, 99),
+                not (asked & content_words(_header(found[i]))),
+                -closeness[i],
             ),
         )
         entries = found[chosen]
@@ -335,11 +348,17 @@ class ExtractiveAnswerer:
                 list_items(question.query, hits, self.library, self.ranker, roles=True),
             ]
         else:
+
+            def headed(header: str) -> bool:
+                return names_topic(header, topic)
+
             candidates = [
                 modified_list(modifier, hits, self.library),
                 sibling_sections(question.query, topic, hits, self.library, self.ranker),
                 labelled_lines(topic, hits, self.library),
-                list_items(question.query, hits, self.library, self.ranker),
+                list_items(
+                    question.query, hits, self.library, self.ranker, headed=lambda h: names_topic(h, topic)
+                ),
             ]
             # A question naming a role asks about roles; it does not pick one out.
             candidates = [narrowed(c, modifier, question.text, self.library) for c in candidates]
@@ -441,6 +460,17 @@ def _on_topic_for(entry: Entry, roles: tuple[str, ...], topic: str) -> bool:
     if not any(r.lower() in (quote.hit.section or "").lower() for r in roles):
         return False
     return names_topic(" ".join(filter(None, (entry.name, quote.context, quote.heading))), topic)
+
+
+def _header(entries: list[Entry]) -> str:
+    """What a list says it is: its first entry's lead-in and heading path."""
+    quote = entries[0].quote
+    return f"{quote.context or ''} {quote.hit.section or ''}"
+
+
+def _asked_words(question: str, topic: str) -> frozenset[str]:
+    """The words the question names its topic with, as written ("mistakes" for the topic "options")."""
+    return frozenset().union(*(content_words(w) for w in topic_words(question, topic)))
 
 
 def _headed_by(entries: list[Entry], topic: str, words: tuple[str, ...] | None = None) -> bool:

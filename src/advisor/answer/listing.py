@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from advisor.answer.question import names_topic
@@ -66,11 +66,18 @@ def _lists(quotes: list[Quote]) -> list[tuple[str, str, int]]:
 
 
 def list_items(
-    question: str, hits: Sequence[Hit], library: Library, ranker: QuoteRanker, roles: bool = False
+    question: str,
+    hits: Sequence[Hit],
+    library: Library,
+    ranker: QuoteRanker,
+    roles: bool = False,
+    headed: Callable[[str], bool] | None = None,
 ) -> list[Entry]:
     """Whole lists, best first, one per article: the lists the best-scoring items belong to.
 
-    With `roles`, only lists most of whose items open with a role name ("Data Engineer: ...").
+    With `roles`, only lists most of whose items open with a role name ("Data Engineer: ...");
+    with `headed`, lists whose lead-in and heading path it accepts come before the others
+    ("... these skills add value everywhere:" for skills, before "Here are the major career tracks:").
     """
     found = quotes_from_hits(_whole_sections(hits, library), library.units)
     quotes = list({q.text: q for q in reversed(found) if q.kind == "item"}.values())[::-1]
@@ -89,6 +96,9 @@ def list_items(
     for key, score in zip(keys, scores, strict=True):
         best_of[key] = max(best_of.get(key, float("-inf")), float(score))
     ranked = sorted(best_of.items(), key=lambda item: -item[1])
+    if headed is not None:
+        header = {k: f"{q.context or ''} {q.hit.section or ''}" for q, k in zip(quotes, keys, strict=True)}
+        ranked = [r for r in ranked if headed(header[r[0]])] or ranked
     top = ranked[0][1]
     chosen: list[tuple[str, str, int]] = []
     for key, score in ranked:

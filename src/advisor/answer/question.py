@@ -283,6 +283,12 @@ def names_topic(text: str, topic: str) -> bool:
     return bool(pattern and re.search(rf"\b(?:{pattern})\b", text, _F))
 
 
+def topic_words(text: str, topic: str) -> list[str]:
+    """The words a text names a list topic with, as written: "mistakes" for "options"."""
+    pattern = _LIST_TOPICS.get(topic)
+    return re.findall(rf"\b(?:{pattern})\b", text, _F) if pattern else []
+
+
 _ASKED = r"\b(?:which|what|list|name|recommend|suggest|top|best|key|main|essential|good|some|any)\b"
 # "what are the ...", "which are some ...": a copula and determiners before the words that qualify the topic.
 _COPULA = r"(?:\s+(?:are|is|were|was))?(?:\s+(?:the|some|a|an|any|my|your|their|its|his|her))?"

@@ -33,10 +33,11 @@ __all__ = [
     "split_units",
 ]
 
+UNRANKED = 99  # the rank Library.hit gives a passage the search did not return
 EMBED_CANDIDATES = 16  # quotes embedded per question (the cold path's main cost)
 LEAD_IN_WORDS = 15  # a shorter line ending in ":" only introduces what follows
-# A quote's score: meaning, shared words, its passage's rank, words shared with its heading.
-W_COSINE, W_OVERLAP, W_RANK, W_HEADING = 1.0, 0.3, 0.3, 0.5
+# A quote's score: meaning, shared words, its passage's evidence, words shared with its heading.
+W_COSINE, W_OVERLAP, W_PASSAGE, W_HEADING = 1.0, 0.3, 0.3, 0.5
 ASIDE_PENALTY = 0.25  # anecdotes, taglines and market figures rank below on-topic facts
 W_DURATION = 0.3  # "how long ...?": a line that states a duration ("8–12 weeks") answers it
 
@@ -189,16 +190,20 @@ class QuoteRanker:
         self,
         embedder: Embedder,
         unit_vector: Callable[[str], Vectors | None] = lambda unit_id: None,
+        passage_score: Callable[[str, Hit], float] | None = None,
         cache_size: int = 4096,
     ) -> None:
+        """`passage_score(question, hit)` says how much a passage holds about a question
+        (advisor.answer.evidence); without it a passage counts by its rank."""
         self.embedder = embedder
+        self.passage_score = passage_score
         self.unit_vector = unit_vector
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()  # one ranker serves every request thread
 
     def scores(self, question: str, quotes: Sequence[Quote]) -> np.ndarray:
-        """Meaning (cosine to the question), shared words, passage rank and heading, weighted.
+        """Meaning (cosine to the question), shared words, its passage's evidence and heading, weighted.
 
         Only the EMBED_CANDIDATES quotes that score best without meaning are embedded; the
         rest keep their cheap score, which is low enough never to be chosen over them.
@@ -208,10 +213,10 @@ class QuoteRanker:
         query_words = content_words(question)
         n = max(len(query_words), 1)
         overlap = np.array([len(query_words & content_words(q.shown())) / n for q in quotes])
-        rank_bonus = np.array([(6 - min(q.hit.rank, 6)) / 5 for q in quotes])
+        passage = self._passage_evidence(question, quotes)
         heading = np.array([len(query_words & content_words(q.heading)) / n for q in quotes])
         asides = np.array([ASIDE_PENALTY if is_aside(q, question) else 0.0 for q in quotes])
-        scored: np.ndarray = W_OVERLAP * overlap + W_RANK * rank_bonus + W_HEADING * heading - asides
+        scored: np.ndarray = W_OVERLAP * overlap + W_PASSAGE * passage + W_HEADING * heading - asides
         if _ASKS_DURATION.search(question):
             # Prose and list items: a table's "(0–2 years)" is a level of experience, not a duration.
             scored += np.array(
@@ -221,6 +226,19 @@ class QuoteRanker:
         vectors = self.quote_vectors([quotes[i] for i in candidates])
         scored[candidates] += W_COSINE * (vectors @ self.embedder.embed_query(question))
         return scored
+
+    def _passage_evidence(self, question: str, quotes: Sequence[Quote]) -> np.ndarray:
+        """Each quote's passage's evidence as a share of the best passage's: what the passage says
+        about the question, not where the search ranked it. A passage the search did not return
+        (a list's continuation, a section's first line: `Library.hit`) has none."""
+        if self.passage_score is None:  # no evidence given: the search's order stands in for it
+            return np.array([(6 - min(q.hit.rank, 6)) / 5 for q in quotes])
+        found: dict[str, float] = {}
+        for q in quotes:
+            if q.hit.chunk_id not in found:
+                found[q.hit.chunk_id] = 0.0 if q.hit.rank >= UNRANKED else self.passage_score(question, q.hit)
+        top = max(found.values()) or 1.0
+        return np.array([found[q.hit.chunk_id] / top for q in quotes])
 
     def best(self, question: str, quotes: Sequence[Quote], limit: int, ratio: float = 0.6) -> list[Quote]:
         """Up to `limit` quotes scoring at least `ratio` of the best, near-duplicates dropped."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.answer.models import Citation
-from advisor.answer.quotes import Quote, content_words, quotes_from_hits
+from advisor.answer.quotes import UNRANKED, Quote, content_words, quotes_from_hits
 from advisor.index import IndexVersion
 from advisor.retrieval import Hit
 from advisor.vocabulary import normalize_term
@@ -70,7 +70,7 @@ class Library:
             found = self._terms[unit.unit_id] = set(normalize_term(unit.text).replace("/", " ").split())
         return found
 
-    def hit(self, chunk_id: str, rank: int = 99) -> Hit:
+    def hit(self, chunk_id: str, rank: int = UNRANKED) -> Hit:
         """A chunk as a Hit, for citing passages the search did not return (a plan's later steps)."""
         chunk = self._chunks[chunk_id]
         doc = self.version.documents[chunk.doc_id]
