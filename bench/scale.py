@@ -114,7 +114,7 @@ def write_synthetic_index(folder: Path, n: int, kind: str, rng: np.random.Genera
     quote_ids = [unit_faiss_id(u, quote_text(u)) for u in units]
     unit_kind = unit_index_kind(kind, len(units))  # type: ignore[arg-type]
     unit_index = build_faiss(unit_kind, DIM, np.array(unit_ids, dtype=np.int64), near)
-    quote_index = build_faiss("flat", DIM, np.array(quote_ids, dtype=np.int64), near)
+    quote_index = build_faiss(unit_kind, DIM, np.array(quote_ids, dtype=np.int64), near)
     save_index(folder, model="all-MiniLM-L6-v2", dim=DIM, kind=kind, faiss_index=index,  # type: ignore[arg-type]
                chunks=chunks, documents=records, salaries=[], units=units, unit_index=unit_index,
                quote_index=quote_index)  # fmt: skip

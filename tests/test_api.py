@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from advisor.api import create_app
 from advisor.config import load_settings
 from advisor.embedding import Embedder
+from advisor.ingest import RULES_FILE
 
 from .conftest import CORPUS, free_port
 
@@ -200,6 +201,20 @@ def test_a_second_reindex_while_one_runs_gets_409(client: TestClient) -> None:
             "/api/reindex", json={}, headers={"authorization": "Bearer admin-secret-0123456789"}
         )
     assert busy.status_code == 409 and "already running" in busy.json()["error"]
+
+
+def test_reindex_with_broken_cleaning_rules_says_which_file_and_keeps_serving(
+    client: TestClient, folders: dict[str, Path]
+) -> None:
+    (folders["corpus_dir"] / RULES_FILE).write_text("[drop_lines\n")
+    before = client.get("/health").json()["index"]["version"]
+    reply = client.post("/api/reindex", json={}, headers={"authorization": "Bearer admin-secret-0123456789"})
+    assert reply.status_code == 409, reply.text
+    assert reply.json()["error"].startswith(
+        "cannot re-index: cleaning rules cleaning-rules.toml: Expected ']'"
+    )
+    assert client.get("/health").json()["index"]["version"] == before
+    assert client.post("/api/search", json={"query": "MLOps salary"}).json()["hits"]
 
 
 def test_reindex_disabled_without_a_token(folders: dict[str, Path], real_embedder: Embedder) -> None:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
@@ -150,6 +151,13 @@ def test_hnsw_index_finds_the_same_neighbours(corpus_copy: Path, tmp_path: Path)
     assert hnsw.kind == "hnsw" and hnsw.chunk_count == flat.chunk_count
     query = embedder.embed_query("salary")
     assert [c.chunk_id for c, _ in flat.search(query, 5)] == [c.chunk_id for c, _ in hnsw.search(query, 5)]
+    # the units' two views are searched too: approximately, like the chunks, and still readable
+    for version in (flat, hnsw):
+        for index in (version.unit_index, version.quote_index):
+            inner = faiss.downcast_index(index.index)
+            assert isinstance(inner, faiss.IndexHNSWFlat) == (version is hnsw)
+    stored_ids, stored = hnsw.stored_quote_vectors()
+    assert np.allclose(hnsw.quote_index.reconstruct(int(stored_ids[0])), stored[0])
 
 
 def test_only_one_writer_at_a_time(tmp_path: Path) -> None:

@@ -74,7 +74,8 @@ def test_fusion_weights_decide_the_order(retriever: Retriever) -> None:
     # all weight on the chunk cosine: the order of dense search; on the keyword side: of BM25
     question = "Which certification should I take for AWS?"
     options = RetrievalOptions(score_fusion=True)
-    for weights, mode in ((FusionWeights(1.0, 0.0, 0.0), "dense"), (FusionWeights(0.0, 0.0, 1.0), "bm25")):
+    only_dense, only_keyword = FusionWeights(1.0, 0.0, 0.0, 0.0), FusionWeights(0.0, 0.0, 1.0, 0.0)
+    for weights, mode in ((only_dense, "dense"), (only_keyword, "bm25")):
         fused = Retriever(retriever.version, retriever.embedder, options, weights=weights).search(
             question, k=5
         )
@@ -82,11 +83,32 @@ def test_fusion_weights_decide_the_order(retriever: Retriever) -> None:
         assert [h.chunk_id for h in fused] == [h.chunk_id for h in alone], mode
 
 
+def test_the_quote_weight_ranks_chunks_by_their_best_shown_line(retriever: Retriever) -> None:
+    # each unit's line as an answer shows it, without its heading path: a second view of it
+    question = "Which tools keep track of experiments and model versions?"
+    options = RetrievalOptions(score_fusion=True)
+    fused = Retriever(
+        retriever.version, retriever.embedder, options, weights=FusionWeights(0.0, 0.0, 0.0, 1.0)
+    ).search(question, k=5)
+    vector = retriever.embedder.embed_query(question)
+    best: dict[str, float] = {}
+    for unit in retriever.version.units:
+        line = retriever.quote_vector(unit.unit_id)
+        assert line is not None
+        best[unit.chunk_id] = max(best.get(unit.chunk_id, -1.0), float(line @ vector))
+    expected = sorted(best, key=lambda chunk_id: -best[chunk_id])
+    assert [h.chunk_id for h in fused] == [c for c in expected if c not in retriever.flagged][:5]
+    units = Retriever(
+        retriever.version, retriever.embedder, options, weights=FusionWeights(0.0, 1.0, 0.0, 0.0)
+    ).search(question, k=5)
+    assert [h.chunk_id for h in units] != [h.chunk_id for h in fused]  # a view of its own
+
+
 def test_score_fused_head_reorders_the_first_five_and_nothing_else(retriever: Retriever) -> None:
     # the answer is composed from the same five passages; only their order may change
     question = "Is a PhD required for research jobs at AI labs?"
     plain = Retriever(retriever.version, retriever.embedder, RetrievalOptions()).search(question, k=10)
-    options = RetrievalOptions(score_fused_head=True)
+    options = RetrievalOptions(score_fused_head=True, quote_evidence=False)  # the order measured
     head = Retriever(retriever.version, retriever.embedder, options).search(question, k=10)
     assert {h.chunk_id for h in head[:5]} == {h.chunk_id for h in plain[:5]}
     assert [h.chunk_id for h in head[5:]] == [h.chunk_id for h in plain[5:]]

@@ -46,6 +46,13 @@ def test_short_words_and_unknown_names_are_left_alone(speller: Speller) -> None:
     assert speller.correct("ML vs AI at Xqzvt").text == "ML vs AI at Xqzvt"
 
 
+def test_codes_and_names_in_capitals_are_left_alone(speller: Speller) -> None:
+    # before, "RIC" became "RICH" and "PMI" became "PM": names and codes are not typos
+    correction = speller.correct("Is the RIC-201 exam or CS231n worth it for usabilty work? Ask PMI")
+    assert correction.text == "Is the RIC-201 exam or CS231n worth it for usability work? Ask PMI"
+    assert correction.changes == (("usabilty", "usability"),)
+
+
 def test_search_corrects_the_query_and_says_so(retriever: Retriever) -> None:
     clean = retriever.search("What does a junior machine learning engineer earn in the UK?", k=3)
     typo = retriever.search("What does a junoir machine lerning engineer earn in the UK?", k=3)

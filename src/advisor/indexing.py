@@ -146,7 +146,8 @@ def build_index(
             old_units, units, unit_embedding_text, unit_kind, dim, model, progress
         )
         old_quotes = previous.stored_quote_vectors() if previous is not None else None
-        quote_index, quoted = _unit_index(old_quotes, units, quote_text, "flat", dim, model, progress)
+        # searched too (score fusion's second view of each line), so as large as the unit index
+        quote_index, quoted = _unit_index(old_quotes, units, quote_text, unit_kind, dim, model, progress)
         report.units_embedded = embedded + quoted
         report.version = save_index(
             index_dir,

@@ -105,6 +105,9 @@ class FusionWeights:
     dense: float = 1.0
     unit: float = 1.25  # fitted on dev by eval/fusion.py (1.0 and 0.15 before, by hand)
     keyword: float = 0.2
+    # x the best cosine of a unit's shown text (its line without the heading path: the quote
+    # index), a second view of the same sentence; chosen on dev (README, Quality)
+    quote: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ class RetrievalOptions:
 
     spelling: bool = True  # misspelled query words corrected to corpus words before searching
     unit_fusion: bool = True  # chunks ranked by their best unit, fused as a third list
+    quote_evidence: bool = True  # score fusion also reads each unit's shown text (FusionWeights.quote)
     focused_units: bool = False  # ... voting only for questions of one sentence (won dev, lost test)
     unit_parents: bool = False  # units retrieved and their parent chunks returned, instead of dense
     derived_thesaurus: bool = True  # ... and, for a word no article uses, the nearest article word
@@ -143,6 +147,7 @@ ALTERNATIVES: list[tuple[str, dict[str, bool]]] = [
     ("(alt) unit list only for 1-sentence questions", {"focused_units": True}),
     ("(alt) top five in score-fused order", {"score_fused_head": True}),
     ("(alt) score fusion for every rank", {"score_fusion": True}),
+    ("(alt) ... + each line's shown text", {"score_fusion": True, "quote_evidence": True}),
 ]
 
 
@@ -198,9 +203,11 @@ class Retriever:
                 faiss_id = unit_faiss_id(unit, unit_embedding_text(unit))
                 self._unit_chunk[faiss_id] = self._faiss_of_chunk[unit.chunk_id]
         self._quote_faiss: dict[str, int] = {}  # unit id -> the faiss id of its shown text
+        self._quote_chunk: dict[int, int] = {}  # that faiss id -> its chunk's faiss id
         if version.quote_index is not None:
             for unit in version.units:
-                self._quote_faiss[unit.unit_id] = unit_faiss_id(unit, quote_text(unit))
+                faiss_id = self._quote_faiss[unit.unit_id] = unit_faiss_id(unit, quote_text(unit))
+                self._quote_chunk[faiss_id] = self._faiss_of_chunk[unit.chunk_id]
         self._stemmer = Stemmer.Stemmer("english")
         self._tokenizer = Tokenizer(stemmer=self._stemmer, stopwords="en")
         corpus = [self._context(version.chunks[i]) for i in self._ids]
@@ -260,6 +267,8 @@ class Retriever:
         vector = pending.result()
         dense = [] if mode == "bm25" else self._dense(vector, n)
         units = self._unit_dense(vector, n) if self._use_units and mode == "hybrid" else []
+        fused_by_score = self.options.score_fusion or self.options.score_fused_head
+        quotes = self._quote_dense(vector, n) if fused_by_score and self._use_quotes and units else []
         if mode == "dense":
             ranked = dense
         elif mode == "bm25":
@@ -268,11 +277,11 @@ class Retriever:
         elif self.options.unit_parents and units:
             ranked = _fuse(units, keyword)
         elif self.options.score_fusion:
-            ranked = self._combine(dense, keyword, units, vector)
+            ranked = self._combine(dense, keyword, units, quotes, vector)
         else:
             ranked = _fuse(dense, keyword, units) if self._units_vote(query) else _fuse(dense, keyword)
             if self.options.score_fused_head:
-                ranked = self._score_fused_head(ranked, min(k, HEAD), dense, keyword, units, vector)
+                ranked = self._score_fused_head(ranked, min(k, HEAD), dense, keyword, units, quotes, vector)
         return self._hits(ranked, vector, k, query, dict(units), dict(dense))
 
     def _dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
@@ -286,13 +295,14 @@ class Retriever:
         dense: list[tuple[int, float]],
         keyword: list[tuple[int, float]],
         units: list[tuple[int, float]],
+        quotes: list[tuple[int, float]],
         vector: np.ndarray,
     ) -> list[tuple[int, float]]:
         """Rank fusion's first `size` passages re-ordered by score fusion: whatever k is asked, the
         same passages as rank fusion's, so an answer quotes the same ones. They keep the head's
         scores, best first."""
         head, tail = ranked[:size], ranked[size:]
-        fused = dict(self._combine(dense, keyword, units, vector, only=[i for i, _ in head]))
+        fused = dict(self._combine(dense, keyword, units, quotes, vector, only=[i for i, _ in head]))
         order = sorted(head, key=lambda item: -(fused[item[0]] + HEAD_RANK_SHARE * item[1]))
         return [(i, score) for (i, _), (_, score) in zip(order, head, strict=True)] + tail
 
@@ -301,24 +311,29 @@ class Retriever:
         dense: list[tuple[int, float]],
         keyword: list[tuple[int, float]],
         units: list[tuple[int, float]],
+        quotes: list[tuple[int, float]],
         vector: np.ndarray,
         only: list[int] | None = None,
     ) -> list[tuple[int, float]]:
         """Candidates of any list (or `only` these) ranked by a weighted sum of their scores, 0..1."""
         w = self.weights
-        cosine, bm25, best_unit = dict(dense), dict(keyword), dict(units)
+        cosine, bm25 = dict(dense), dict(keyword)
         top = max(bm25.values(), default=0.0) or 1.0
-        floor = min(best_unit.values(), default=0.0)  # a chunk none of whose units came near
-        cosines = w.dense + (w.unit if units else 0.0)
+        # (weight, each chunk's best cosine, the floor for a chunk none of whose units came near)
+        evidence = [
+            (weight, dict(best), min(score for _, score in best))
+            for weight, best in ((w.unit, units), (w.quote, quotes))
+            if best
+        ]
+        cosines = w.dense + sum(weight for weight, _, _ in evidence)
         scored: list[tuple[int, float]] = []
-        candidates = cosine.keys() | bm25.keys() | best_unit.keys() if only is None else set(only)
+        candidates = cosine.keys() | bm25.keys() | dict(units).keys() if only is None else set(only)
         for faiss_id in sorted(candidates):
             chunk_cosine = cosine.get(faiss_id)
             if chunk_cosine is None:
                 chunk_cosine = float(self.version.faiss_index.reconstruct(faiss_id) @ vector)
             score = w.dense * chunk_cosine + w.keyword * bm25.get(faiss_id, 0.0) / top
-            if units:
-                score += w.unit * best_unit.get(faiss_id, floor)
+            score += sum(weight * best.get(faiss_id, floor) for weight, best, floor in evidence)
             # from -cosines..cosines + keyword to 0..1; the order is the same
             scored.append((faiss_id, (score + cosines) / (2 * cosines + w.keyword)))
         return sorted(scored, key=lambda item: -item[1])
@@ -338,18 +353,17 @@ class Retriever:
     def _use_units(self) -> bool:
         return bool(self._unit_chunk) and (self.options.unit_fusion or self.options.unit_parents)
 
+    @property
+    def _use_quotes(self) -> bool:
+        return bool(self._quote_chunk) and self.options.quote_evidence
+
     def _unit_dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         """Chunks ranked by their best-matching unit (a precise sentence lifts its whole chunk)."""
-        index = self.version.unit_index
-        scores, ids = index.search(vector.reshape(1, -1), min(UNIT_CANDIDATES, index.ntotal))
-        best: dict[int, float] = {}
-        for score, unit_id in zip(scores[0], ids[0], strict=True):
-            chunk = self._unit_chunk.get(int(unit_id))
-            if chunk is not None and chunk not in best:
-                best[chunk] = float(score)
-                if len(best) == n:
-                    break
-        return list(best.items())
+        return _best_by_chunk(self.version.unit_index, self._unit_chunk, vector, n)
+
+    def _quote_dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """Chunks ranked by their best unit's shown text: the line alone, without its heading path."""
+        return _best_by_chunk(self.version.quote_index, self._quote_chunk, vector, n)
 
     def _keyword(self, query: str, n: int) -> list[tuple[int, float]]:
         searched = expand_query(query) if self.options.thesaurus else query
@@ -407,6 +421,21 @@ class Retriever:
             if len(hits) == k:
                 break
         return hits
+
+
+def _best_by_chunk(
+    index: Any, chunk_of: dict[int, int], vector: np.ndarray, n: int
+) -> list[tuple[int, float]]:
+    """The first n chunks by their best-scoring unit in a FAISS index of units, best first."""
+    scores, ids = index.search(vector.reshape(1, -1), min(UNIT_CANDIDATES, index.ntotal))
+    best: dict[int, float] = {}
+    for score, unit_id in zip(scores[0], ids[0], strict=True):
+        chunk = chunk_of.get(int(unit_id))
+        if chunk is not None and chunk not in best:
+            best[chunk] = float(score)
+            if len(best) == n:
+                break
+    return list(best.items())
 
 
 def calibrated(similarity: float) -> float:

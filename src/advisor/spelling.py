@@ -5,7 +5,9 @@ word (symspellpy's frequency dictionary, 82,765 words from Google Books n-grams)
 alone too: it may be what makes a question off-topic, and the refusal rule must see it.
 Only a word that is neither is corrected: to the nearest word by edit distance (one edit,
 two for long words), a corpus word (found by SymSpell) winning a tie over an English one,
-then the more frequent in the corpus; with nothing near it stays as typed.
+then the more frequent in the corpus; with nothing near it stays as typed. A word written
+in capitals ("RIC", "PMP") or joined to digits ("CS231n", "AI-102") is a name or a code, not
+a misspelling, and is never corrected.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from symspellpy import SymSpell, Verbosity
 __all__ = ["Correction", "Speller", "english_words", "information", "words_of"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+# What correct() looks at: letters with any digits and hyphens joined to them, so that a code
+# ("AI-102", "CS231n") is one token and left whole.
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?:'[a-z]+)?")
 MIN_LENGTH = 3  # two-letter words are too often acronyms ("ml", "ai") to guess at
 LONG_WORD = 8  # from this length a word may be two edits from what was meant
 # The frequency dictionary's rarest entries include misspellings and fragments; a word rarer
@@ -100,14 +105,18 @@ class Speller:
         """The text with each misspelled word replaced by the corpus word it most likely meant."""
         changes: list[tuple[str, str]] = []
 
-        def fix(match: re.Match[str]) -> str:
+        def fix_word(match: re.Match[str]) -> str:
             word = match.group(0)
             fixed = self.correct_word(word)
             if fixed != word:
                 changes.append((word, fixed))
             return fixed
 
-        corrected = _WORD.sub(fix, text)
+        def fix(match: re.Match[str]) -> str:
+            token = match.group(0)
+            return token if _is_name_or_code(token) else _WORD.sub(fix_word, token)
+
+        corrected = _TOKEN.sub(fix, text)
         return Correction(text, corrected, tuple(changes))
 
     def correct_word(self, word: str) -> str:
@@ -140,6 +149,12 @@ class Speller:
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _is_name_or_code(token: str) -> bool:
+    """Capitals ("RIC", "PMP-style") or digits anywhere ("AI-102", "CS231n", "H-1B")."""
+    letters = re.sub(r"[^A-Za-z]", "", token)
+    return any(c.isdigit() for c in token) or (len(letters) > 1 and letters.isupper())
 
 
 def _one_edit_away(word: str) -> set[str]:

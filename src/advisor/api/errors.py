@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from advisor.answer.engine import AnswerUnavailable, BadQuestion
 from advisor.api.problems import error_body
 from advisor.conversation import ConversationNotFound, TooManyTurns
+from advisor.ingest import RulesError
 from advisor.llm import LLMRequestTooLarge
 from advisor.services import ReindexRunning
 
@@ -111,6 +112,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ReindexRunning)
     async def running(request: Request, exc: ReindexRunning) -> JSONResponse:
         return error(request, 409, str(exc))
+
+    @app.exception_handler(RulesError)
+    async def unusable_rules(request: Request, exc: RulesError) -> JSONResponse:
+        # the operator's cleaning-rules file in the corpus folder: the index in service stays
+        return error(request, 409, f"cannot re-index: {exc}; the current index stays in service")
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
