@@ -107,8 +107,9 @@ def test_the_quote_weight_ranks_chunks_by_their_best_shown_line(retriever: Retri
 def test_score_fused_head_reorders_the_first_five_and_nothing_else(retriever: Retriever) -> None:
     # the answer is composed from the same five passages; only their order may change
     question = "Is a PhD required for research jobs at AI labs?"
-    plain = Retriever(retriever.version, retriever.embedder, RetrievalOptions()).search(question, k=10)
-    options = RetrievalOptions(score_fused_head=True, quote_evidence=False)  # the order measured
+    rank_fused = RetrievalOptions(score_fusion=False)  # score fusion is the default; this orders RRF's five
+    plain = Retriever(retriever.version, retriever.embedder, rank_fused).search(question, k=10)
+    options = RetrievalOptions(score_fusion=False, score_fused_head=True, quote_evidence=False)  # as measured
     head = Retriever(retriever.version, retriever.embedder, options).search(question, k=10)
     assert {h.chunk_id for h in head[:5]} == {h.chunk_id for h in plain[:5]}
     assert [h.chunk_id for h in head[5:]] == [h.chunk_id for h in plain[5:]]
@@ -122,7 +123,8 @@ def test_focused_units_leave_a_rambling_question_to_chunks_and_keywords(retrieve
     version, embedder = retriever.version, retriever.embedder
 
     def ids(question: str, **options: bool) -> list[str]:
-        found = Retriever(version, embedder, RetrievalOptions(**options)).search(question, k=8)
+        rank_fused = {"score_fusion": False, **options}  # an option of rank fusion, not the default
+        found = Retriever(version, embedder, RetrievalOptions(**rank_fused)).search(question, k=8)
         return [h.chunk_id for h in found]
 
     rambling = "I write copy for a living and use AI tools all day. Is there an AI job for someone like me?"

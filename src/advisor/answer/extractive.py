@@ -38,6 +38,7 @@ from advisor.answer.listing import (
     section_lines,
     series,
     sibling_sections,
+    topic_sections,
 )
 from advisor.answer.models import Answer, Step
 from advisor.answer.pay import compose_pay, find_figures, levels_in_years
@@ -297,6 +298,13 @@ class ExtractiveAnswerer:
             more = self.retriever.search(f"{' '.join(modifier)} {topic}", k=len(hits) or 5)
             hits = [*more, *(h for h in hits if h.chunk_id not in {x.chunk_id for x in more})]
             found = self._lists(question, topic, modifier, hits)
+        if topic != "items" and not any(_headed_by(c, topic) for c in found):
+            # Passages found, none under a heading naming what is asked: their articles' sections
+            # that are ("Portfolio Projects" of the article whose pay and roles were found).
+            sections = topic_sections(topic, hits, self.library)
+            if sections:
+                hits = [*sections, *(h for h in hits if h.chunk_id not in {x.chunk_id for x in sections})]
+                found = self._lists(question, topic, modifier, hits) or found
         found = [c for c in found if len(c) >= 2] or found  # one section is no list while another is
         if not found:
             return None

@@ -26,6 +26,7 @@ __all__ = [
     "section_lines",
     "series",
     "sibling_sections",
+    "topic_sections",
 ]
 
 MAX_ITEMS = 10  # items per list
@@ -199,6 +200,19 @@ def sibling_sections(
         keep = [n for n in names if n in near or (len(n.split()) > 1 and n.split()[-1].lower() in series)]
         return [Entry(n, children[n]) for n in keep]  # document order
     return []
+
+
+def topic_sections(topic: str, hits: Sequence[Hit], library: Library) -> list[Hit]:
+    """The first passage of each section of the found articles whose heading (or a parent's)
+    names the topic, as found with its article's best hit."""
+    found: dict[str, Hit] = {}
+    for hit in hits:
+        if hit.doc_id in {h.doc_id for h in found.values()}:
+            continue
+        for chunk_id, section in library.passages(hit.doc_id):
+            if section and section not in found and names_topic(section, topic):
+                found[section] = replace(library.hit(chunk_id), rank=hit.rank, relevance=hit.relevance)
+    return list(found.values())
 
 
 def modified_list(modifier: Sequence[str], hits: Sequence[Hit], library: Library) -> list[Entry]:
