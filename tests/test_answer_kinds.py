@@ -8,21 +8,36 @@ a six-month plan and an FAQ.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from advisor.answer.engine import Advisor
+from advisor.answer.extractive import ExtractiveAnswerer
+from advisor.answer.question import read_question
+from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
+from advisor.retrieval import Retriever
 
-from .conftest import advisor_with_articles
+from .conftest import retriever_with_articles
 
 ARTICLES = Path(__file__).parent / "data" / "robotics_articles"
 
 
 @pytest.fixture(scope="module")
-def advisor(tmp_path_factory: pytest.TempPathFactory, real_index: Path, real_embedder: Embedder) -> Advisor:
-    return advisor_with_articles(tmp_path_factory.mktemp("answer-kinds"), ARTICLES, real_index, real_embedder)
+def robotics(
+    tmp_path_factory: pytest.TempPathFactory, real_index: Path, real_embedder: Embedder
+) -> Retriever:
+    return retriever_with_articles(
+        tmp_path_factory.mktemp("answer-kinds"), ARTICLES, real_index, real_embedder
+    )
+
+
+@pytest.fixture(scope="module")
+def advisor(tmp_path_factory: pytest.TempPathFactory, robotics: Retriever) -> Advisor:
+    store = ConversationStore(tmp_path_factory.mktemp("answer-kinds-store") / "conversations.db")
+    return Advisor(robotics, store, mode="extractive")
 
 
 def test_words_that_narrow_a_list_pick_the_list_headed_by_them(advisor: Advisor) -> None:
@@ -264,3 +279,24 @@ def test_a_side_named_as_a_field_is_the_role_that_works_in_it(advisor: Advisor) 
     assert answer.table.columns[1:] == ("Perception Engineer", "Controls Engineer"), answer.table.columns
     assert "camera and lidar data" in answer.table.rows[0][1], answer.answer
     assert "feedback loops" in answer.table.rows[0][2], answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which middleware should I learn for robotics?",
+        "Is ROS 2 worth learning?",
+        "Do I need a degree for robotics?",
+        "How long does it take to become a robotics engineer?",
+    ],
+)
+def test_an_answer_does_not_depend_on_the_order_its_passages_were_found_in(
+    robotics: Retriever, question: str
+) -> None:
+    # Rank fusion and score fusion order the same passages differently: what is said must not change.
+    retriever = robotics
+    answerer = ExtractiveAnswerer(retriever)
+    understood = read_question(question, retriever.version.vocabulary)
+    hits = retriever.search(understood.query, k=5)
+    backwards = [replace(h, rank=i) for i, h in enumerate(reversed(hits), start=1)]
+    assert answerer.answer(understood, backwards).answer == answerer.answer(understood, hits).answer

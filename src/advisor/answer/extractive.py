@@ -244,7 +244,7 @@ class ExtractiveAnswerer:
         levels = self._levels(question, hits)
         if levels is not None:
             return levels
-        plans = best_plans(question.query, hits, self.library)
+        plans = best_plans(question.query, hits, self.library, self.evidence.score)
         if not plans:
             return None
         citer = Citer()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,14 +107,22 @@ def plan_of(sequence: str, library: Library) -> Plan | None:
     return plan if len(plan.steps) >= MIN_STEPS and not _lists_roles(plan) else None
 
 
-def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Plan]:
+def best_plans(question: str, hits: Sequence[Hit], library: Library,
+               evidence: Callable[[str, Hit], float]) -> list[Plan]:  # fmt: skip
     """The plans of the retrieved articles, best fit first.
 
-    A plan fits by how high its passages were retrieved; a plan labelled by time periods
-    fits a question about months or weeks better than a list of numbered steps.
+    A plan fits by the evidence of its passages that were retrieved (what they say about the
+    question: advisor.answer.evidence, never their rank), and its article's best; a plan
+    labelled by time periods fits a question about months or weeks better than a list of
+    numbered steps.
     """
-    rank_of = {h.chunk_id: h.rank for h in hits}
-    docs = {h.doc_id: h.rank for h in reversed(hits)}
+    found = {h.chunk_id: evidence(question, h) for h in hits}
+    top = max(found.values(), default=0.0) or 1.0
+    share = {chunk_id: score / top for chunk_id, score in found.items()}
+    docs: dict[str, float] = {}
+    for h in hits:
+        docs[h.doc_id] = max(docs.get(h.doc_id, 0.0), share[h.chunk_id])
+    best_doc = max(docs.values(), default=0.0)
     asks_time = bool(_TIME_WORDS.search(question)) or bool(re.search(r"\bhow long\b", question, re.I))
     scored: list[tuple[float, Plan]] = []
     for sequence, units in library.sequences.items():
@@ -123,10 +131,10 @@ def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Pla
         plan = _plan(sequence, units, library)
         if len(plan.steps) < MIN_STEPS or _lists_roles(plan):
             continue
-        ranks = [rank_of[u.chunk_id] for u in units if u.chunk_id in rank_of]
-        if not ranks and docs[plan.doc_id] > 1:
-            continue  # a plan none of whose passages was found, in an article that was not first
-        score = sum(1.0 / r for r in set(ranks)) + 0.2 / docs[plan.doc_id]
+        shares = {u.chunk_id: share[u.chunk_id] for u in units if u.chunk_id in share}
+        if not shares and docs[plan.doc_id] < best_doc:
+            continue  # a plan none of whose passages was found, in an article that was not the best
+        score = sum(shares.values()) + 0.2 * docs[plan.doc_id]
         label = plan.steps[0].label or ""
         if _TIME_WORDS.match(label):
             score += 0.5 if asks_time else 0.2
@@ -136,7 +144,7 @@ def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Pla
     scored.sort(key=lambda item: -item[0])
     if scored and _numbered(scored[0][1]):
         # An article's numbered outline is its structure; a plan labelled by period or step
-        # ("Month 1-2", "Step 3") is a plan. The labelled plan of the best-ranked article wins.
+        # ("Month 1-2", "Step 3") is a plan. The labelled plan of the best-found article wins.
         labelled = [
             plan
             for sequence, units in library.sequences.items()
@@ -145,7 +153,7 @@ def best_plans(question: str, hits: Sequence[Hit], library: Library) -> list[Pla
             and not _lists_roles(plan)
         ]
         if labelled:
-            first = min(labelled, key=lambda p: (docs.get(p.doc_id, 99), -len(p.steps)))
+            first = min(labelled, key=lambda p: (-docs.get(p.doc_id, -1.0), -len(p.steps)))
             scored.insert(0, (float("inf"), first))
     best: list[Plan] = []
     for _, plan in scored:  # one plan per article
