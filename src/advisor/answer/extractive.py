@@ -100,6 +100,9 @@ class ExtractiveAnswerer:
         )  # fmt: skip
 
     def answer(self, question: Question, hits: list[Hit]) -> Answer:
+        # Where a kind takes the first passage that has something, "first" is by evidence: the
+        # same five passages give the same answer whichever fusion ordered them.
+        hits = self.evidence.order(question.query, hits)
         unpriced = unpriced_line(question.text, self._lines)
         if unpriced is not None:  # a price or an hourly rate: salary rows would not answer it
             general = self._general(question.query, hits, keep=lambda q: not is_pay_figure(q.text))
@@ -225,7 +228,7 @@ class ExtractiveAnswerer:
 
     def _comparison(self, question: Question, hits: list[Hit]) -> Answer | None:
         def search(query: str, k: int = SIDE_K) -> list[Hit]:
-            return self.retriever.search(query, k=k)
+            return self.evidence.order(query, self.retriever.search(query, k=k))
 
         citer = Citer()
         composed = compose_comparison(question, search, self.library, self.ranker, citer)
@@ -295,7 +298,8 @@ class ExtractiveAnswerer:
         if modifier and not any(_headed_by(c, topic) for c in found):
             # A long question can find no list of what it asks ("the really ambitious, expert-tier
             # portfolio projects that ..."): the topic with its qualifying words is searched alone.
-            more = self.retriever.search(f"{' '.join(modifier)} {topic}", k=len(hits) or 5)
+            searched = f"{' '.join(modifier)} {topic}"
+            more = self.evidence.order(searched, self.retriever.search(searched, k=len(hits) or 5))
             hits = [*more, *(h for h in hits if h.chunk_id not in {x.chunk_id for x in more})]
             found = self._lists(question, topic, modifier, hits)
         if topic != "items" and not any(_headed_by(c, topic) for c in found):
@@ -416,6 +420,7 @@ class ExtractiveAnswerer:
     def _advice(self, question: Question, hits: list[Hit]) -> Answer | None:
         """A passage's own "No. Many ... without ..." opens the answer when it is about the question."""
         found = self.retriever.search(question.query, k=ADVICE_K)  # an FAQ reply often ranks lower
+        found = self.evidence.order(question.query, found)
         direct = self.ranker.best(
             question.query, direct_answers(quotes_from_hits(found, self.library.units)), 1
         )
