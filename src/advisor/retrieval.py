@@ -42,7 +42,7 @@ Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60  # the constant from Cormack et al.; rank 1 in both lists scores 2/61
 CANDIDATES = 50  # from each retriever, before fusion
 HEADING_WEIGHT = 2  # a heading word counts as much as this many body words (tuned on dev)
-UNIT_CANDIDATES = 200
+UNIT_CANDIDATES = 200  # units read to rank chunks by their best unit
 # Option score_fused_head: rank fusion chooses the first HEAD passages (those the answer composer
 # quotes from: answer.engine.TOP_K) and score fusion orders them, since it knows how far apart
 # they are, HEAD_RANK_SHARE of rank fusion's score breaking its near-ties (0.1 chosen on dev).
@@ -53,7 +53,7 @@ HEAD_RANK_SHARE = 0.1
 # half: each top-10 passage labelled by whether it holds the gold phrase. It reads only the
 # cosine of one passage to one query, so it does not move with corpus size or rank.
 CALIBRATION_SLOPE = 8.03
-CALIBRATION_INTERCEPT = -6.37  # units read to rank chunks by their best unit
+CALIBRATION_INTERCEPT = -6.37
 
 
 # Job seekers ask "what do they make?" where articles say "salary range": the keyword side
