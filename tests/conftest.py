@@ -183,7 +183,7 @@ class LlamaServer:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
         command = [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm_path()),
-                   "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "2048"]  # fmt: skip
+                   "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "4096"]  # fmt: skip
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_until_up(f"{self.base_url}/models", self.process, "llama_cpp.server")
 
