@@ -117,7 +117,7 @@ class RetrievalOptions:
     spelling: bool = True  # misspelled query words corrected to corpus words before searching
     unit_fusion: bool = True  # chunks ranked by their best unit, fused as a third list
     quote_evidence: bool = True  # score fusion also reads each unit's shown text (FusionWeights.quote)
-    focused_units: bool = False  # ... voting only for questions of one sentence (won dev, lost test)
+    focused_units: bool = False  # rank fusion: the unit list votes only for 1-sentence questions (lost test)
     unit_parents: bool = False  # units retrieved and their parent chunks returned, instead of dense
     derived_thesaurus: bool = True  # ... and, for a word no article uses, the nearest article word
     thesaurus: bool = True  # the keyword side also searches the hand-written synonyms (0.1.0's)
@@ -146,7 +146,7 @@ ALTERNATIVES: list[tuple[str, dict[str, bool]]] = [
     ("(alt) + headings x2 in BM25", {"heading_field": True}),
     ("(alt) without the hand thesaurus", {"thesaurus": False}),
     ("(alt) without either thesaurus", {"thesaurus": False, "derived_thesaurus": False}),
-    ("(alt) unit list only for 1-sentence questions", {"focused_units": True}),
+    ("(alt) RRF, unit list only for 1-sentence questions", {"score_fusion": False, "focused_units": True}),
     ("(alt) rank fusion (RRF) for every rank", {"score_fusion": False}),
     ("(alt) RRF, top five in score-fused order", {"score_fusion": False, "score_fused_head": True}),
 ]
