@@ -360,10 +360,6 @@ class ExtractiveAnswerer:
                 list_items(question.query, hits, self.library, self.ranker, roles=True),
             ]
         else:
-
-            def headed(header: str) -> bool:
-                return names_topic(header, topic)
-
             candidates = [
                 modified_list(modifier, hits, self.library),
                 sibling_sections(question.query, topic, hits, self.library, self.ranker),

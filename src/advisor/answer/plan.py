@@ -107,8 +107,9 @@ def plan_of(sequence: str, library: Library) -> Plan | None:
     return plan if len(plan.steps) >= MIN_STEPS and not _lists_roles(plan) else None
 
 
-def best_plans(question: str, hits: Sequence[Hit], library: Library,
-               evidence: Callable[[str, Hit], float]) -> list[Plan]:  # fmt: skip
+def best_plans(
+    question: str, hits: Sequence[Hit], library: Library, evidence: Callable[[str, Hit], float]
+) -> list[Plan]:
     """The plans of the retrieved articles, best fit first.
 
     A plan fits by the evidence of its passages that were retrieved (what they say about the
