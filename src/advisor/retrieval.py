@@ -318,17 +318,17 @@ class Retriever:
     ) -> list[tuple[int, float]]:
         """Candidates of any list (or `only` these) ranked by a weighted sum of their scores, 0..1."""
         w = self.weights
-        cosine, bm25 = dict(dense), dict(keyword)
+        cosine, bm25, best_unit = dict(dense), dict(keyword), dict(units)
         top = max(bm25.values(), default=0.0) or 1.0
         # (weight, each chunk's best cosine, the floor for a chunk none of whose units came near)
         evidence = [
-            (weight, dict(best), min(score for _, score in best))
-            for weight, best in ((w.unit, units), (w.quote, quotes))
+            (weight, best, min(best.values()))
+            for weight, best in ((w.unit, best_unit), (w.quote, dict(quotes)))
             if best
         ]
         cosines = w.dense + sum(weight for weight, _, _ in evidence)
         scored: list[tuple[int, float]] = []
-        candidates = cosine.keys() | bm25.keys() | dict(units).keys() if only is None else set(only)
+        candidates = cosine.keys() | bm25.keys() | best_unit.keys() if only is None else set(only)
         for faiss_id in sorted(candidates):
             chunk_cosine = cosine.get(faiss_id)
             if chunk_cosine is None:
