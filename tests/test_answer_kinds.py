@@ -15,6 +15,7 @@ import pytest
 
 from advisor.answer.engine import Advisor
 from advisor.answer.extractive import ExtractiveAnswerer
+from advisor.answer.models import Answer
 from advisor.answer.question import read_question
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
@@ -250,10 +251,7 @@ def test_what_a_role_does_brings_the_they_sentence_that_follows_it(advisor: Advi
 
 def test_the_sides_of_a_comparison_are_the_words_next_to_or_after_a_comma(advisor: Advisor) -> None:
     answer = advisor.ask("Which simulator is lighter to run, Gazebo or Webots?")
-    assert answer.kind == "comparison" and answer.table is not None, answer.answer
-    assert answer.table.columns[1:] == ("Gazebo", "Webots"), answer.table.columns
-    assert "ships alongside ROS 2" in answer.table.rows[0][1], answer.answer
-    assert "runs well on a laptop" in answer.table.rows[0][2], answer.answer
+    _assert_compares(answer, ("Gazebo", "ships alongside ROS 2"), ("Webots", "runs well on a laptop"))
 
 
 def test_a_long_list_question_finds_the_list_by_its_topic_and_qualifiers(advisor: Advisor) -> None:
@@ -275,10 +273,17 @@ def test_a_line_ending_in_a_colon_before_a_formula_is_prose_that_can_open_a_defi
 
 def test_a_side_named_as_a_field_is_the_role_that_works_in_it(advisor: Advisor) -> None:
     answer = advisor.ask("Which is better for a maths lover, perception engineering or controls engineering?")
+    _assert_compares(
+        answer, ("Perception Engineer", "camera and lidar data"), ("Controls Engineer", "feedback loops")
+    )
+
+
+def _assert_compares(answer: Answer, left: tuple[str, str], right: tuple[str, str]) -> None:
+    """A comparison table whose columns are the two sides, each first row cell holding its side's line."""
     assert answer.kind == "comparison" and answer.table is not None, answer.answer
-    assert answer.table.columns[1:] == ("Perception Engineer", "Controls Engineer"), answer.table.columns
-    assert "camera and lidar data" in answer.table.rows[0][1], answer.answer
-    assert "feedback loops" in answer.table.rows[0][2], answer.answer
+    assert answer.table.columns[1:] == (left[0], right[0]), answer.table.columns
+    assert left[1] in answer.table.rows[0][1], answer.answer
+    assert right[1] in answer.table.rows[0][2], answer.answer
 
 
 @pytest.mark.parametrize(
