@@ -346,16 +346,17 @@ def topic_modifier(text: str, topic: str | None) -> tuple[str, ...]:
 _SIDE_SPLIT = re.compile(
     r"\s+(?:vs\.?|versus|or|compared? (?:to|with)|rather than|instead of|against|and)\s+", _F
 )
+# Words after which a side's name has ended: "Gazebo or Webots for a laptop", "... which pays more".
+_SIDE_ENDS = r"\s+(?:which|who|what|in terms|for|as an?)\b"
 _SIDE_NOISE = re.compile(
     r"^(?:.*\b(?:between|is|are|does|do|should i (?:become|choose|pick|go for)|pick|choose|compare|"
-    r"being|become|as)\s+)?(?:an?\s+|the\s+)?|(?:[?,!:;]|\.(?=\s|$)).*$|"
-    r"\s+(?:which|who|what|in terms|for|as an?)\b.*$",
+    rf"being|become|as)\s+)?(?:an?\s+|the\s+)?|(?:[?,!:;]|\.(?=\s|$)).*$|{_SIDE_ENDS}.*$",
     _F,
 )
 # A side is what stands next to "or": after the last comma or colon before it ("Which is more in
 # demand, MLOps or data science?"), before the first one after it.
 _BEFORE_SIDE = re.compile(r"[,:;—–]\s*|\s-\s")
-_AFTER_SIDE = re.compile(r"\s+(?:which|who|what|in terms|for|as an?)\b|[?,!:;—–]|\.(?=\s|$)", _F)
+_AFTER_SIDE = re.compile(rf"{_SIDE_ENDS}|[?,!:;—–]|\.(?=\s|$)", _F)
 
 
 # A field and the person who works in it: "data science" is what a Data Scientist does.
