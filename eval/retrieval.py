@@ -42,6 +42,7 @@ class Question:
     phrases: tuple[str, ...]
     doc_id: str | None = None
     style: str = ""  # how the writer phrased it: paraphrase, terse, rambling
+    original: str = ""  # a typo variant's question as written (eval/typos.py)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ def load_heldout(path: Path, split: str) -> list[Question]:
         if line.strip() and (record := json.loads(line))["split"] == split:
             doc_id = record["doc"]  # a document's id is its path below the corpus folder
             phrases = tuple(_norm(g) for g in record["gold"])
-            questions.append(Question(record["question"], phrases, doc_id, record.get("style", "")))
+            style, original = record.get("style", ""), record.get("original", "")
+            questions.append(Question(record["question"], phrases, doc_id, style, original))
     return questions
 
 
@@ -149,6 +151,12 @@ def evaluate(
     return table
 
 
+def restored(base: Retriever, questions: list[Question]) -> tuple[int, int]:
+    """(typo variants the speller turns back into the question as written, variants)."""
+    variants = [q for q in questions if q.original]
+    return sum(base.correct(q.text).text == q.original for q in variants), len(variants)
+
+
 def refusals(base: Retriever, questions: list[Question]) -> float:
     """Share of questions the real extractive Advisor refuses."""
     from advisor.answer.engine import Advisor
@@ -180,9 +188,10 @@ def main() -> int:
     refused = (
         {name: refusals(base, sets[name]) for name in (half, f"{half}+typos")} if args.refusals else None
     )
+    spelling = {name: restored(base, sets[name]) for name in sets if name.endswith("+typos")}
     if args.json:
         print(json.dumps({"sizes": {k: len(v) for k, v in sets.items()}, "table": table,
-                          "refused": refused}))  # fmt: skip
+                          "refused": refused, "restored": spelling}))  # fmt: skip
     else:
         sizes = ", ".join(f"{k} {len(v)}" for k, v in sets.items())
         print(f"questions: {sizes}; {base.version.chunk_count} chunks; R@1 / R@5 / MRR@10")
@@ -192,6 +201,8 @@ def main() -> int:
                 f"{r['recall@1']:7.3f}{r['recall@5']:7.3f}{r['mrr@10']:7.3f}" for r in row.values()
             )
             print(f"{component:28}{cells}")
+        for name, (exact, total) in spelling.items():
+            print(f"{name} turned back by the speller into the question as written: {exact}/{total}")
         for name, share in (refused or {}).items():
             print(f"{name} refused by advisor ask: {share:.3f}")
     if args.misses:

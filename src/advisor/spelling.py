@@ -5,9 +5,10 @@ word (symspellpy's frequency dictionary, 82,765 words from Google Books n-grams)
 alone too: it may be what makes a question off-topic, and the refusal rule must see it.
 Only a word that is neither is corrected: to the nearest word by edit distance (one edit,
 two for long words), a corpus word (found by SymSpell) winning a tie over an English one,
-then the more frequent in the corpus; with nothing near it stays as typed. A word written
-in capitals ("RIC", "PMP") or joined to digits ("CS231n", "AI-102") is a name or a code, not
-a misspelling, and is never corrected.
+then a word that the articles write next to the typed word's neighbour ("opn source": "open
+source", not "on source"), then the more frequent in the corpus; with nothing near it stays
+as typed. A word written in capitals ("RIC", "PMP") or joined to digits ("CS231n", "AI-102")
+is a name or a code, not a misspelling, and is never corrected.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+import numpy as np
 from symspellpy import SymSpell, Verbosity
 
 __all__ = ["Correction", "Speller", "english_words", "information", "words_of"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+_WORD_OR_LINE = re.compile(rf"{_WORD.pattern}|\n")
 # What correct() looks at: letters with any digits and hyphens joined to them, so that a code
 # ("AI-102", "CS231n") is one token and left whole.
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?:'[a-z]+)?")
@@ -34,6 +37,7 @@ LONG_WORD = 8  # from this length a word may be two edits from what was meant
 # The frequency dictionary's rarest entries include misspellings and fragments; a word rarer
 # than this in Google Books is not trusted to be a real word.
 MIN_ENGLISH_COUNT = 100_000
+_LINE_END = 2**32 - 1  # no pair of words spans a line break
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,20 @@ class Speller:
     """Corrects query words against one corpus's vocabulary; build one per index version."""
 
     def __init__(self, texts: Iterable[str]) -> None:
-        self.counts: Counter[str] = Counter()
+        self._ids: dict[str, int] = {"\n": _LINE_END}  # word -> its number, for the pairs below
+        numbered: Counter[int] = Counter()
+        pairs = [np.zeros(0, np.uint64)]
         for text in texts:
-            self.counts.update(words_of(text))
+            ids = [self._ids.setdefault(w.lower(), len(self._ids)) for w in _WORD_OR_LINE.findall(text)]
+            numbered.update(ids)
+            numbers = np.array(ids, np.uint64)
+            first, second = numbers[:-1], numbers[1:]
+            pairs.append(((first << 32) | second)[(first != _LINE_END) & (second != _LINE_END)])
+        del self._ids["\n"], numbered[_LINE_END]
+        words = dict(zip(self._ids.values(), self._ids, strict=True))
+        self.counts: Counter[str] = Counter({words[i]: n for i, n in numbered.items()})
+        # every pair of words next to each other on a line of the articles, sorted (8 bytes a pair)
+        self._pairs = np.unique(np.concatenate(pairs))
         self._english = english_words()
         self._symspell: SymSpell | None = None  # built at the first misspelling
         self._lock = threading.Lock()
@@ -104,29 +119,37 @@ class Speller:
     def correct(self, text: str) -> Correction:
         """The text with each misspelled word replaced by the corpus word it most likely meant."""
         changes: list[tuple[str, str]] = []
+        matches = list(_WORD.finditer(text))
+        place = {m.start(): i for i, m in enumerate(matches, start=1)}  # a word's start -> its place
+        words = [None, *(m.group(0).lower() for m in matches), None]
 
-        def fix_word(match: re.Match[str]) -> str:
+        def fix_word(match: re.Match[str], offset: int) -> str:
             word = match.group(0)
-            fixed = self.correct_word(word)
+            i = place.get(offset + match.start())
+            neighbours = (words[i - 1], words[i + 1]) if i is not None else (None, None)
+            fixed = self.correct_word(word, neighbours)
             if fixed != word:
                 changes.append((word, fixed))
             return fixed
 
         def fix(match: re.Match[str]) -> str:
             token = match.group(0)
-            return token if _is_name_or_code(token) else _WORD.sub(fix_word, token)
+            if _is_name_or_code(token):
+                return token
+            return _WORD.sub(lambda word: fix_word(word, match.start()), token)
 
         corrected = _TOKEN.sub(fix, text)
         return Correction(text, corrected, tuple(changes))
 
-    def correct_word(self, word: str) -> str:
-        """The word, or the corpus (or else English) word at the smallest edit distance from it."""
+    def correct_word(self, word: str, neighbours: tuple[str | None, str | None] = (None, None)) -> str:
+        """The word, or the corpus (or else English) word at the smallest edit distance from it;
+        neighbours, the words typed before and after it, break a tie (see the module)."""
         lower = word.lower()
         if len(lower) < MIN_LENGTH or lower in self.counts or lower in self._english:
             return word
         if "'" in word:  # "waht's": the word before the apostrophe is corrected, the ending kept
             stem, _, ending = word.partition("'")
-            return f"{self.correct_word(stem)}'{ending}"
+            return f"{self.correct_word(stem, neighbours)}'{ending}"
         reach = 2 if len(lower) >= LONG_WORD else 1
         found = self._corpus_index().lookup(lower, Verbosity.CLOSEST, max_edit_distance=reach)
         candidates = {s.term: s.distance for s in found}
@@ -139,6 +162,7 @@ class Speller:
             key=lambda c: (
                 candidates[c],
                 c not in self.counts,
+                c not in self.counts or not self._beside(c, neighbours),
                 c[0] != lower[0],
                 -self.counts[c],
                 -self._english.get(c, 0),
@@ -146,6 +170,14 @@ class Speller:
             ),
         )
         return _same_case(word, best)
+
+    def _beside(self, word: str, neighbours: tuple[str | None, str | None]) -> bool:
+        """Whether the articles write the word right after the word before or before the word after."""
+        before, after = (self._ids.get(w) if w else None for w in neighbours)
+        this = self._ids[word]  # a candidate in self.counts: only those are asked about
+        keys = [a << 32 | b for a, b in ((before, this), (this, after)) if a is not None and b is not None]
+        found = np.searchsorted(self._pairs, np.array(keys, np.uint64))
+        return any(i < len(self._pairs) and self._pairs[i] == key for i, key in zip(found, keys, strict=True))
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
