@@ -37,6 +37,12 @@ def test_a_tie_goes_to_the_word_the_articles_write_beside_its_neighbour(speller:
     assert speller.correct_word("producs") == "product"
 
 
+def test_a_name_typed_with_capitals_is_corrected_to_the_articles_own_spelling() -> None:
+    speller = Speller(["Notes on PyTorch and MLOps.", "pytorch in lower case once"])
+    assert speller.correct("Is PyTroch or MIOps harder?").text == "Is PyTorch or MLOps harder?"
+    assert speller.correct("is pytroch hard").text == "is pytorch hard"  # as typed: lower case
+
+
 def test_a_typo_before_an_apostrophe_is_corrected_and_the_ending_kept(speller: Speller) -> None:
     assert speller.correct("Waht's a usabilty test? Who's doing it? Don't guess.").text == (
         "What's a usability test? Who's doing it? Don't guess."

@@ -92,8 +92,11 @@ class Speller:
         self._ids: dict[str, int] = {"\n": _LINE_END}  # word -> its number, for the pairs below
         numbered: Counter[int] = Counter()
         pairs = [np.zeros(0, np.uint64)]
+        inner_capitals: Counter[str] = Counter()  # "PyTorch", "MLOps": a name's own spelling
         for text in texts:
-            ids = [self._ids.setdefault(w.lower(), len(self._ids)) for w in _WORD_OR_LINE.findall(text)]
+            found = _WORD_OR_LINE.findall(text)
+            ids = [self._ids.setdefault(w.lower(), len(self._ids)) for w in found]
+            inner_capitals.update(w for w in found if not w[1:].islower() and not w.isupper() and len(w) > 1)
             numbered.update(ids)
             numbers = np.array(ids, np.uint64)
             first, second = numbers[:-1], numbers[1:]
@@ -103,6 +106,9 @@ class Speller:
         self.counts: Counter[str] = Counter({words[i]: n for i, n in numbered.items()})
         # every pair of words next to each other on a line of the articles, sorted (8 bytes a pair)
         self._pairs = np.unique(np.concatenate(pairs))
+        self._names: dict[str, str] = {}  # lower case -> the articles' commonest inner-capital form
+        for name, _ in inner_capitals.most_common():
+            self._names.setdefault(name.lower(), name)
         self._english = english_words()
         self._symspell: SymSpell | None = None  # built at the first misspelling
         self._lock = threading.Lock()
@@ -169,6 +175,8 @@ class Speller:
                 c,
             ),
         )
+        if best in self._names and lower != word:  # "PyTroch", "MIOps": as the articles write it
+            return self._names[best]
         return _same_case(word, best)
 
     def _beside(self, word: str, neighbours: tuple[str | None, str | None]) -> bool:
