@@ -61,9 +61,12 @@ def test_out_of_scope_is_refused_plainly(advisor: Advisor, question: str) -> Non
     answer = advisor.ask(question)
     assert answer.refused and answer.citations == []
     assert "don't cover" in answer.answer and "The articles cover topics such as" in answer.answer
-    offered = [line.removeprefix("- ") for line in answer.answer.splitlines() if line.startswith("- ")]
-    assert 1 <= len(offered) <= 3, answer.answer  # the refusal shows what it offers...
+    _, offers, listed = answer.answer.partition("Questions I can answer from them include:")
+    assert offers, answer.answer  # the refusal shows what it offers...
+    offered = [line.removeprefix("- ") for line in listed.strip().splitlines()]
+    assert len(offered) in (1, 2, 3), answer.answer
     assert offered == answer.suggestions, answer.answer  # ...and `suggestions` carries the same
+    assert offered[0].endswith("?") and offered[-1].endswith("?"), offered  # questions, not topics
 
 
 def test_follow_up_in_a_conversation(advisor: Advisor) -> None:

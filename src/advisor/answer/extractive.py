@@ -324,7 +324,7 @@ class ExtractiveAnswerer:
             key=lambda i: (
                 not _headed_by(found[i], " ".join(modifier), modifier),
                 not _headed_by(found[i], topic),
-                not (asked & content_words(_header(found[i]))),
+                not (asked & content_words(found[i][0].quote.header)),
                 -closeness[i],
             ),
         )
@@ -471,12 +471,6 @@ def _on_topic_for(entry: Entry, roles: tuple[str, ...], topic: str) -> bool:
     return names_topic(" ".join(filter(None, (entry.name, quote.context, quote.heading))), topic)
 
 
-def _header(entries: list[Entry]) -> str:
-    """What a list says it is: its first entry's lead-in and heading path."""
-    quote = entries[0].quote
-    return f"{quote.context or ''} {quote.hit.section or ''}"
-
-
 def _asked_words(question: str, topic: str) -> frozenset[str]:
     """The words the question names its topic with, as written ("mistakes" for the topic "options")."""
     return frozenset().union(*(content_words(w) for w in topic_words(question, topic)))
@@ -485,8 +479,7 @@ def _asked_words(question: str, topic: str) -> frozenset[str]:
 def _headed_by(entries: list[Entry], topic: str, words: tuple[str, ...] | None = None) -> bool:
     """Whether a list's first entry sits under a lead-in or heading (or parent heading) naming the
     topic; with `words`, one holding all those words (its name counts as its heading)."""
-    quote = entries[0].quote
-    header = f"{quote.context or ''} {quote.hit.section or ''}"
+    header = entries[0].quote.header
     if words is not None:
         wanted = content_words(" ".join(words))
         return bool(wanted) and wanted <= content_words(header)

@@ -98,7 +98,7 @@ def list_items(
         best_of[key] = max(best_of.get(key, float("-inf")), float(score))
     ranked = sorted(best_of.items(), key=lambda item: -item[1])
     if headed is not None:
-        header = {k: f"{q.context or ''} {q.hit.section or ''}" for q, k in zip(quotes, keys, strict=True)}
+        header = {k: q.header for q, k in zip(quotes, keys, strict=True)}
         ranked = [r for r in ranked if headed(header[r[0]])] or ranked
     top = ranked[0][1]
     chosen: list[tuple[str, str, int]] = []

@@ -84,6 +84,11 @@ class Quote:
     def heading(self) -> str:
         return (self.hit.section or "").rsplit(" > ", 1)[-1]
 
+    @property
+    def header(self) -> str:
+        """What the list or section it belongs to says it is: its lead-in and heading path."""
+        return f"{self.context or ''} {self.hit.section or ''}"
+
     def shown(self) -> str:
         """The quote as an answer line shows it: a list item after its lead-in."""
         return shown_text(self.kind, self.text, self.context)
