@@ -26,6 +26,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from advisor.config import load_settings
 from advisor.index import IndexVersion
 from advisor.retrieval import Retriever, open_retriever
@@ -113,6 +115,11 @@ def components() -> list[Component]:
     return rows
 
 
+def shipped_row() -> str:
+    """The ablation row with every addition on: what the retriever does by default."""
+    return [c.name for c in components() if not c.name.startswith("(alt)")][-1]
+
+
 def first_relevant_rank(retriever: Retriever, question: Question, mode: str = "hybrid") -> int | None:
     for hit in retriever.search(question.text, k=10, mode=mode):  # type: ignore[arg-type]
         if question.doc_id is not None and hit.doc_id not in (question.doc_id, Path(question.doc_id).stem):
@@ -137,18 +144,41 @@ def retriever_with(version: IndexVersion, base: Retriever, options: dict[str, bo
     return Retriever(version, base.embedder, RetrievalOptions.only(**options), words=base.words)
 
 
+def mrr_interval(ranks: list[int | None], resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """The 95% bootstrap interval of MRR@10: how far it could move with other questions like these.
+
+    The questions are drawn again with replacement, `resamples` times, with a fixed seed.
+    """
+    reciprocal = np.array([1 / r if r else 0.0 for r in ranks])
+    if not len(reciprocal):
+        return 0.0, 0.0
+    draws = np.random.default_rng(seed).integers(0, len(reciprocal), (resamples, len(reciprocal)))
+    low, high = np.percentile(reciprocal[draws].mean(axis=1), [2.5, 97.5])
+    return round(float(low), 3), round(float(high), 3)
+
+
+def all_ranks(
+    base: Retriever, sets: dict[str, list[Question]], rows: list[Component] | None = None
+) -> dict[str, dict[str, list[int | None]]]:
+    """Each question's first relevant rank, by component (all of them unless rows says which) and set."""
+    table: dict[str, dict[str, list[int | None]]] = {}
+    for component in rows if rows is not None else components():
+        retriever = retriever_with(base.version, base, component.options)
+        table[component.name] = {
+            name: [first_relevant_rank(retriever, q, component.mode) for q in questions]
+            for name, questions in sets.items()
+        }
+    return table
+
+
 def evaluate(
     base: Retriever, sets: dict[str, list[Question]], rows: list[Component] | None = None
 ) -> dict[str, dict[str, dict[str, float]]]:
     """Scores of each component (all of them unless rows says which) on each set."""
-    table: dict[str, dict[str, dict[str, float]]] = {}
-    for component in rows if rows is not None else components():
-        retriever = retriever_with(base.version, base, component.options)
-        table[component.name] = {
-            name: scores([first_relevant_rank(retriever, q, component.mode) for q in questions])
-            for name, questions in sets.items()
-        }
-    return table
+    return {
+        c: {name: scores(r) for name, r in by_set.items()}
+        for c, by_set in all_ranks(base, sets, rows).items()
+    }
 
 
 def restored(base: Retriever, questions: list[Question]) -> tuple[int, int]:
@@ -183,7 +213,10 @@ def main() -> int:
     # Every component searches the same questions: encode each once.
     base.embedder.embed_query = functools.lru_cache(maxsize=None)(base.embedder.embed_query)  # type: ignore[method-assign]
     sets = question_sets(dev_only=args.dev)
-    table = evaluate(base, sets)
+    ranks = all_ranks(base, sets)
+    table = {c: {name: scores(r) for name, r in by_set.items()} for c, by_set in ranks.items()}
+    shipped = ranks[shipped_row()]
+    intervals = {name: mrr_interval(r) for name, r in shipped.items()}
     half = "dev" if args.dev else "test"
     refused = (
         {name: refusals(base, sets[name]) for name in (half, f"{half}+typos")} if args.refusals else None
@@ -191,7 +224,8 @@ def main() -> int:
     spelling = {name: restored(base, sets[name]) for name in sets if name.endswith("+typos")}
     if args.json:
         print(json.dumps({"sizes": {k: len(v) for k, v in sets.items()}, "table": table,
-                          "refused": refused, "restored": spelling}))  # fmt: skip
+                          "refused": refused, "restored": spelling,
+                          "mrr_interval": intervals}))  # fmt: skip
     else:
         sizes = ", ".join(f"{k} {len(v)}" for k, v in sets.items())
         print(f"questions: {sizes}; {base.version.chunk_count} chunks; R@1 / R@5 / MRR@10")
@@ -201,6 +235,8 @@ def main() -> int:
                 f"{r['recall@1']:7.3f}{r['recall@5']:7.3f}{r['mrr@10']:7.3f}" for r in row.values()
             )
             print(f"{component:28}{cells}")
+        print(f"{shipped_row()}: 95% bootstrap interval of MRR@10 (questions drawn again, 2,000 times)")
+        print("  " + ", ".join(f"{name} {low:.3f}-{high:.3f}" for name, (low, high) in intervals.items()))
         for name, (exact, total) in spelling.items():
             print(f"{name} turned back by the speller into the question as written: {exact}/{total}")
         for name, share in (refused or {}).items():
