@@ -162,7 +162,8 @@ def test_quality_floor(retriever: Retriever) -> None:
     full = table[rows[-1].name]
     assert full["golden"]["recall@5"] >= 0.95
     assert full["golden"]["mrr@10"] >= 0.85
-    assert full["test"]["recall@5"] >= 0.95
+    assert full["test"]["recall@5"] >= 0.90
+    assert full["test"]["mrr@10"] >= 0.78
     assert full["test+typos"]["recall@5"] >= 0.90
     fusion, dense, bm25 = table["fusion (RRF)"], table["dense alone"], table["BM25 alone"]
     assert fusion["golden"]["mrr@10"] > max(dense["golden"]["mrr@10"], bm25["golden"]["mrr@10"])
