@@ -8,8 +8,11 @@ import pytest
 
 from advisor.answer.engine import Advisor
 from advisor.conversation import ConversationStore
+from advisor.embedding import Embedder
 from advisor.retrieval import Retriever
 from advisor.spelling import Speller
+
+from .conftest import retriever_with_articles
 
 ARTICLE = (Path(__file__).parent / "articles" / "ux-research-career-guide.md").read_text()
 
@@ -82,6 +85,36 @@ def test_unknown_words_are_judged_on_the_corrected_words(retriever: Retriever) -
     assert corrected == "Which certifications matter for MLOps engineers?"
     assert retriever.unknown_share(corrected) == 0.0
     assert retriever.unknown_share(retriever.correct("best sourdough recipe").text) > 0.5
+
+
+COURSE_ARTICLE = """# Robotics Courses That Employers Recognise
+
+Author: Test Writer
+Date: 2026-03-01
+
+## Kinematics first
+
+MEC330 is the kinematics course most robotics teams expect: forward and inverse kinematics, Jacobians and trajectory planning, with a lab on a real six-axis arm. Take it before any course on robot learning.
+"""
+
+
+def test_a_course_code_the_articles_name_is_a_known_word(
+    tmp_path: Path, real_index: Path, real_embedder: Embedder
+) -> None:
+    """A code joined to digits is one word to the keyword side, and to the unknown-word rule: the
+    rule once split "MEC330" into an unknown "mec" and refused questions naming a course the
+    articles teach."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "robotics-courses.md").write_text(COURSE_ARTICLE)
+    retriever = retriever_with_articles(tmp_path / "root", articles, real_index, real_embedder)
+    assert retriever.unknown_share("MEC330 kinematics") == 0.0
+    assert retriever.unknown_share("MEC999 kinematics") > 0.5  # a code no article names
+    assert retriever.unknown_share("kinematics in 200 hours") == 0.0  # a number alone says no topic
+    advisor = Advisor(retriever, ConversationStore(tmp_path / "c.db"), None, "extractive")
+    answer = advisor.ask("Is MEC330 worth taking?")
+    assert not answer.refused, answer.answer
+    assert "robotics-courses.md" in {c.doc_id for c in answer.citations}
 
 
 def test_ask_answers_a_misspelled_question_and_refuses_an_off_topic_one(

@@ -83,6 +83,7 @@ _FILLER = frozenset(
         "eight", "nine", "ten", "eleven", "twelve", "first", "second", "third"
     ]
 )  # fmt: skip
+_LETTER = re.compile(r"[^\W\d_]")
 _NOT_TOPIC = _FILLER | frozenset(STOPWORDS_EN)  # and the keyword side's stop words (stopwords="en")
 
 
@@ -241,7 +242,11 @@ class Retriever:
         0.0: every word is the articles' own (or the query has no topic words); 1.0: none is.
         A rare word ("sourdough") weighs more than a common one ("keep"): spelling.information.
         """
-        words = [w for w in re.findall(r"[a-z]{2,}", query.lower()) if w not in _NOT_TOPIC]
+        # The keyword side's own words: "cs231n" is one word there, not "cs" and "n"; numbers alone
+        # ("200 hours") say nothing of the topic.
+        words = [
+            w for w in self._tokenizer.splitter(query.lower()) if _LETTER.search(w) and w not in _NOT_TOPIC
+        ]
         known = self._tokenizer.get_vocab_dict()
         weights = [(information(w), self._stemmer.stemWord(w) in known) for w in words]
         total = sum(weight for weight, _ in weights)
