@@ -264,3 +264,65 @@ def test_the_original_url_comes_from_front_matter_and_only_if_it_is_a_web_addres
     hostile = page.replace("https://example.org/data-careers", "javascript:alert(1)")
     assert parse_document(hostile, "corpus/data.md").url is None
     assert parse_document("Data engineers build pipelines.\n", "corpus/plain.txt").url is None
+
+
+WRAPPED = """---
+title: Robotics Courses That Employers Recognise
+author: Test Writer
+date: 2026-03-01
+---
+
+## Kinematics first
+
+MEC330 is the kinematics course most robotics teams expect: forward and inverse kinematics,
+Jacobians and trajectory planning, with a lab on a real six-axis arm. Take it before any
+course on robot learning.
+
+- ROB210 covers sensors and state estimation, and it is the
+  usual second course.
+- ROB220 is about control.
+
+```python
+arm = Arm(axes=6,
+          payload_kg=3)
+```
+
+> Most teams hire for kinematics first,
+> then for learning.
+"""
+
+
+def test_a_hard_wrapped_markdown_article_reads_one_paragraph_per_paragraph() -> None:
+    """Wrapped at 90 characters, a paragraph was three paragraphs, the first read as code (it ends
+    in a comma) and the heading above it as a code comment."""
+    doc = parse_document(WRAPPED, "robotics-courses.md")
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("heading", "Kinematics first"),
+        (
+            "paragraph",
+            "MEC330 is the kinematics course most robotics teams expect: forward and inverse kinematics, "
+            "Jacobians and trajectory planning, with a lab on a real six-axis arm. Take it before any "
+            "course on robot learning.",
+        ),
+        ("item", "- ROB210 covers sensors and state estimation, and it is the usual second course."),
+        ("item", "- ROB220 is about control."),
+        ("code", "arm = Arm(axes=6,\n          payload_kg=3)"),  # a listing keeps its lines
+        ("paragraph", "> Most teams hire for kinematics first, then for learning."),
+    ]
+    assert (doc.title, doc.author, doc.date) == (
+        "Robotics Courses That Employers Recognise",
+        "Test Writer",
+        "2026-03-01",
+    )
+
+
+def test_articles_of_one_line_per_paragraph_are_read_as_before(documents: dict[str, Document]) -> None:
+    """Consecutive lines that Markdown would run together stay apart where a file puts one
+    paragraph on each line, as pages saved from the web do (the shipped .md has no blank lines)."""
+    from advisor.ingest.wrapping import unwrap
+
+    for path in [*CORPUS.glob("*.md"), *Path(__file__).parent.glob("**/articles/*.md")]:
+        lines = path.read_text().splitlines()
+        assert unwrap(lines) == lines, path.name
+    citadel = documents["citadel-cloud-ai-ml-engineer-roadmap-2026.md"]
+    assert any(b.text == "Python Proficiency" and b.kind == "heading" for b in citadel.blocks)

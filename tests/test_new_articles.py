@@ -89,3 +89,21 @@ def test_a_difference_question_describes_each_side_apart(
     # Each column holds its own side's description, never the other side's.
     assert left in _column(answer.table, 1) and right not in _column(answer.table, 1), answer.answer
     assert right in _column(answer.table, 2) and left not in _column(answer.table, 2), answer.answer
+
+
+def test_a_hard_wrapped_markdown_article_is_quoted_in_whole_sentences(
+    tmp_path: Path, real_index: Path, real_embedder: Embedder
+) -> None:
+    """An article wrapped at 90 characters, as people write Markdown: its answer quotes the whole
+    sentence that runs over three lines, not the piece on one line."""
+    from .test_ingest_text import WRAPPED
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "robotics-courses.md").write_text(WRAPPED)
+    advisor = advisor_with_articles(tmp_path / "root", articles, real_index, real_embedder)
+    answer = advisor.ask("What does the MEC330 course cover?")
+    quoted = [c.quote for c in answer.citations if c.doc_id == "robotics-courses.md"]
+    assert any(
+        "forward and inverse kinematics, Jacobians and trajectory planning, with a lab" in q for q in quoted
+    ), answer.answer

@@ -7,6 +7,7 @@ around the text. The modules, in the order the text flows through them:
 - html.py      a saved page -> markdown and metadata, through trafilatura
 - metadata.py  front matter, byline, title
 - cleaning.py  site furniture rules, kept as data in rules.toml (the operator adds more)
+- wrapping.py  a hard-wrapped Markdown file -> one line per paragraph (markdown-it-py)
 - blocks.py    lines -> typed blocks: heading, paragraph, item, row, code
 - text.py      one article's text -> Document; loader.py: a folder -> Documents
 """

@@ -12,7 +12,7 @@ import re
 from advisor.ingest.cleaning import CleaningRules
 from advisor.ingest.records import Block, BlockKind
 
-__all__ = ["classify", "fenced_lines", "looks_like_heading"]
+__all__ = ["classify", "fenced_lines", "looks_like_code", "looks_like_heading"]
 
 _ITEM = re.compile(r"^\s*(?:[-*•▪◦‣]|\d{1,2}[.)])\s+(.*)$")
 _INDENTED = re.compile(r"^\s{2,}\S")
@@ -27,6 +27,11 @@ _CODE = re.compile(
 )
 _MONEY = r"[$£€]\s?\d[\d,.]*\s*[kK]?\+?(?:\s*[–-]\s*[$£€]?\s?\d[\d,.]*\s*[kK]?\+?)?"
 _GLUED_ROW = re.compile(rf"^[^$£€|]+?{_MONEY}\s*{_MONEY}")  # a table row whose cells lost their separators
+
+
+def looks_like_code(line: str) -> bool:
+    """A line shaped like source code: a statement, a call, an assignment, a bracket left open."""
+    return bool(_CODE.search(line.strip()))
 
 
 def looks_like_heading(text: str) -> bool:

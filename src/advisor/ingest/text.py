@@ -15,6 +15,7 @@ from advisor.ingest.metadata import (
     title_from_filename,
 )
 from advisor.ingest.records import Document
+from advisor.ingest.wrapping import unwrap
 
 __all__ = ["parse_document"]
 
@@ -32,6 +33,8 @@ def parse_document(text: str, source: str, rules: CleaningRules | None = None) -
     lines, front = front_matter(_normalise(text))
     meta = front.or_else(page)
     lines, byline = strip_header(lines, meta.title, rules, keep=fenced_lines(lines))
+    if name.endswith(".md"):  # after the byline, whose lines ("Author: ...", "Date: ...") stay apart
+        lines = unwrap(lines)
     meta = meta.or_else(byline)
     title = meta.title or markdown_h1(lines) or title_from_filename(source.rsplit("/", 1)[-1])
     lines = [line for line in lines if squash(line) != squash(title)]
