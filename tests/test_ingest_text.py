@@ -326,3 +326,48 @@ def test_articles_of_one_line_per_paragraph_are_read_as_before(documents: dict[s
         assert unwrap(lines) == lines, path.name
     citadel = documents["citadel-cloud-ai-ml-engineer-roadmap-2026.md"]
     assert any(b.text == "Python Proficiency" and b.kind == "heading" for b in citadel.blocks)
+
+
+@pytest.mark.parametrize(
+    ("byline", "title", "author", "date"),
+    [
+        (
+            "Author: Amara Okoye\nDate: 2026-03-01",
+            "Robotics Courses That Employers Recognise",
+            "Amara Okoye",
+            "2026-03-01",
+        ),
+        (
+            "Written by: Amara Okoye\nPublished: 1 May 2026",
+            "Robotics Courses That Employers Recognise",
+            "Amara Okoye",
+            "2026-05-01",
+        ),
+        (
+            "Amara Okoye\nLast updated: March 3, 2026",
+            "Robotics Courses That Employers Recognise",
+            "Amara Okoye",
+            "2026-03-03",
+        ),
+    ],
+)
+def test_a_byline_written_as_labelled_fields(byline: str, title: str, author: str, date: str) -> None:
+    """ "Author: Amara Okoye" under the title was taken for the title, and its name was lost."""
+    sections = "\n\n".join(
+        f"## Part {n}\n\nA sentence about part {n} of the course list." for n in range(1, 5)
+    )
+    doc = parse_document(f"# {title}\n\n{byline}\n\n{sections}\n", "robotics-courses.md")
+    assert (doc.title, doc.author, doc.date) == (title, author, date)
+    assert doc.blocks[0].text == "Part 1"  # the byline is not article text
+
+
+def test_a_title_with_a_colon_is_still_a_title() -> None:
+    sections = "\n\n".join(f"## Part {n}\n\nA sentence about part {n} of the guide." for n in range(1, 5))
+    doc = parse_document(
+        f"Python: A Practical Guide For Engineers\n\nBy Amara Okoye, 1 May 2026\n\n{sections}\n", "guide.md"
+    )
+    assert (doc.title, doc.author, doc.date) == (
+        "Python: A Practical Guide For Engineers",
+        "Amara Okoye",
+        "2026-05-01",
+    )

@@ -97,6 +97,7 @@ def web_url(text: str) -> str | None:
 
 _READ_TIME = re.compile(r"\b\d+\s*(min|mins|minute|minutes|minuten)\b.*$", re.IGNORECASE)
 _BY = re.compile(r"^(by|door|von|par|por|di)\s+", re.IGNORECASE)  # "by" in a few languages
+_FIELD = re.compile(r"^([A-Za-z]+(?: [A-Za-z]+)?):\s+(\S.*)$")  # "Author: ...", "Written by: ..."
 _DATE_TEXT = re.compile(
     r"\d{4}-\d{2}-\d{2}|\d{1,2}[-\s][A-Za-z]+\.?[-\s]\d{4}|[A-Za-z]+\.?\s\d{1,2},?\s\d{4}"
 )
@@ -149,7 +150,21 @@ def _is_name(text: str, rules: CleaningRules) -> bool:
 
 def _is_title_like(text: str, rules: CleaningRules) -> bool:
     words = text.split()
-    return 3 <= len(words) <= 20 and looks_like_heading(text) and not _is_name(text, rules)
+    return (
+        3 <= len(words) <= 20
+        and looks_like_heading(text)
+        and not _is_name(text, rules)
+        and _labelled(text, rules) is None
+    )
+
+
+def _labelled(line: str, rules: CleaningRules) -> str | None:
+    """The value of a byline field written as "Author: Jane Doe" or "Published: 1 May 2026"."""
+    match = _FIELD.match(line.strip())
+    if match is None:
+        return None
+    label = match.group(1).lower().removesuffix("by").split()  # "Written by: ...", "By: ..."
+    return match.group(2).strip() if all(word in rules.byline_roles for word in label) else None
 
 
 def _byline_date_index(lines: list[str]) -> int | None:
@@ -178,12 +193,12 @@ def _is_byline_residue(line: str, title: str, rules: CleaningRules) -> bool:
 
 
 def _author_from(date_line: str, before: list[str], rules: CleaningRules) -> str | None:
-    for part in re.split(r"[•|·]", date_line):
+    for part in re.split(r"[•|·,]", date_line):  # "By Jane Doe, 1 May 2026"
         part = _BY.sub("", part.strip())
         if _is_name(part, rules):
             return part
     for line in reversed(before[-5:]):
-        candidate = _BY.sub("", line.strip())
+        candidate = _labelled(line, rules) or _BY.sub("", line.strip())
         if _is_name(candidate, rules):
             return candidate
     return None
