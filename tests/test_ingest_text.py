@@ -371,3 +371,28 @@ def test_a_title_with_a_colon_is_still_a_title() -> None:
         "Amara Okoye",
         "2026-05-01",
     )
+
+
+def test_wrapped_paragraphs_stay_apart_and_a_table_ends_at_its_blank_line() -> None:
+    """Two wrapped paragraphs parted by a blank line are two paragraphs, and the one after a
+    table is a paragraph, not more of the table; a byline's lines keep their own lines."""
+    text = (
+        "# Pay in Medical Imaging\n\nAuthor: Amara Okoye\nDate: 2026-03-01\n\n## Pay\n\n"
+        "| Role | Pay |\n|---|---|\n| Imaging engineer | $140,000 |\n\n"
+        "Start-ups often pay at the lower end in cash but add equity, while large medical\n"
+        "device makers pay steady salaries with strong benefits.\n\n"
+        "Another ordinary paragraph that is wrapped over two lines, to compare with the\n"
+        "one directly after the table above.\n\n"
+        "By the end of the first year most engineers in the field have moved up a\n"
+        "level, and some have changed employer.\n"
+    )
+    doc = parse_document(text, "imaging-pay.md")
+    assert (doc.title, doc.author, doc.date) == ("Pay in Medical Imaging", "Amara Okoye", "2026-03-01")
+    assert [b.text for b in doc.blocks if b.kind == "paragraph"] == [
+        "Start-ups often pay at the lower end in cash but add equity, while large medical "
+        "device makers pay steady salaries with strong benefits.",
+        "Another ordinary paragraph that is wrapped over two lines, to compare with the "
+        "one directly after the table above.",
+        "By the end of the first year most engineers in the field have moved up a "
+        "level, and some have changed employer.",
+    ]

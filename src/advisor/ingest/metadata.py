@@ -16,6 +16,7 @@ from advisor.ingest.dates import find_date
 __all__ = [
     "Metadata",
     "front_matter",
+    "is_byline_line",
     "markdown_h1",
     "squash",
     "strip_header",
@@ -165,6 +166,14 @@ def _labelled(line: str, rules: CleaningRules) -> str | None:
         return None
     label = match.group(1).lower().removesuffix("by").split()  # "Written by: ...", "By: ..."
     return match.group(2).strip() if all(word in rules.byline_roles for word in label) else None
+
+
+def is_byline_line(line: str, rules: CleaningRules) -> bool:
+    """A line of a byline: "By Jane Doe", a short line with a date, or a field ("Author: ...")."""
+    text = line.strip().strip("*_").strip()  # "*By Jane Doe, 1 May 2026*"
+    short_dated = len(text.split()) <= 14 and bool(find_date(text)) and _is_byline_shaped(text)
+    signed = _BY.match(text) and _is_name(re.split(r"[,|•·—–]", _BY.sub("", text))[0].strip(), rules)
+    return bool(signed) or short_dated or _labelled(text, rules) is not None
 
 
 def _byline_date_index(lines: list[str]) -> int | None:

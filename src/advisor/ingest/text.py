@@ -9,6 +9,7 @@ from advisor.ingest.html import html_to_markdown
 from advisor.ingest.metadata import (
     Metadata,
     front_matter,
+    is_byline_line,
     markdown_h1,
     squash,
     strip_header,
@@ -31,10 +32,10 @@ def parse_document(text: str, source: str, rules: CleaningRules | None = None) -
     if is_html:
         text, page = html_to_markdown(text)
     lines, front = front_matter(_normalise(text))
+    if name.endswith(".md"):  # while blank lines still part paragraphs; a byline's lines stay apart
+        lines = unwrap(lines, keep_apart=lambda line: is_byline_line(line, rules))
     meta = front.or_else(page)
     lines, byline = strip_header(lines, meta.title, rules, keep=fenced_lines(lines))
-    if name.endswith(".md"):  # after the byline, whose lines ("Author: ...", "Date: ...") stay apart
-        lines = unwrap(lines)
     meta = meta.or_else(byline)
     title = meta.title or markdown_h1(lines) or title_from_filename(source.rsplit("/", 1)[-1])
     lines = [line for line in lines if squash(line) != squash(title)]

@@ -17,6 +17,7 @@ per line, whose consecutive lines CommonMark also runs together, almost never do
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 
@@ -30,15 +31,19 @@ _QUOTE_MARK = re.compile(r"^\s*>\s?")
 _PARSER = MarkdownIt("commonmark").enable("table")
 
 
-def unwrap(lines: list[str]) -> list[str]:
+def unwrap(lines: list[str], keep_apart: Callable[[str], bool] = lambda line: False) -> list[str]:
     """The lines with each wrapped paragraph and list item joined into one; unchanged when the
-    text is not wrapped (one paragraph per line, or nothing runs over a line)."""
+    text is not wrapped (one paragraph per line, or nothing runs over a line). Blank lines must
+    still be there: they part paragraphs. A paragraph holding a line that `keep_apart` accepts
+    (a byline's "Author: ..." and "Date: ...", read one line at a time) stays as it is."""
     spans = _paragraph_spans(lines)
     if not _is_wrapped(lines, spans):
         return lines
     joined: list[str] = []
     previous_end = 0
     for start, end in spans:
+        if any(keep_apart(line) for line in lines[start:end]):
+            continue
         joined += lines[previous_end:start]
         first = lines[start].rstrip()
         quoted = bool(_QUOTE_MARK.match(first))
