@@ -396,3 +396,29 @@ def test_wrapped_paragraphs_stay_apart_and_a_table_ends_at_its_blank_line() -> N
         "By the end of the first year most engineers in the field have moved up a "
         "level, and some have changed employer.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("head", "name"),
+    [
+        ("# How to move into healthcare AI\n\n*By Dr. Priya Raman, February 14, 2026*", "a.md"),
+        ("# How to move into healthcare AI\n\n_By Priya Raman | February 14, 2026_", "b.md"),
+        ("# How to move into healthcare AI\n\nPriya Raman — February 14, 2026", "c.md"),
+        ("# How to move into healthcare AI\n\nWritten by Priya Raman on February 14, 2026", "d.md"),
+        ("How to move into healthcare AI\nBy Priya Raman | Updated February 14, 2026", "e.txt"),
+    ],
+)
+def test_common_bylines_under_a_title_in_sentence_case(head: str, name: str) -> None:
+    """Found by a newcomer adding articles: a title in sentence case above a byline became the
+    file name, and a byline in emphasis, with a dash or "Written by ... on" lost its author
+    (one in underscores also stayed in the text)."""
+    sections = "\n\n".join(
+        f"## Part {n}\n\nA sentence about part {n} of the move into the field." for n in range(1, 5)
+    )
+    if name.endswith(".txt"):
+        sections = sections.replace("## ", "").replace("\n\n", "\n")
+    doc = parse_document(f"{head}\n\n{sections}\n", name)
+    assert doc.title == "How to move into healthcare AI"
+    assert doc.author in ("Priya Raman", "Dr. Priya Raman")
+    assert doc.date == "2026-02-14"
+    assert "Priya" not in " ".join(b.text for b in doc.blocks)  # the byline is not article text

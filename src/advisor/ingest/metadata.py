@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from advisor.ingest.blocks import looks_like_heading
+from advisor.ingest.blocks import looks_like_code, looks_like_heading
 from advisor.ingest.cleaning import CleaningRules
 from advisor.ingest.dates import find_date
 
@@ -97,7 +97,10 @@ def web_url(text: str) -> str | None:
 # byline and title -----------------------------------------------------------------
 
 _READ_TIME = re.compile(r"\b\d+\s*(min|mins|minute|minutes|minuten)\b.*$", re.IGNORECASE)
-_BY = re.compile(r"^(by|door|von|par|por|di)\s+", re.IGNORECASE)  # "by" in a few languages
+_BY = re.compile(r"^(?:written\s+)?(by|door|von|par|por|di)\s+", re.IGNORECASE)  # "by" in a few languages
+_BYLINE_PARTS = re.compile(
+    r"[•|·,—–]|\s+on\s+"
+)  # "By Jane Doe, 1 May 2026", "Jane Doe — ...", "... on 1 May"
 _FIELD = re.compile(r"^([A-Za-z]+(?: [A-Za-z]+)?):\s+(\S.*)$")  # "Author: ...", "Written by: ..."
 _DATE_TEXT = re.compile(
     r"\d{4}-\d{2}-\d{2}|\d{1,2}[-\s][A-Za-z]+\.?[-\s]\d{4}|[A-Za-z]+\.?\s\d{1,2},?\s\d{4}"
@@ -121,14 +124,15 @@ def strip_header(
             title_at = None
     elif date_at is not None:
         for i in range(date_at - 1, max(date_at - 7, -1), -1):
-            if _is_title_like(nonblank[i].lstrip("# "), rules):
+            above = i == date_at - 1  # the line right above the byline may be in sentence case
+            if _is_h1(nonblank[i]) or _is_title_like(nonblank[i].lstrip("# "), rules, above):
                 title_at, found_title = i, nonblank[i].lstrip("# ").strip()
                 break
     if date_at is None or (title_at is not None and date_at < title_at):
         kept = nonblank[title_at:] if title_at is not None else nonblank
         return kept, Metadata(title=found_title)
 
-    date_line = nonblank[date_at]
+    date_line = _plain(nonblank[date_at])
     first = title_at if title_at is not None else 0
     author = _author_from(date_line, nonblank[first:date_at], rules)
     # Between title and date only a standfirst (a real sentence or more) is article text.
@@ -149,14 +153,17 @@ def _is_name(text: str, rules: CleaningRules) -> bool:
     return all(re.fullmatch(r"[A-Z][A-Za-z'\-]*\.?", word) for word in words)
 
 
-def _is_title_like(text: str, rules: CleaningRules) -> bool:
+def _is_title_like(text: str, rules: CleaningRules, sentence_case: bool = False) -> bool:
+    """Shaped like a title: capitalised like one, or with `sentence_case` a short line that
+    starts with a capital and ends without a sentence's punctuation ("How to move into AI")."""
     words = text.split()
-    return (
-        3 <= len(words) <= 20
-        and looks_like_heading(text)
-        and not _is_name(text, rules)
-        and _labelled(text, rules) is None
+    shaped = looks_like_heading(text) or (
+        sentence_case
+        and text[:1].isupper()
+        and text.rstrip()[-1:] not in ".,;:!"
+        and not looks_like_code(text)
     )
+    return 3 <= len(words) <= 20 and shaped and not _is_name(text, rules) and _labelled(text, rules) is None
 
 
 def _labelled(line: str, rules: CleaningRules) -> str | None:
@@ -170,15 +177,25 @@ def _labelled(line: str, rules: CleaningRules) -> str | None:
 
 def is_byline_line(line: str, rules: CleaningRules) -> bool:
     """A line of a byline: "By Jane Doe", a short line with a date, or a field ("Author: ...")."""
-    text = line.strip().strip("*_").strip()  # "*By Jane Doe, 1 May 2026*"
+    text = _plain(line)
     short_dated = len(text.split()) <= 14 and bool(find_date(text)) and _is_byline_shaped(text)
-    signed = _BY.match(text) and _is_name(re.split(r"[,|•·—–]", _BY.sub("", text))[0].strip(), rules)
+    signed = _BY.match(text) and _is_name(_BYLINE_PARTS.split(_BY.sub("", text))[0].strip(), rules)
     return bool(signed) or short_dated or _labelled(text, rules) is not None
+
+
+def _plain(line: str) -> str:
+    """A line without the emphasis around it: "*By Jane Doe, 1 May 2026*", "_Updated ..._"."""
+    return line.strip().strip("*_").strip()
+
+
+def _is_h1(line: str) -> bool:
+    """A Markdown title ("# How to move into healthcare AI"), whatever its capitals."""
+    return bool(re.match(r"#\s+\S", line)) and len(line.split()) <= 21
 
 
 def _byline_date_index(lines: list[str]) -> int | None:
     """The first short line in the first half of the text that carries a full date."""
-    for i, line in enumerate(lines[: max(len(lines) // 2, 1)]):
+    for i, line in enumerate(_plain(line) for line in lines[: max(len(lines) // 2, 1)]):
         words = line.split()
         if 0 < len(words) <= 14 and find_date(line) and _is_byline_shaped(line):
             return i
@@ -202,7 +219,7 @@ def _is_byline_residue(line: str, title: str, rules: CleaningRules) -> bool:
 
 
 def _author_from(date_line: str, before: list[str], rules: CleaningRules) -> str | None:
-    for part in re.split(r"[•|·,]", date_line):  # "By Jane Doe, 1 May 2026"
+    for part in _BYLINE_PARTS.split(date_line):
         part = _BY.sub("", part.strip())
         if _is_name(part, rules):
             return part
