@@ -62,3 +62,19 @@ def test_every_row_quotes_its_chunk_verbatim(
         for row in rows:
             assert any(row.quote in line for line in lines)
             assert row.range in row.quote  # the figure is never rewritten
+
+
+def test_a_role_written_in_lower_case_in_a_sentence() -> None:
+    """Found by a newcomer: "entry-level computer vision engineers typically earn ..." gave no
+    row, and the answer said no article gives that salary while quoting the sentence."""
+    from advisor.ingest import parse_document
+
+    text = (
+        "# Becoming a Computer Vision Engineer\n\n## Pay\n\n"
+        "In the United States, entry-level computer vision engineers typically earn between "
+        "$105,000 and $135,000 in base salary. Most engineers also receive equity.\n"
+    )
+    rows = salary_rows(parse_document(text, "cv.md"))
+    assert [(r.role, r.level, r.region, r.range) for r in rows] == [
+        ("Computer Vision Engineer", "entry", "US", "$105,000 and $135,000")
+    ]

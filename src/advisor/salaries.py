@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from advisor.ingest import Block, Document
-from advisor.vocabulary import LEVELS, REGIONS, ROLE_NOUNS, canonical_region, split_sentences
+from advisor.vocabulary import LEVELS, REGIONS, ROLE_NOUNS, canonical_region, role_phrases, split_sentences
 
 __all__ = ["SalaryRow", "salary_rows"]
 
@@ -141,11 +141,17 @@ def _prose(document: Document, paragraph: str) -> list[SalaryRow]:
 
 
 def _role_in(text: str) -> str | None:
-    found = _ROLE.findall(text)
+    # Running text often writes a role in lower case: "entry-level computer vision engineers earn".
+    found = _ROLE.findall(text) or [_titled(p) for p in role_phrases(text) if len(p.split()) >= 2]
     if not found:
         return None
     name = str(found[-1]).strip()
     return name[:-1] if name.endswith("s") and not name.endswith("ss") else name
+
+
+def _titled(phrase: str) -> str:
+    """ "computer vision engineers" -> "Computer Vision Engineers": a role as a title writes it."""
+    return " ".join(word[:1].upper() + word[1:] for word in phrase.split())
 
 
 def _region_in(text: str) -> str | None:
