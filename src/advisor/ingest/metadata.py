@@ -98,9 +98,8 @@ def web_url(text: str) -> str | None:
 
 _READ_TIME = re.compile(r"\b\d+\s*(min|mins|minute|minutes|minuten)\b.*$", re.IGNORECASE)
 _BY = re.compile(r"^(?:written\s+)?(by|door|von|par|por|di)\s+", re.IGNORECASE)  # "by" in a few languages
-_BYLINE_PARTS = re.compile(
-    r"[•|·,—–]|\s+on\s+"
-)  # "By Jane Doe, 1 May 2026", "Jane Doe — ...", "... on 1 May"
+# A byline's parts: "By Jane Doe, 1 May 2026", "Jane Doe — 1 May 2026", "by Jane Doe on 1 May 2026"
+_BYLINE_PARTS = re.compile(r"[•|·,—–]|\s+on\s+")
 _FIELD = re.compile(r"^([A-Za-z]+(?: [A-Za-z]+)?):\s+(\S.*)$")  # "Author: ...", "Written by: ..."
 _DATE_TEXT = re.compile(
     r"\d{4}-\d{2}-\d{2}|\d{1,2}[-\s][A-Za-z]+\.?[-\s]\d{4}|[A-Za-z]+\.?\s\d{1,2},?\s\d{4}"
