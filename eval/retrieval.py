@@ -175,10 +175,11 @@ def evaluate(
     base: Retriever, sets: dict[str, list[Question]], rows: list[Component] | None = None
 ) -> dict[str, dict[str, dict[str, float]]]:
     """Scores of each component (all of them unless rows says which) on each set."""
-    return {
-        c: {name: scores(r) for name, r in by_set.items()}
-        for c, by_set in all_ranks(base, sets, rows).items()
-    }
+    return score_table(all_ranks(base, sets, rows))
+
+
+def score_table(ranks: dict[str, dict[str, list[int | None]]]) -> dict[str, dict[str, dict[str, float]]]:
+    return {c: {name: scores(r) for name, r in by_set.items()} for c, by_set in ranks.items()}
 
 
 def restored(base: Retriever, questions: list[Question]) -> tuple[int, int]:
@@ -214,7 +215,7 @@ def main() -> int:
     base.embedder.embed_query = functools.lru_cache(maxsize=None)(base.embedder.embed_query)  # type: ignore[method-assign]
     sets = question_sets(dev_only=args.dev)
     ranks = all_ranks(base, sets)
-    table = {c: {name: scores(r) for name, r in by_set.items()} for c, by_set in ranks.items()}
+    table = score_table(ranks)
     shipped = ranks[shipped_row()]
     intervals = {name: mrr_interval(r) for name, r in shipped.items()}
     half = "dev" if args.dev else "test"

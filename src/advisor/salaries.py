@@ -142,7 +142,7 @@ def _prose(document: Document, paragraph: str) -> list[SalaryRow]:
 
 def _role_in(text: str) -> str | None:
     # Running text often writes a role in lower case: "entry-level computer vision engineers earn".
-    found = _ROLE.findall(text) or [_titled(p) for p in role_phrases(text) if len(p.split()) >= 2]
+    found = _ROLE.findall(text) or [_titled(p) for p in role_phrases(text)]
     if not found:
         return None
     name = str(found[-1]).strip()

@@ -177,9 +177,8 @@ def _labelled(line: str, rules: CleaningRules) -> str | None:
 def is_byline_line(line: str, rules: CleaningRules) -> bool:
     """A line of a byline: "By Jane Doe", a short line with a date, or a field ("Author: ...")."""
     text = _plain(line)
-    short_dated = len(text.split()) <= 14 and bool(find_date(text)) and _is_byline_shaped(text)
     signed = _BY.match(text) and _is_name(_BYLINE_PARTS.split(_BY.sub("", text))[0].strip(), rules)
-    return bool(signed) or short_dated or _labelled(text, rules) is not None
+    return bool(signed) or _is_dated_byline(text) or _labelled(text, rules) is not None
 
 
 def _plain(line: str) -> str:
@@ -194,11 +193,15 @@ def _is_h1(line: str) -> bool:
 
 def _byline_date_index(lines: list[str]) -> int | None:
     """The first short line in the first half of the text that carries a full date."""
-    for i, line in enumerate(_plain(line) for line in lines[: max(len(lines) // 2, 1)]):
-        words = line.split()
-        if 0 < len(words) <= 14 and find_date(line) and _is_byline_shaped(line):
+    for i, line in enumerate(lines[: max(len(lines) // 2, 1)]):
+        if _is_dated_byline(_plain(line)):
             return i
     return None
+
+
+def _is_dated_byline(line: str) -> bool:
+    """A short line that carries a full date and little else: "By Jane Doe | 3 March 2026"."""
+    return len(line.split()) <= 14 and bool(find_date(line)) and _is_byline_shaped(line)
 
 
 def _is_byline_shaped(line: str) -> bool:

@@ -28,11 +28,12 @@ def parse_document(text: str, source: str, rules: CleaningRules | None = None) -
     rules = rules or default_rules()
     name = source.rsplit("/", 1)[-1].lower()
     is_html = name.endswith((".html", ".htm"))
+    is_markdown = name.endswith(".md")
     page = Metadata()
     if is_html:
         text, page = html_to_markdown(text)
     lines, front = front_matter(_normalise(text))
-    if name.endswith(".md"):  # while blank lines still part paragraphs; a byline's lines stay apart
+    if is_markdown:  # while blank lines still part paragraphs; a byline's lines stay apart
         lines = unwrap(lines, keep_apart=lambda line: is_byline_line(line, rules))
     meta = front.or_else(page)
     lines, byline = strip_header(lines, meta.title, rules, keep=fenced_lines(lines))
@@ -46,7 +47,7 @@ def parse_document(text: str, source: str, rules: CleaningRules | None = None) -
         title=title,
         author=meta.author,
         date=meta.date,
-        blocks=tuple(classify(kept, is_html or name.endswith(".md"), rules)),
+        blocks=tuple(classify(kept, is_html or is_markdown, rules)),
         url=meta.url,
     )
 
