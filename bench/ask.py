@@ -14,10 +14,10 @@ from pathlib import Path
 
 from _common import percentiles, questions, timed_ms
 
-from advisor.answer.engine import Advisor
 from advisor.config import load_settings
 from advisor.conversation import ConversationStore
-from advisor.retrieval import open_retriever
+from advisor.engine import Advisor
+from advisor.retrieval.retriever import open_retriever
 
 REPEATS = 3
 

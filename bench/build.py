@@ -21,10 +21,10 @@ from pathlib import Path
 
 from _common import ROOT
 
-from advisor.chunking import chunk_document, context_text
 from advisor.config import load_settings
+from advisor.corpus.chunking import chunk_document, context_text
 from advisor.embedding import load_embedder
-from advisor.indexing import build_index
+from advisor.index.build import build_index
 from advisor.ingest import load_corpus
 
 

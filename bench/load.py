@@ -35,7 +35,7 @@ from fake_llm import FakeLLM
 
 from advisor.config import load_settings
 from advisor.embedding import load_embedder
-from advisor.retrieval import open_retriever
+from advisor.retrieval.retriever import open_retriever
 
 CONFIGURATIONS = {
     "baseline": {"ADVISOR_EMBEDDING_BACKEND": "torch", "ADVISOR_QUERY_BATCH_SIZE": "0",

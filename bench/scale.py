@@ -28,10 +28,10 @@ import faiss
 import numpy as np
 from _common import ROOT, peak_rss_mb, percentiles
 
-from advisor.chunking import Chunk
-from advisor.index import DocRecord, build_faiss, save_index, unit_index_kind
+from advisor.corpus.chunking import Chunk
+from advisor.corpus.units import Unit, quote_text, unit_embedding_text, unit_faiss_id
+from advisor.index.store import DocRecord, build_faiss, save_index, unit_index_kind
 from advisor.ingest import load_corpus
-from advisor.units import Unit, quote_text, unit_embedding_text, unit_faiss_id
 
 DIM = 384
 QUERIES = 300
@@ -125,7 +125,7 @@ import json, sys, time
 sys.path.insert(0, {bench!r})
 from _common import peak_rss_mb, percentiles, questions, timed_ms
 from advisor.config import load_settings
-from advisor.retrieval import open_retriever
+from advisor.retrieval.retriever import open_retriever
 start = time.perf_counter()
 retriever = open_retriever(load_settings(index_dir={index!r}))
 load_s = time.perf_counter() - start

@@ -13,7 +13,7 @@ import numpy as np
 from _common import percentiles, questions, timed_ms
 
 from advisor.config import load_settings
-from advisor.retrieval import open_retriever
+from advisor.retrieval.retriever import open_retriever
 
 REPEATS = 10
 

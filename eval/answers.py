@@ -34,11 +34,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from advisor.answer.engine import Advisor
 from advisor.answer.models import Answer
 from advisor.config import load_settings
 from advisor.conversation import ConversationStore
-from advisor.retrieval import RetrievalOptions, Retriever, open_retriever
+from advisor.engine import Advisor
+from advisor.retrieval.retriever import RetrievalOptions, Retriever, open_retriever
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))

@@ -24,7 +24,7 @@ import numpy as np
 from retrieval import first_relevant_rank, question_sets, scores
 
 from advisor.config import load_settings
-from advisor.retrieval import FusionWeights, RetrievalOptions, Retriever, open_retriever
+from advisor.retrieval.retriever import FusionWeights, RetrievalOptions, Retriever, open_retriever
 
 UNIT_GRID = (0.5, 0.75, 1.0, 1.25, 1.5)
 KEYWORD_GRID = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)

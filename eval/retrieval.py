@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from advisor.config import load_settings
-from advisor.index import IndexVersion
-from advisor.retrieval import Retriever, open_retriever
+from advisor.index.store import IndexVersion
+from advisor.retrieval.retriever import Retriever, open_retriever
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden.jsonl"
@@ -99,7 +99,7 @@ def question_sets(dev_only: bool = False) -> dict[str, list[Question]]:
 
 def components() -> list[Component]:
     """The ablation rows, each adding one thing to the row before (from fusion on)."""
-    from advisor.retrieval import ABLATIONS, ALTERNATIVES
+    from advisor.retrieval.retriever import ABLATIONS, ALTERNATIVES
 
     rows = [
         Component("dense alone", "dense", {}),
@@ -139,7 +139,7 @@ def scores(ranks: list[int | None]) -> dict[str, float]:
 
 
 def retriever_with(version: IndexVersion, base: Retriever, options: dict[str, bool]) -> Retriever:
-    from advisor.retrieval import RetrievalOptions
+    from advisor.retrieval.retriever import RetrievalOptions
 
     return Retriever(version, base.embedder, RetrievalOptions.only(**options), words=base.words)
 
@@ -190,8 +190,8 @@ def restored(base: Retriever, questions: list[Question]) -> tuple[int, int]:
 
 def refusals(base: Retriever, questions: list[Question]) -> float:
     """Share of questions the real extractive Advisor refuses."""
-    from advisor.answer.engine import Advisor
     from advisor.conversation import ConversationStore
+    from advisor.engine import Advisor
 
     with tempfile.TemporaryDirectory() as folder:
         advisor = Advisor(base, ConversationStore(Path(folder) / "eval.db"), None, "extractive")

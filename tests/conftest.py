@@ -19,12 +19,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from advisor.answer.engine import Advisor
 from advisor.config import load_settings
 from advisor.conversation import ConversationStore
-from advisor.embedding import Embedder, SentenceTransformerEmbedder, Vectors, load_embedder
-from advisor.indexing import build_index
-from advisor.retrieval import Retriever, open_retriever
+from advisor.embedding import Embedder, Vectors, load_embedder
+from advisor.embedding.torch_backend import SentenceTransformerEmbedder
+from advisor.engine import Advisor
+from advisor.index.build import build_index
+from advisor.retrieval.retriever import Retriever, open_retriever
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

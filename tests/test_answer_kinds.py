@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from advisor.answer.engine import Advisor
 from advisor.answer.extractive import ExtractiveAnswerer
 from advisor.answer.models import Answer
 from advisor.answer.question import read_question
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
-from advisor.retrieval import Retriever
+from advisor.engine import Advisor
+from advisor.retrieval.retriever import Retriever
 
 from .conftest import retriever_with_articles
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from advisor.answer.engine import Advisor, BadQuestion
 from advisor.conversation import ConversationNotFound, ConversationStore
 from advisor.embedding import Embedder, Vectors
-from advisor.retrieval import Retriever
+from advisor.engine import Advisor, BadQuestion
+from advisor.retrieval.retriever import Retriever
 
 CITATION_KEYS = {"n", "doc_id", "chunk_id", "title", "source", "section", "quote"}
 ANSWER_KEYS = {"answer", "citations", "refused", "mode", "conversation_id"}

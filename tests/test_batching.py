@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from advisor.api import create_app
-from advisor.batching import BatchingEmbedder, EmbedderClosed
 from advisor.config import load_settings
 from advisor.embedding import Embedder, Vectors
+from advisor.embedding.batching import BatchingEmbedder, EmbedderClosed
 
 from .conftest import CountingEmbedder
 

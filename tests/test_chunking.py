@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor.chunking import DEFAULT_MAX_TOKENS, approx_tokens, chunk_document, context_text
-from advisor.embedding import SentenceTransformerEmbedder
+from advisor.corpus.chunking import DEFAULT_MAX_TOKENS, approx_tokens, chunk_document, context_text
+from advisor.embedding.torch_backend import SentenceTransformerEmbedder
 from advisor.ingest import load_corpus, parse_document
 
 from .conftest import CORPUS

@@ -10,12 +10,12 @@ import re
 
 import pytest
 
-from advisor.answer.engine import Advisor
 from advisor.answer.models import Answer
 from advisor.answer.quotes import Quote, is_aside, split_units
 from advisor.conversation import ConversationStore
-from advisor.retrieval import Hit, Retriever
-from advisor.vocabulary import normalize_term
+from advisor.engine import Advisor
+from advisor.retrieval.retriever import Hit, Retriever
+from advisor.text.lexicon import normalize_term
 
 
 @pytest.fixture(scope="module")

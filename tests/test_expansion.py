@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from advisor.expansion import Expander, WordVectors
-from advisor.retrieval import RetrievalOptions, Retriever
-from advisor.spelling import words_of
+from advisor.retrieval.expansion import Expander, WordVectors
+from advisor.retrieval.retriever import RetrievalOptions, Retriever
+from advisor.text.spelling import words_of
 
 ARTICLE = Path(__file__).parent / "data" / "articles" / "data-engineering-career-guide.md"
 PAY_WORDS = {"pay", "pays", "paid", "salary", "salaries", "earn", "earns", "compensation"}

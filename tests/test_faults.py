@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from advisor.answer.engine import Advisor
 from advisor.api import create_app
 from advisor.config import load_settings
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
+from advisor.engine import Advisor
 from advisor.llm import OpenAICompatibleClient
-from advisor.retrieval import Retriever
+from advisor.retrieval.retriever import Retriever
 
 from .conftest import CORPUS, free_port
 from .fake_llm import FakeLLM
@@ -74,8 +74,8 @@ INJECTION = (
 def test_prompt_injection_stays_inside_the_source_delimiters(
     tmp_path: Path, real_index: Path, real_embedder: Embedder
 ) -> None:
-    from advisor.index import load_index
-    from advisor.indexing import build_index
+    from advisor.index.build import build_index
+    from advisor.index.store import load_index
 
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from advisor.chunking import Chunk, chunk_document
+from advisor.corpus.chunking import Chunk, chunk_document
+from advisor.corpus.flags import flag_passages
 from advisor.embedding import Embedder
-from advisor.flags import flag_passages
-from advisor.index import load_index
-from advisor.indexing import build_index
+from advisor.index.build import build_index
+from advisor.index.store import load_index
 from advisor.ingest import load_corpus
-from advisor.retrieval import Retriever
+from advisor.retrieval.retriever import Retriever
 
 from .conftest import CORPUS
 

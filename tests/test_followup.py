@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from advisor.conversation.followup import MAX_QUERY_CHARS, last_turn, resolve_follow_up
-from advisor.vocabulary import Vocabulary
+from advisor.answer.followup import MAX_QUERY_CHARS, last_turn, resolve_follow_up
+from advisor.corpus.vocabulary import Vocabulary
 
 VOCAB = Vocabulary(
     roles=("Robotics Engineer", "Fleet Analyst", "Data Steward"),

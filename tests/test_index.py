@@ -15,7 +15,8 @@ import faiss
 import numpy as np
 import pytest
 
-from advisor.index import (
+from advisor.index.build import build_index
+from advisor.index.store import (
     UNITS_HNSW_FROM,
     IndexError_,
     IndexNotFound,
@@ -24,7 +25,6 @@ from advisor.index import (
     unit_index_kind,
     writer_lock,
 )
-from advisor.indexing import build_index
 
 from .conftest import CountingEmbedder
 

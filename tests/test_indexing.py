@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from advisor.chunking import chunk_document
-from advisor.index import load_index
-from advisor.indexing import IndexReport, build_index
+from advisor.corpus.chunking import chunk_document
+from advisor.index.build import IndexReport, build_index
+from advisor.index.store import load_index
 from advisor.ingest import load_corpus
 
 from .conftest import CountingEmbedder

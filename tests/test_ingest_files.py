@@ -7,7 +7,7 @@ import socket
 import threading
 from pathlib import Path
 
-from advisor.indexing import build_index
+from advisor.index.build import build_index
 from advisor.ingest import Document, Skipped, load_corpus, read_source, scan_corpus
 
 from .conftest import CountingEmbedder

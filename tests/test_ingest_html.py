@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from advisor.chunking import chunk_document
+from advisor.corpus.chunking import chunk_document
 from advisor.ingest import parse_document
 
 PAGES = Path(__file__).parent / "data" / "html"

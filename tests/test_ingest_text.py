@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.chunking import chunk_document
+from advisor.corpus.chunking import chunk_document
 from advisor.ingest import Document, load_corpus, parse_document
 
 from .conftest import CORPUS

@@ -14,11 +14,11 @@ import httpx2
 import pytest
 
 from advisor.answer.citations import check_citations
-from advisor.answer.engine import Advisor, AnswerUnavailable
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
+from advisor.engine import Advisor, AnswerUnavailable
 from advisor.llm import ChatMessage, LLMRequestTooLarge, LLMUnavailable, OpenAICompatibleClient
-from advisor.retrieval import Retriever
+from advisor.retrieval.retriever import Retriever
 
 from .conftest import LlamaServer, free_port
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor.answer.engine import Advisor
 from advisor.embedding import Embedder
+from advisor.engine import Advisor
 
 from .conftest import advisor_with_articles
 

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from advisor.config import load_settings
-from advisor.embedding import SentenceTransformerEmbedder, load_embedder
-from advisor.onnx_embedding import OnnxEmbedder, export_onnx
+from advisor.embedding import load_embedder
+from advisor.embedding.onnx_backend import OnnxEmbedder, export_onnx
+from advisor.embedding.torch_backend import SentenceTransformerEmbedder
 
 from .conftest import ENCODER_DIR
 

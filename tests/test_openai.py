@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from advisor.api import create_app
 from advisor.config import load_settings
-from advisor.embedding import SentenceTransformerEmbedder
+from advisor.embedding.torch_backend import SentenceTransformerEmbedder
 
 from .conftest import LlamaServer
 from .fake_llm import FakeLLM

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor.answer.question import Kind, read_question
-from advisor.vocabulary import Vocabulary
+from advisor.corpus.vocabulary import Vocabulary
 
 # Roles of an imaginary corpus, not of the shipped articles: nothing here may depend on them.
 VOCAB = Vocabulary(

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from advisor.answer.engine import Advisor
 from advisor.config import load_settings
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
-from advisor.indexing import build_index
-from advisor.retrieval import Retriever, open_retriever
+from advisor.engine import Advisor
+from advisor.index.build import build_index
+from advisor.retrieval.retriever import Retriever, open_retriever
 
 from .conftest import CORPUS
 

@@ -6,7 +6,7 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from advisor.retrieval import FusionWeights, RetrievalOptions, Retriever, expand_query
+from advisor.retrieval.retriever import FusionWeights, RetrievalOptions, Retriever, expand_query
 
 from .conftest import ROOT
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.chunking import chunk_document
+from advisor.corpus.chunking import chunk_document
+from advisor.corpus.salaries import SalaryRow, salary_rows
 from advisor.ingest import Document, load_corpus
-from advisor.salaries import SalaryRow, salary_rows
 
 from .conftest import CORPUS
 

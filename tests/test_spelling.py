@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from advisor.answer.engine import Advisor
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
-from advisor.retrieval import Retriever
-from advisor.spelling import Speller
+from advisor.engine import Advisor
+from advisor.retrieval.retriever import Retriever
+from advisor.text.spelling import Speller
 
 from .conftest import retriever_with_articles
 

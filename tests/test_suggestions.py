@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from advisor.answer.suggestions import candidates
-from advisor.salaries import SalaryRow
-from advisor.vocabulary import Vocabulary
+from advisor.corpus.salaries import SalaryRow
+from advisor.corpus.vocabulary import Vocabulary
 
 
 def _row(region: str) -> SalaryRow:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from advisor.chunking import chunk_document
-from advisor.index import load_index
-from advisor.indexing import build_index
+from advisor.corpus.chunking import chunk_document
+from advisor.corpus.units import Unit, document_units, sequence_label
+from advisor.index.build import build_index
+from advisor.index.store import load_index
 from advisor.ingest import load_corpus, parse_document
-from advisor.units import Unit, document_units, sequence_label
 
 from .conftest import CORPUS, CountingEmbedder
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from advisor.chunking import chunk_document
+from advisor.corpus.chunking import chunk_document
+from advisor.corpus.salaries import salary_rows
+from advisor.corpus.vocabulary import Vocabulary, build_vocabulary
 from advisor.ingest import parse_document
-from advisor.salaries import salary_rows
-from advisor.vocabulary import Vocabulary, build_vocabulary, split_sentences
+from advisor.text.lexicon import split_sentences
 
 ARTICLE = """# Careers in Warehouse Robotics, 2027
 

@@ -9,14 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from advisor.answer.engine import Advisor, AnswerUnavailable, BadQuestion, clean_question
 from advisor.answer.models import Answer, Citation
 from advisor.config import ConfigError, Settings, check_corpus_dir, load_settings
 from advisor.conversation import ConversationNotFound
 from advisor.embedding import load_embedder
-from advisor.index import IndexError_, load_index
-from advisor.indexing import build_index
-from advisor.retrieval import Hit, open_retriever
+from advisor.engine import Advisor, AnswerUnavailable, BadQuestion, clean_question
+from advisor.index.build import build_index
+from advisor.index.store import IndexError_, load_index
+from advisor.retrieval.retriever import Hit, open_retriever
 from advisor.services import open_advisor
 
 __all__ = ["main"]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from prometheus_client import CollectorRegistry, Gauge, Histogram, generate_latest, multiprocess
 
 if TYPE_CHECKING:
-    from advisor.index import IndexVersion
+    from advisor.index.store import IndexVersion
 
 __all__ = ["Metrics"]
 

@@ -8,17 +8,17 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from advisor.answer.engine import Advisor
-from advisor.batching import BatchingEmbedder, serving_embedder
 from advisor.config import Settings
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder, load_embedder
-from advisor.expansion import load_word_vectors
-from advisor.index import IndexError_, IndexVersion, current_version_name, load_index
-from advisor.indexing import IndexReport, build_index
+from advisor.embedding.batching import BatchingEmbedder, serving_embedder
+from advisor.engine import Advisor
+from advisor.index.build import IndexReport, build_index
+from advisor.index.store import IndexError_, IndexVersion, current_version_name, load_index
 from advisor.llm import LLMClient, OpenAICompatibleClient
 from advisor.metrics import Metrics
-from advisor.retrieval import Retriever, open_retriever
+from advisor.retrieval.expansion import load_word_vectors
+from advisor.retrieval.retriever import Retriever, open_retriever
 
 __all__ = ["ReindexRunning", "Reindexer", "Services", "llm_client", "open_advisor", "start_services"]
 

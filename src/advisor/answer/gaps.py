@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from advisor.answer.quotes import content_words
-from advisor.spelling import english_words
+from advisor.text.spelling import english_words
 
 __all__ = [
     "Mentions",

@@ -10,11 +10,11 @@ import jinja2
 from advisor.answer.citations import check_citations
 from advisor.answer.grounding import Grounding
 from advisor.answer.models import Answer
-from advisor.chunking import approx_tokens
 from advisor.conversation import Message
+from advisor.corpus.chunking import approx_tokens
 from advisor.embedding import Embedder
 from advisor.llm import ChatMessage, GenerationOptions, LLMClient, StreamReport
-from advisor.retrieval import Hit
+from advisor.retrieval.retriever import Hit
 
 __all__ = ["HISTORY_TOKENS", "LLMAnswerer"]
 

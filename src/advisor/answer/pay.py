@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from advisor.answer.models import ChartBar
 from advisor.answer.sources import Citer, Library
-from advisor.salaries import SalaryRow
-from advisor.vocabulary import LEVELS, canonical_region, normalize_term
+from advisor.corpus.salaries import SalaryRow
+from advisor.text.lexicon import LEVELS, canonical_region, normalize_term
 
 __all__ = [
     "Figures",

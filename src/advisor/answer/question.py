@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from advisor.vocabulary import Vocabulary
+from advisor.corpus.vocabulary import Vocabulary
 
 __all__ = [
     "LIST_TOPICS",

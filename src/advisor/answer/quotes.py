@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from advisor.corpus.units import shown_text
 from advisor.embedding import Embedder, Vectors
-from advisor.retrieval import Hit
-from advisor.units import shown_text
-from advisor.vocabulary import split_sentences
+from advisor.retrieval.retriever import Hit
+from advisor.text.lexicon import split_sentences
 
 __all__ = [
     "Quote",

@@ -16,9 +16,10 @@ import numpy as np
 
 from advisor.answer.pay import in_region_phrase
 from advisor.answer.question import Kind, Question
+from advisor.corpus.salaries import SalaryRow
+from advisor.corpus.vocabulary import Vocabulary
 from advisor.embedding import Embedder, Vectors
-from advisor.salaries import SalaryRow
-from advisor.vocabulary import Vocabulary, is_role_title, normalize_term
+from advisor.text.lexicon import is_role_title, normalize_term
 
 __all__ = ["Suggester", "Suggestion"]
 

@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from advisor.answer.engine import AnswerUnavailable, Event
 from advisor.answer.models import Answer, Citation
 from advisor.api.errors import unavailable_body
 from advisor.api.openai_schemas import (
@@ -28,6 +27,7 @@ from advisor.api.openai_schemas import (
 )
 from advisor.api.problems import openai_error
 from advisor.api.schemas import CitationOut
+from advisor.engine import AnswerUnavailable, Event
 
 __all__ = ["Completion", "sources_text"]
 

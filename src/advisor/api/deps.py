@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from advisor.answer.engine import Advisor
 from advisor.config import Settings
 from advisor.conversation import owner_of
+from advisor.engine import Advisor
 from advisor.services import Services
 
 __all__ = ["API_KEY", "AdminDep", "AdvisorDep", "ApiKeyDep", "OwnerDep", "ServicesDep", "SettingsDep"]

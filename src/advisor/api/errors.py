@@ -11,9 +11,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from advisor.answer.engine import AnswerUnavailable, BadQuestion
 from advisor.api.problems import error_body
 from advisor.conversation import ConversationNotFound, TooManyTurns
+from advisor.engine import AnswerUnavailable, BadQuestion
 from advisor.ingest import RulesError
 from advisor.llm import LLMRequestTooLarge
 from advisor.services import ReindexRunning

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from advisor.answer.engine import MAX_QUESTION_CHARS
+from advisor.engine import MAX_QUESTION_CHARS
 
 __all__ = [
     "AnswerOut",

@@ -1,6 +1,5 @@
-"""Conversations: the store (SQLite or PostgreSQL) and follow-up resolution, apart."""
+"""Conversations: the store seam (SQLite or PostgreSQL, store.py) and its migrations."""
 
-from advisor.conversation.followup import rewrite_follow_up
 from advisor.conversation.store import (
     MAX_TURNS,
     ConversationNotFound,
@@ -10,12 +9,4 @@ from advisor.conversation.store import (
     owner_of,
 )
 
-__all__ = [
-    "MAX_TURNS",
-    "ConversationNotFound",
-    "ConversationStore",
-    "Message",
-    "TooManyTurns",
-    "owner_of",
-    "rewrite_follow_up",
-]
+__all__ = ["MAX_TURNS", "ConversationNotFound", "ConversationStore", "Message", "TooManyTurns", "owner_of"]

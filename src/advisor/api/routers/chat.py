@@ -11,14 +11,14 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from advisor.answer.engine import Event
 from advisor.answer.models import Answer
+from advisor.api.citation_context import with_context
 from advisor.api.deps import AdvisorDep, OwnerDep
 from advisor.api.errors import unavailable_body
 from advisor.api.openapi import EVENT_STREAM, errors
-from advisor.api.quotes import with_context
 from advisor.api.schemas import AnswerOut, ChatIn
-from advisor.index import IndexVersion
+from advisor.engine import Event
+from advisor.index.store import IndexVersion
 
 __all__ = ["STREAM_HEADERS", "router"]
 

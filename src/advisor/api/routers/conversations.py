@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from starlette.concurrency import run_in_threadpool
 
+from advisor.api.citation_context import with_context
 from advisor.api.deps import AdvisorDep, OwnerDep
 from advisor.api.openapi import errors
-from advisor.api.quotes import with_context
 from advisor.api.schemas import ConversationOut, FeedbackIn, OkOut
 
 __all__ = ["router"]

@@ -25,8 +25,8 @@ from advisor.api.openai_schemas import (
 from advisor.api.openapi import EVENT_STREAM
 from advisor.api.problems import openai_error
 from advisor.api.routers.chat import STREAM_HEADERS
-from advisor.chunking import approx_tokens
 from advisor.conversation import MAX_TURNS, Message
+from advisor.corpus.chunking import approx_tokens
 from advisor.llm import GenerationOptions
 
 __all__ = ["router"]

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from advisor.answer.engine import STARTER_QUESTIONS
 from advisor.api.web import WEB_DIR, templates
+from advisor.engine import STARTER_QUESTIONS
 
 __all__ = ["router"]
 

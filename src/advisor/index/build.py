@@ -15,10 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from advisor.chunking import Chunk, chunk_document, context_text
+from advisor.corpus.chunking import Chunk, chunk_document, context_text
+from advisor.corpus.flags import flag_passages
+from advisor.corpus.salaries import SalaryRow, salary_rows
+from advisor.corpus.units import Unit, document_units, quote_text, unit_embedding_text, unit_faiss_id
 from advisor.embedding import Embedder
-from advisor.flags import flag_passages
-from advisor.index import (
+from advisor.index.store import (
     DocRecord,
     IndexError_,
     IndexKind,
@@ -32,8 +34,6 @@ from advisor.index import (
     writer_lock,
 )
 from advisor.ingest import Document, Skipped, load_corpus
-from advisor.salaries import SalaryRow, salary_rows
-from advisor.units import Unit, document_units, quote_text, unit_embedding_text, unit_faiss_id
 
 __all__ = ["EmbedderFactory", "IndexReport", "build_index"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.index import IndexVersion
+from advisor.index.store import IndexVersion
 
 __all__ = ["with_context"]
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from advisor.embedding import Embedder, Vectors
+from advisor.embedding.base import Embedder, Vectors
 
 __all__ = ["OnnxEmbedder", "Precision", "export_onnx"]
 

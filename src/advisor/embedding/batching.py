@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from advisor.chunking import approx_tokens
 from advisor.config import Settings
-from advisor.embedding import Embedder, Vectors
+from advisor.corpus.chunking import approx_tokens
+from advisor.embedding.base import Embedder, Vectors
 
 __all__ = ["BatchingEmbedder", "EmbedderClosed", "serving_embedder"]
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from advisor.chunking import Chunk
+from advisor.corpus.chunking import Chunk
 
 __all__ = ["Flag", "flag_passages"]
 

@@ -31,12 +31,12 @@ from typing import Any, Literal
 import faiss
 import numpy as np
 
-from advisor.chunking import Chunk
+from advisor.corpus.chunking import Chunk
+from advisor.corpus.salaries import SalaryRow
+from advisor.corpus.units import Unit
+from advisor.corpus.vocabulary import Vocabulary, build_vocabulary
 from advisor.embedding import Vectors
 from advisor.ingest.records import shown
-from advisor.salaries import SalaryRow
-from advisor.units import Unit
-from advisor.vocabulary import Vocabulary, build_vocabulary
 
 __all__ = [
     "FORMAT",

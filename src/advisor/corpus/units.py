@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from advisor.vocabulary import split_sentences
+from advisor.text.lexicon import split_sentences
 
 __all__ = [
     "UNIT_KINDS",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from advisor.answer.extractive import ExtractiveAnswerer
+from advisor.answer.followup import last_turn, resolve_follow_up
 from advisor.answer.generative import LLMAnswerer
 from advisor.answer.grounding import ground
 from advisor.answer.models import Answer
@@ -21,9 +22,8 @@ from advisor.answer.question import Kind, Question, read_question
 from advisor.answer.refusal import refusal, refusal_reason
 from advisor.answer.suggestions import Suggester
 from advisor.conversation import MAX_TURNS, ConversationStore, Message
-from advisor.conversation.followup import last_turn, resolve_follow_up
 from advisor.llm import GenerationOptions, LLMClient, LLMError, StreamReport
-from advisor.retrieval import Hit, Retriever
+from advisor.retrieval.retriever import Hit, Retriever
 
 __all__ = [
     "MAX_QUESTION_CHARS",

@@ -22,9 +22,10 @@ from advisor.answer.question import (
     names_topic,
     read_question,
 )
-from advisor.vocabulary import Vocabulary, normalize_term
+from advisor.corpus.vocabulary import Vocabulary
+from advisor.text.lexicon import normalize_term
 
-__all__ = ["MAX_QUERY_CHARS", "LastTurn", "last_turn", "resolve_follow_up", "rewrite_follow_up"]
+__all__ = ["MAX_QUERY_CHARS", "LastTurn", "last_turn", "resolve_follow_up"]
 
 MAX_QUERY_CHARS = 300  # a standalone query longer than this is cut at a word
 TOPIC_WORDS = 8  # words of the earlier turn's topic carried into a follow-up
@@ -228,11 +229,3 @@ def _cap(query: str) -> str:
         return query
     return query[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
 
-
-def rewrite_follow_up(
-    question: str, previous_queries: list[str], vocabulary: Vocabulary | None = None
-) -> str:
-    """A follow-up made standalone from the earlier turns' questions alone (all taken as answered)."""
-    vocabulary = vocabulary or Vocabulary()
-    last = last_turn([(q, "", True) for q in previous_queries], vocabulary)
-    return resolve_follow_up(question, last, vocabulary)

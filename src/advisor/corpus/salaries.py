@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from advisor.ingest import Block, Document
-from advisor.vocabulary import LEVELS, REGIONS, ROLE_NOUNS, canonical_region, role_phrases, split_sentences
+from advisor.text.lexicon import LEVELS, REGIONS, ROLE_NOUNS, canonical_region, role_phrases, split_sentences
 
 __all__ = ["SalaryRow", "salary_rows"]
 

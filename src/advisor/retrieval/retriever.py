@@ -14,15 +14,15 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 from bm25s.tokenization import Tokenizer
 
-from advisor.chunking import Chunk, context_text
 from advisor.config import Settings
+from advisor.corpus.chunking import Chunk, context_text
+from advisor.corpus.flags import flag_passages
+from advisor.corpus.units import quote_text, unit_embedding_text, unit_faiss_id
 from advisor.embedding import Embedder, load_embedder
-from advisor.expansion import Expander, WordVectors, load_word_vectors
-from advisor.flags import flag_passages
-from advisor.index import IndexVersion, load_index, search_on_this_thread
-from advisor.spelling import Correction, Speller, information
-from advisor.units import quote_text, unit_embedding_text, unit_faiss_id
-from advisor.vocabulary import split_sentences
+from advisor.index.store import IndexVersion, load_index, search_on_this_thread
+from advisor.retrieval.expansion import Expander, WordVectors, load_word_vectors
+from advisor.text.lexicon import split_sentences
+from advisor.text.spelling import Correction, Speller, information
 
 __all__ = [
     "ABLATIONS",

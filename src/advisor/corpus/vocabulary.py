@@ -1,8 +1,8 @@
-"""The words the advisor understands, learned from the corpus; and the one sentence splitter.
+"""The words the advisor understands, learned from the corpus at index time.
 
 Roles, tools and topics come from the articles themselves (headings, table rows, salary
 rows, list items), so a new article brings its own. Regions and seniority levels come
-from generic lexical lists (countries and their common aliases; seniority words).
+from the generic lists of text/lexicon.py.
 """
 
 from __future__ import annotations
@@ -14,123 +14,30 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from advisor.text.lexicon import (
+    LEVEL_PREFIX,
+    LEVELS,
+    NOT_ROLE_START,
+    REGIONS,
+    ROLE_NOUN,
+    ROLE_NOUNS,
+    is_us,
+    level_pattern,
+    normalize_term,
+    region_pattern,
+    role_phrases,
+)
+
 if TYPE_CHECKING:
-    from advisor.chunking import Chunk
-    from advisor.salaries import SalaryRow
+    from advisor.corpus.chunking import Chunk
+    from advisor.corpus.salaries import SalaryRow
 
-__all__ = [
-    "LEVELS",
-    "REGIONS",
-    "ROLE_NOUNS",
-    "Vocabulary",
-    "build_vocabulary",
-    "canonical_region",
-    "normalize_term",
-    "split_sentences",
-]
-
-# A sentence ends at . ! or ? followed by space and a capital, digit, quote or bracket.
-_SENTENCE = re.compile(r".+?(?:[.!?](?=\s+[A-Z0-9\"“(])|$)")
-
-
-def split_sentences(line: str) -> list[str]:
-    """The sentences of one line of text, stripped, in order; each is a substring of the line."""
-    return [s for m in _SENTENCE.finditer(line) if (s := m.group(0).strip())]
-
+__all__ = ["Vocabulary", "build_vocabulary"]
 
 FORMAT = 3  # bump when what is learned changes: a stored vocabulary of another format is relearned
 
-# --- generic lexical resources ---------------------------------------------------------
-
-# Countries, regions and their everyday aliases -> a canonical short name. Generic: written
-# from general knowledge of place names, not from the articles.
-REGIONS: dict[str, str] = {
-    "us": "US", "u.s.": "US", "usa": "US", "united states": "US", "america": "US",
-    "american": "US", "the states": "US", "silicon valley": "US", "new york": "US",
-    "san francisco": "US", "seattle": "US",
-    "uk": "UK", "u.k.": "UK", "united kingdom": "UK", "britain": "UK", "great britain": "UK",
-    "british": "UK", "england": "UK", "scotland": "UK", "wales": "UK", "london": "UK",
-    "canada": "Canada", "toronto": "Canada", "vancouver": "Canada",
-    "germany": "Germany", "berlin": "Germany", "munich": "Germany", "france": "France",
-    "paris": "France", "netherlands": "Netherlands", "amsterdam": "Netherlands",
-    "ireland": "Ireland", "dublin": "Ireland", "spain": "Spain", "italy": "Italy",
-    "switzerland": "Switzerland", "zurich": "Switzerland", "sweden": "Sweden",
-    "poland": "Poland", "portugal": "Portugal", "europe": "Europe", "eu": "Europe",
-    "european": "Europe", "india": "India", "bangalore": "India", "bengaluru": "India",
-    "china": "China", "japan": "Japan", "tokyo": "Japan", "singapore": "Singapore",
-    "australia": "Australia", "sydney": "Australia", "new zealand": "New Zealand",
-    "brazil": "Brazil", "mexico": "Mexico", "nigeria": "Nigeria", "kenya": "Kenya",
-    "south africa": "South Africa", "egypt": "Egypt", "israel": "Israel", "uae": "UAE",
-    "dubai": "UAE", "pakistan": "Pakistan", "philippines": "Philippines",
-    "indonesia": "Indonesia", "vietnam": "Vietnam", "south korea": "South Korea",
-    "korea": "South Korea", "asia": "Asia", "africa": "Africa", "latin america": "Latin America",
-    "remote": "Remote", "remotely": "Remote",
-}  # fmt: skip
-
-# Seniority words -> a canonical level.
-LEVELS: dict[str, str] = {
-    "intern": "intern", "internship": "intern", "junior": "junior", "entry level": "junior",
-    "entry-level": "junior", "entry": "junior", "graduate": "junior", "new grad": "junior",
-    "beginner": "junior", "fresher": "junior", "0-2 years": "junior", "mid level": "mid",
-    "mid-level": "mid", "mid": "mid", "intermediate": "mid", "senior": "senior", "staff": "staff",
-    "principal": "principal", "distinguished": "principal", "lead": "lead", "head": "lead",
-    "director": "lead",
-}  # fmt: skip
-
-# Head nouns of job titles in English ("... Engineer", "... Scientist").
-ROLE_NOUNS = (
-    "engineer", "scientist", "researcher", "analyst", "manager", "developer", "architect",
-    "designer", "specialist", "consultant", "strategist", "officer", "administrator",
-    "programmer", "technician", "statistician", "ethicist", "director", "advocate", "trainer",
-    "responder", "auditor", "investigator",
-)  # fmt: skip
-_ROLE_NOUN = "|".join(ROLE_NOUNS)
-_ROLE_TITLE = re.compile(rf"\b(?:{_ROLE_NOUN})s?(?:\s*\(.*\))?$", re.I)
-
-
-def is_role_title(text: str) -> bool:
-    """Whether a heading is a role's name: it ends with a role noun ("MLOps / AI Infrastructure
-    Engineer", "Data Scientist (ML-focused)"), not merely mentions one ("What an Engineer Does")."""
-    return bool(_ROLE_TITLE.search(re.sub(r"^\d+[.)]\s*", "", text.strip())))
-
-
 # A role name: up to four capitalised or acronym words, then a head noun, as titles are written.
-_ROLE_NAME = re.compile(rf"\b((?:[A-Z][\w/+.-]*\s+){{0,4}}(?:{_ROLE_NOUN.title()})s?)\b")
-_LEVEL_PREFIX = re.compile(
-    r"^(?:(?:junior|senior|staff|principal|lead|mid-level|entry-level|distinguished|head of)\s+)+", re.I
-)
-_NOT_ROLE_START = {"the", "a", "an", "as", "for", "every", "each", "your", "our", "this", "become",
-                   "becoming", "hire", "hiring", "and", "or", "of", "to", "if", "how", "why",
-                   "what", "when", "with", "most", "many", "some", "any"}  # fmt: skip
-
-
-@functools.lru_cache(maxsize=1 << 16)  # the vocabulary's names are normalised for every question
-def normalize_term(text: str) -> str:
-    """Lower case, the usual abbreviations for the field, no plural: for matching names."""
-    t = text.lower()
-    t = re.sub(r"\bmachine[- ]learning\b", "ml", t)
-    t = re.sub(r"\bartificial intelligence\b", "ai", t)
-    t = re.sub(r"\bnatural language processing\b", "nlp", t)
-    t = re.sub(r"\blarge language models?\b", "llm", t)
-    t = re.sub(r"[^\w+#/ ]+", " ", t)
-    words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in t.split()]
-    return " ".join(words)
-
-
-@functools.lru_cache(maxsize=4096)
-def _region_pattern(alias: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w.]){re.escape(alias)}(?![\w])")
-
-
-@functools.lru_cache(maxsize=4096)
-def _level_pattern(alias: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(alias)}(?=[^\w-]|$|-level\b)")  # "staff-level" too
-
-
-def canonical_region(label: str) -> str:
-    """A region label as written ("United Kingdom", "UK (London)") -> its canonical name."""
-    cleaned = re.sub(r"\s*\(.*?\)|\bcompensation\b|\btotal\b", "", label, flags=re.I).strip()
-    return REGIONS.get(cleaned.lower(), cleaned)
+_ROLE_NAME = re.compile(rf"\b((?:[A-Z][\w/+.-]*\s+){{0,4}}(?:{ROLE_NOUN.title()})s?)\b")
 
 
 @dataclass(frozen=True)
@@ -150,7 +57,7 @@ class Vocabulary:
         spans: list[tuple[int, int]] = []
         known = sorted(self.roles, key=lambda r: -len(normalize_term(r)))
         # Roles the corpus does not know ("computer vision engineer") count too, after known ones.
-        for name in [*(_LEVEL_PREFIX.sub("", r) for r in known), *role_phrases(text)]:
+        for name in [*(LEVEL_PREFIX.sub("", r) for r in known), *role_phrases(text)]:
             key = normalize_term(name)
             at = norm.find(f" {key} ")
             if key and at >= 0 and not any(a <= at < b or a < at + len(key) <= b for a, b in spans):
@@ -164,7 +71,7 @@ class Vocabulary:
         hits = [
             (m.start(), canonical)
             for alias, canonical in self.regions.items()
-            if (m := _region_pattern(alias).search(low)) and (alias != "us" or _is_us(text, m.start()))
+            if (m := region_pattern(alias).search(low)) and (alias != "us" or is_us(text, m.start()))
         ]
         return tuple(dict.fromkeys(c for _, c in sorted(hits)))
 
@@ -174,7 +81,7 @@ class Vocabulary:
         hits = [
             (m.start(), canonical)
             for alias, canonical in self.levels.items()
-            if (m := _level_pattern(alias).search(low))
+            if (m := level_pattern(alias).search(low))
             and not (alias == "head" and not re.search(r"\bhead of\b", low))
             and not (alias == "lead" and not re.search(r"\blead\s+\w+", low))
         ]
@@ -226,39 +133,6 @@ def _distinctive(name: str) -> bool:
     return len(name.split()) >= 2 or bool(re.search(r"[A-Z]", name[1:]) or re.search(r"\d", name))
 
 
-def _is_us(text: str, at: int) -> bool:
-    """ "US" the country, not the pronoun "us": written in capitals, or after "in"/"the"."""
-    word = text[at : at + 2]
-    return word == "US" or bool(re.search(r"\b(in|the|across|for)\s+$", text[:at].lower()))
-
-
-def role_phrases(text: str) -> list[str]:
-    """Role names as a text writes them: "AI Product Manager", "computer vision engineers".
-
-    The words just before a job-title noun, back to the first word that cannot be part of
-    a title (an article, a verb, a seniority word), make the role.
-    """
-    found: list[str] = []
-    for match in re.finditer(rf"\b({_ROLE_NOUN})s?\b", text, re.I):
-        before = re.findall(r"[\w/+#.-]+", text[max(0, match.start() - 60) : match.start()])
-        words: list[str] = []
-        for word in reversed(before[-3:]):
-            low = word.lower().strip(".")
-            if low in _NOT_ROLE_START or low in _FUNCTION_WORDS or low in LEVELS or not low:
-                break
-            words.insert(0, word.strip("."))
-        if words:
-            found.append(" ".join([*words, match.group(1)]))
-    return found
-
-
-_FUNCTION_WORDS = {"is", "are", "was", "be", "do", "does", "can", "i", "you", "to", "in", "on", "at",
-                   "my", "me", "am", "good", "great", "better", "new", "best", "work", "become",
-                   "being", "earn", "earns", "pay", "make", "like", "from", "into", "than", "vs",
-                   "versus", "which", "who", "whom", "there", "all", "day", "time", "s", "it",
-                   "that", "those", "these", "they", "about", "more", "less", "much", "get"}  # fmt: skip
-
-
 # --- learning the vocabulary -----------------------------------------------------------
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.*)$")
@@ -272,9 +146,9 @@ def _title_roles(text: str) -> list[str]:
         if _CREDENTIAL.match(text[match.end() :].strip()):
             continue  # "TensorFlow Developer Certificate" names a credential
         words = match.group(1).split()
-        while words and words[0].lower() in _NOT_ROLE_START:
+        while words and words[0].lower() in NOT_ROLE_START:
             words = words[1:]
-        name = _LEVEL_PREFIX.sub("", " ".join(words)).strip()
+        name = LEVEL_PREFIX.sub("", " ".join(words)).strip()
         if len(name.split()) >= 2:
             plural = name.lower().endswith(tuple(f"{n}s" for n in ROLE_NOUNS))
             out.append(name[:-1] if plural else name)
@@ -315,7 +189,7 @@ def build_vocabulary(
     headings: dict[str, None] = {}
     for row in salary_rows:
         for name in _title_roles(row.role) or ([row.role] if _looks_like_role(row.role) else []):
-            roles[_LEVEL_PREFIX.sub("", name).strip()] = None
+            roles[LEVEL_PREFIX.sub("", name).strip()] = None
     for title in titles:
         for name in _title_roles(title):
             roles[name] = None
@@ -357,7 +231,7 @@ _CREDENTIAL = re.compile(
 
 
 def _looks_like_role(name: str) -> bool:
-    return bool(re.search(rf"\b({_ROLE_NOUN})s?\b", name, re.I))
+    return bool(re.search(rf"\b({ROLE_NOUN})s?\b", name, re.I))
 
 
 def _merge_spellings(roles: dict[str, None]) -> tuple[str, ...]:

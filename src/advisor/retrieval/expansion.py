@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from advisor.embedding import Embedder, Vectors
-from advisor.spelling import english_words, words_of
+from advisor.text.spelling import english_words, words_of
 
 __all__ = ["Expander", "WordVectors", "load_word_vectors"]
 

@@ -1,0 +1,13 @@
+"""Texts -> unit-length vectors, behind one seam (Embedder.embed_batch).
+
+- base.py           the Embedder seam; embed, embed_query and submit_query derived from embed_batch
+- torch_backend.py  sentence-transformers on PyTorch
+- onnx_backend.py   the same model exported once to ONNX (fp32 or int8), run by ONNX Runtime
+- batching.py       queries from many requests encoded together, and remembered
+- factory.py        load_embedder: the backend the settings name
+"""
+
+from advisor.embedding.base import Embedder, Vectors
+from advisor.embedding.factory import load_embedder
+
+__all__ = ["Embedder", "Vectors", "load_embedder"]

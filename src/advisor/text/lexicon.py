@@ -1,0 +1,111 @@
+"""How the advisor reads English text: the one sentence splitter, place names, seniority
+levels, job-title nouns and the names of roles as a sentence writes them.
+
+The word lists are data (words.toml), written from general knowledge of English and place
+names, never from the articles; what the articles name is learned in corpus/vocabulary.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from importlib.resources import files
+
+__all__ = [
+    "LEVELS",
+    "REGIONS",
+    "ROLE_NOUNS",
+    "canonical_region",
+    "is_role_title",
+    "is_us",
+    "level_pattern",
+    "normalize_term",
+    "region_pattern",
+    "role_phrases",
+    "split_sentences",
+]
+
+# A sentence ends at . ! or ? followed by space and a capital, digit, quote or bracket.
+_SENTENCE = re.compile(r".+?(?:[.!?](?=\s+[A-Z0-9\"“(])|$)")
+
+
+def split_sentences(line: str) -> list[str]:
+    """The sentences of one line of text, stripped, in order; each is a substring of the line."""
+    return [s for m in _SENTENCE.finditer(line) if (s := m.group(0).strip())]
+
+
+_WORDS = tomllib.loads(files("advisor.text").joinpath("words.toml").read_text(encoding="utf-8"))
+
+REGIONS: dict[str, str] = _WORDS["regions"]  # alias -> canonical short name ("britain" -> "UK")
+LEVELS: dict[str, str] = _WORDS["levels"]  # seniority word -> canonical level ("entry-level" -> "junior")
+ROLE_NOUNS: tuple[str, ...] = tuple(_WORDS["words"]["role_nouns"])  # "engineer", "scientist", ...
+NOT_ROLE_START = frozenset(_WORDS["words"]["not_role_start"])
+_FUNCTION_WORDS = frozenset(_WORDS["words"]["function_words"])
+
+ROLE_NOUN = "|".join(ROLE_NOUNS)
+_ROLE_TITLE = re.compile(rf"\b(?:{ROLE_NOUN})s?(?:\s*\(.*\))?$", re.I)
+LEVEL_PREFIX = re.compile(
+    r"^(?:(?:junior|senior|staff|principal|lead|mid-level|entry-level|distinguished|head of)\s+)+", re.I
+)
+
+
+def is_role_title(text: str) -> bool:
+    """Whether a heading is a role's name: it ends with a role noun ("MLOps / AI Infrastructure
+    Engineer", "Data Scientist (ML-focused)"), not merely mentions one ("What an Engineer Does")."""
+    return bool(_ROLE_TITLE.search(re.sub(r"^\d+[.)]\s*", "", text.strip())))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the vocabulary's names are normalised for every question
+def normalize_term(text: str) -> str:
+    """Lower case, the usual abbreviations for the field, no plural: for matching names."""
+    t = text.lower()
+    t = re.sub(r"\bmachine[- ]learning\b", "ml", t)
+    t = re.sub(r"\bartificial intelligence\b", "ai", t)
+    t = re.sub(r"\bnatural language processing\b", "nlp", t)
+    t = re.sub(r"\blarge language models?\b", "llm", t)
+    t = re.sub(r"[^\w+#/ ]+", " ", t)
+    words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in t.split()]
+    return " ".join(words)
+
+
+@functools.lru_cache(maxsize=4096)
+def region_pattern(alias: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w.]){re.escape(alias)}(?![\w])")
+
+
+@functools.lru_cache(maxsize=4096)
+def level_pattern(alias: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(alias)}(?=[^\w-]|$|-level\b)")  # "staff-level" too
+
+
+def canonical_region(label: str) -> str:
+    """A region label as written ("United Kingdom", "UK (London)") -> its canonical name."""
+    cleaned = re.sub(r"\s*\(.*?\)|\bcompensation\b|\btotal\b", "", label, flags=re.I).strip()
+    return REGIONS.get(cleaned.lower(), cleaned)
+
+
+def is_us(text: str, at: int) -> bool:
+    """ "US" the country, not the pronoun "us": written in capitals, or after "in"/"the"."""
+    word = text[at : at + 2]
+    return word == "US" or bool(re.search(r"\b(in|the|across|for)\s+$", text[:at].lower()))
+
+
+def role_phrases(text: str) -> list[str]:
+    """Role names as a text writes them: "AI Product Manager", "computer vision engineers".
+
+    The words just before a job-title noun, back to the first word that cannot be part of
+    a title (an article, a verb, a seniority word), make the role.
+    """
+    found: list[str] = []
+    for match in re.finditer(rf"\b({ROLE_NOUN})s?\b", text, re.I):
+        before = re.findall(r"[\w/+#.-]+", text[max(0, match.start() - 60) : match.start()])
+        words: list[str] = []
+        for word in reversed(before[-3:]):
+            low = word.lower().strip(".")
+            if low in NOT_ROLE_START or low in _FUNCTION_WORDS or low in LEVELS or not low:
+                break
+            words.insert(0, word.strip("."))
+        if words:
+            found.append(" ".join([*words, match.group(1)]))
+    return found
