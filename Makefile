@@ -51,9 +51,10 @@ index: $(BIN)/.installed-run
 /usr/bin/wrk:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 
-# The whole suite, as CI runs it; the slowest tests are listed at the end.
+# The whole suite, as CI runs it, with the coverage of the code the tests run in process (its floor
+# is pyproject's [tool.coverage.report] fail_under); the slowest tests are listed at the end.
 test: $(BIN)/.installed-dev /usr/bin/chromium /usr/lib/postgresql /usr/bin/redis-server
-	$(BIN)/python -m pytest --durations=15
+	$(BIN)/python -m pytest --durations=15 --cov=advisor --cov-report=term:skip-covered
 
 # The fast tier, for day-to-day work: no subprocess, server, LLM, browser or database.
 check: $(BIN)/.installed-dev
@@ -72,10 +73,13 @@ eval: $(BIN)/.installed-run index/CURRENT
 bench: $(BIN)/.installed-dev index/CURRENT /usr/bin/wrk
 	$(BIN)/python bench/report.py
 
+# What a reviewer gates (CI runs it before the tests): lint, format, types, and the floors of the
+# house (import-linter's contracts in pyproject: imports only go down, no cycles).
 lint: $(BIN)/.installed-dev
-	$(BIN)/ruff check src tests bench eval
-	$(BIN)/ruff format --check src tests bench eval
+	$(BIN)/ruff check src tests bench eval docs
+	$(BIN)/ruff format --check src tests bench eval docs
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) index/CURRENT index/versions

@@ -4,6 +4,7 @@ this environment, the checkout out of sight), `advisor serve` serves /, its scri
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -19,17 +20,36 @@ pytestmark = [pytest.mark.process, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# What a build reads from the checkout; the rest (the venv, indexes, caches) stays out of the copy.
+BUILT_FROM = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "src", "web")
+
+
+def _source_copy(to: Path) -> Path:
+    """The checkout's build inputs copied out, so building writes build/ and egg-info there, not
+    into the source tree (where ruff would read them)."""
+    to.mkdir()
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
+    for name in BUILT_FROM:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, to / name, ignore=ignore)
+        else:
+            shutil.copy2(source, to / name)
+    return to
+
+
 def test_an_installed_wheel_serves_the_page(tmp_path: Path, real_index: Path) -> None:
+    source = _source_copy(tmp_path / "source")
     build = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-             "--wheel-dir", str(tmp_path), str(ROOT)]  # fmt: skip
+             "--wheel-dir", str(tmp_path), str(source)]  # fmt: skip
     subprocess.run(build, check=True, timeout=600, capture_output=True)
     wheel = next(tmp_path.glob("career_advisor-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"advisor/web/templates/index.html", "advisor/web/static/app.js", "advisor/web/static/render.js",
             "advisor/web/static/favicon.svg", "advisor/answer/prompts/system.j2"} <= names  # fmt: skip
 
-    # The checkout stays out of sight: no PYTHONPATH, or pip would find the egg-info that
-    # building the wheel leaves in src/ and call the wheel "already satisfied".
+    # The checkout stays out of sight: no PYTHONPATH, or pip would find the checkout's editable
+    # install and call the wheel "already satisfied".
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_") and k != "PYTHONPATH"}
     env |= {"ADVISOR_INDEX_DIR": str(real_index), "ADVISOR_DATA_DIR": str(tmp_path / "data")}
     venv = tmp_path / "venv"

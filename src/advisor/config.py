@@ -144,6 +144,8 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
             raise ValueError("must start with sqlite:/// or postgresql://")
+        if value.startswith("postgres") and importlib.util.find_spec("psycopg") is None:
+            raise ValueError("PostgreSQL needs its driver: pip install 'career-advisor[postgres]'")
         return value
 
     def conversation_store_location(self) -> str:
@@ -167,6 +169,8 @@ class Settings(BaseSettings):
         from limits.errors import ConfigurationError
         from limits.storage import storage_from_string
 
+        if value.startswith(("redis", "rediss")) and importlib.util.find_spec("redis") is None:
+            raise ValueError("Redis needs its client: pip install 'career-advisor[redis]'")
         try:
             storage_from_string(value)  # checks the scheme and its driver; connects to nothing yet
         except ConfigurationError as exc:

@@ -228,4 +228,3 @@ def _cap(query: str) -> str:
     if len(query) <= MAX_QUERY_CHARS:
         return query
     return query[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
-
