@@ -18,8 +18,9 @@ import pytest
 from advisor.index.build import build_index
 from advisor.index.store import (
     UNITS_HNSW_FROM,
-    IndexError_,
     IndexNotFound,
+    IndexUnusable,
+    ReindexRunning,
     current_version_name,
     load_index,
     unit_index_kind,
@@ -52,9 +53,9 @@ def test_build_writes_a_version_and_switches_current(corpus_copy: Path, tmp_path
 
 def test_model_mismatch_asks_for_a_full_rebuild(corpus_copy: Path, tmp_path: Path) -> None:
     _build(corpus_copy, tmp_path / "index", CountingEmbedder())
-    with pytest.raises(IndexError_, match="--full"):
+    with pytest.raises(IndexUnusable, match="--full"):
         load_index(tmp_path / "index", model="another-model", dim=16)
-    with pytest.raises(IndexError_, match="--full"):
+    with pytest.raises(IndexUnusable, match="--full"):
         load_index(tmp_path / "index", model="all-MiniLM-L6-v2", dim=768)
 
 
@@ -64,7 +65,7 @@ def test_vectors_and_metadata_that_disagree_are_refused(corpus_copy: Path, tmp_p
     chunks = index / "versions" / current_version_name(index) / "chunks.jsonl"  # type: ignore[operator]
     lines = chunks.read_text().splitlines()
     chunks.write_text("\n".join(lines[:-1]) + "\n")
-    with pytest.raises(IndexError_, match="disagree"):
+    with pytest.raises(IndexUnusable, match="disagree"):
         load_index(index)
 
 
@@ -86,7 +87,7 @@ def test_a_damaged_manifest_is_one_line_naming_the_file(
     manifest = index / "versions" / str(name) / "manifest.json"
     manifest.write_text(json.dumps(damage(json.loads(manifest.read_text()))))  # type: ignore[operator]
     for attempt in (lambda: load_index(index), lambda: _build(corpus_copy, index, CountingEmbedder())):
-        with pytest.raises(IndexError_) as caught:
+        with pytest.raises(IndexUnusable) as caught:
             attempt()
         assert (
             str(caught.value) == f"index/versions/{name}/manifest.json {message}: run `advisor index --full`"
@@ -163,7 +164,7 @@ def test_hnsw_index_finds_the_same_neighbours(corpus_copy: Path, tmp_path: Path)
 def test_only_one_writer_at_a_time(tmp_path: Path) -> None:
     with (
         writer_lock(tmp_path),
-        pytest.raises(IndexError_, match="already running"),
+        pytest.raises(ReindexRunning),
         writer_lock(tmp_path),
     ):
         pass

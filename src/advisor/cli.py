@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from advisor.answer.models import Answer, Citation
-from advisor.config import ConfigError, Settings, check_corpus_dir, load_settings
+from advisor.config import Settings, check_corpus_dir, load_settings
 from advisor.conversation import ConversationNotFound
 from advisor.embedding import load_embedder
 from advisor.engine import Advisor, AnswerUnavailable, BadQuestion, clean_question
+from advisor.errors import AdvisorError, BadInput
 from advisor.index.build import build_index
-from advisor.index.store import IndexError_, load_index
+from advisor.index.store import load_index
 from advisor.retrieval.retriever import Hit, open_retriever
 from advisor.services import open_advisor
 
@@ -33,7 +34,7 @@ examples:
 """
 
 
-class UsageError(Exception):
+class UsageError(BadInput):
     """Bad input from the user: exit code 2."""
 
 
@@ -46,18 +47,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         return int(args.run(args, settings))
-    except (ConfigError, UsageError, BadQuestion) as exc:
-        print(f"advisor: {exc}", file=sys.stderr)
-        return 2
     except ConversationNotFound as exc:
         print(f"advisor: no conversation with id {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except AnswerUnavailable as exc:
         print(f"advisor: {exc}; the sources were: {_source_list(exc.hits)}", file=sys.stderr)
-        return 1
-    except IndexError_ as exc:
+        return exc.exit_code
+    except AdvisorError as exc:  # bad usage or input exits 2, anything else 1 (errors.py)
         print(f"advisor: {exc}", file=sys.stderr)
-        return 1
+        return exc.exit_code
     except KeyboardInterrupt:
         print("advisor: interrupted", file=sys.stderr)
         return 130

@@ -15,6 +15,8 @@ from urllib.parse import urlparse
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from advisor.errors import AdvisorError
+
 __all__ = [
     "DEFAULT_EMBEDDING_MODEL",
     "ConfigError",
@@ -30,8 +32,11 @@ DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 MIN_SECRET_CHARS = 16
 
 
-class ConfigError(ValueError):
+class ConfigError(AdvisorError):
     """A setting has a value the advisor cannot start with; the message names the variable."""
+
+    code = "bad_configuration"
+    exit_code = 2
 
 
 class Settings(BaseSettings):

@@ -22,6 +22,7 @@ from advisor.answer.question import Kind, Question, read_question
 from advisor.answer.refusal import refusal, refusal_reason
 from advisor.answer.suggestions import Suggester
 from advisor.conversation import MAX_TURNS, ConversationStore, Message
+from advisor.errors import BadInput, Unavailable
 from advisor.llm import GenerationOptions, LLMClient, LLMError, StreamReport
 from advisor.retrieval.retriever import Hit, Retriever
 
@@ -46,18 +47,33 @@ STARTER_QUESTIONS = [
 ]
 
 
-class BadQuestion(ValueError):
+class BadQuestion(BadInput):
     """The question cannot be answered as sent (empty, too long)."""
 
+    param = "messages"
 
-class AnswerUnavailable(RuntimeError):
+
+class AnswerUnavailable(Unavailable):
     """The LLM failed; the retrieved sources are still worth showing."""
+
+    code = "llm_unavailable"
 
     def __init__(self, message: str, hits: list[Hit], conversation_id: str, query: str) -> None:
         super().__init__(message)
         self.hits = hits
         self.conversation_id = conversation_id
         self.query = query
+
+    @property
+    def message(self) -> str:
+        return f"{self}; here are the sources I found"
+
+    def detail(self) -> dict[str, Any]:
+        return {
+            "conversation_id": self.conversation_id or None,
+            "query": self.query,
+            "sources": [h.to_json() for h in self.hits],
+        }
 
 
 @dataclass(frozen=True)

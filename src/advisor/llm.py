@@ -15,6 +15,8 @@ from typing import Any, Protocol
 import httpx2 as httpx  # the transport the openai client (3.x) is built on
 import openai
 
+from advisor.errors import Unavailable
+
 __all__ = [
     "ChatMessage",
     "GenerationOptions",
@@ -55,8 +57,10 @@ class StreamReport:
     completion_tokens: int | None = None
 
 
-class LLMError(RuntimeError):
+class LLMError(Unavailable):
     """Base of the LLM backend's errors; messages never carry keys or URLs with credentials."""
+
+    code = "llm_unavailable"
 
 
 class LLMUnavailable(LLMError):
@@ -65,6 +69,9 @@ class LLMUnavailable(LLMError):
 
 class LLMRequestTooLarge(LLMError):
     """The prompt does not fit the model's context window."""
+
+    status = 413
+    code = "context_length_exceeded"
 
 
 class LLMClient(Protocol):

@@ -14,7 +14,7 @@ from advisor.embedding import Embedder, load_embedder
 from advisor.embedding.batching import BatchingEmbedder, serving_embedder
 from advisor.engine import Advisor
 from advisor.index.build import IndexReport, build_index
-from advisor.index.store import IndexError_, IndexVersion, current_version_name, load_index
+from advisor.index.store import IndexUnusable, IndexVersion, ReindexRunning, current_version_name, load_index
 from advisor.llm import LLMClient, OpenAICompatibleClient
 from advisor.metrics import Metrics
 from advisor.retrieval.expansion import load_word_vectors
@@ -54,10 +54,6 @@ def open_advisor(
     )
 
 
-class ReindexRunning(RuntimeError):
-    pass
-
-
 class Reindexer:
     """Runs one re-index at a time, then switches the advisor to the new version atomically."""
 
@@ -81,15 +77,10 @@ class Reindexer:
         if not self._lock.acquire(blocking=False):
             raise ReindexRunning("a re-index is already running")
         try:
-            try:
-                report = build_index(
-                    self.settings.corpus_dir, self.settings.index_dir, lambda: self.embedder,
-                    model_name=self.embedder.name, full=full, kind=self.settings.index_kind,
-                )  # fmt: skip
-            except IndexError_ as exc:
-                if "already running" in str(exc):  # another process holds the index lock
-                    raise ReindexRunning(str(exc)) from None
-                raise
+            report = build_index(
+                self.settings.corpus_dir, self.settings.index_dir, lambda: self.embedder,
+                model_name=self.embedder.name, full=full, kind=self.settings.index_kind,
+            )  # fmt: skip
             if report.version != self.advisor.retriever.version.name:
                 self.switch(load_index(self.settings.index_dir, self.embedder.name, self.embedder.dim))
             return report
@@ -116,7 +107,7 @@ class Reindexer:
             return False  # the same broken pointer: not loaded again until it changes
         try:
             version = load_index(self.settings.index_dir, self.embedder.name, self.embedder.dim)
-        except IndexError_ as exc:
+        except IndexUnusable as exc:
             return self._broken(f"index/CURRENT names {name[:80]!r}, which does not load: {exc}", name)
         self.switch(version)
         self._broken(None, None)

@@ -12,24 +12,22 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from advisor.api.problems import error_body
-from advisor.conversation import ConversationNotFound, TooManyTurns
-from advisor.engine import AnswerUnavailable, BadQuestion
-from advisor.ingest import RulesError
-from advisor.llm import LLMRequestTooLarge
-from advisor.services import ReindexRunning
+from advisor.engine import AnswerUnavailable
+from advisor.errors import AdvisorError
 
 __all__ = ["OpenAIProblem", "install_error_handlers", "unavailable_body"]
 
 log = logging.getLogger("advisor.api")
 
 
-class OpenAIProblem(HTTPException):
+class OpenAIProblem(AdvisorError):
     """A /v1 request OpenAI's API would refuse the same way: status, message, param, code."""
 
     def __init__(self, status: int, message: str, *, param: str | None = None, code: str | None = None):
-        super().__init__(status, message)
+        super().__init__(message)
+        self.status = status  # type: ignore[misc]  # one instance's status, where classes set theirs
         self.param = param
-        self.code = code
+        self.code = code  # type: ignore[assignment,misc]
 
 
 def error(
@@ -45,14 +43,8 @@ def error(
 
 
 def unavailable_body(exc: AnswerUnavailable) -> dict[str, Any]:
-    return {
-        "error": f"{exc}; here are the sources I found",
-        "detail": {
-            "conversation_id": exc.conversation_id or None,
-            "query": exc.query,
-            "sources": [h.to_json() for h in exc.hits],
-        },
-    }
+    """The error event of a stream whose LLM failed: what failed, and the sources found."""
+    return {"error": exc.message, "detail": exc.detail()}
 
 
 def _problem_text(problems: list[dict[str, Any]]) -> str:
@@ -77,46 +69,20 @@ def install_error_handlers(app: FastAPI) -> None:
         message = f"invalid request: {_problem_text(problems)}" if openai else "invalid request"
         return error(request, 422, message, problems, param=param, code="invalid_value")
 
-    @app.exception_handler(OpenAIProblem)
-    async def openai_problem(request: Request, exc: OpenAIProblem) -> JSONResponse:
-        return error(request, exc.status_code, str(exc.detail), param=exc.param, code=exc.code)
+    @app.exception_handler(AdvisorError)
+    async def advisor_error(request: Request, exc: AdvisorError) -> JSONResponse:
+        """Every error the advisor raises on purpose: its class says the status and the code."""
+        if exc.status >= 500:
+            log.warning("%s on %s: %s", type(exc).__name__, request.url.path, exc)
+        return error(request, exc.status, exc.message, exc.detail(), param=exc.param, code=exc.code)
 
     @app.exception_handler(HTTPException)
     async def http(request: Request, exc: HTTPException) -> JSONResponse:
+        """Starlette's own (unknown path or method) and the key and token checks in deps.py."""
         message = str(exc.detail)
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such endpoint: {request.method} {request.url.path}"
         return error(request, exc.status_code, message, headers=getattr(exc, "headers", None))
-
-    @app.exception_handler(BadQuestion)
-    async def bad_question(request: Request, exc: BadQuestion) -> JSONResponse:
-        return error(request, 422, str(exc), param="messages", code="invalid_value")
-
-    @app.exception_handler(TooManyTurns)
-    async def too_many_turns(request: Request, exc: TooManyTurns) -> JSONResponse:
-        return error(request, 422, str(exc), param="messages", code="invalid_value")
-
-    @app.exception_handler(ConversationNotFound)
-    async def unknown_conversation(request: Request, exc: ConversationNotFound) -> JSONResponse:
-        return error(request, 404, "unknown conversation", {"conversation_id": str(exc)})
-
-    @app.exception_handler(AnswerUnavailable)
-    async def llm_down(request: Request, exc: AnswerUnavailable) -> JSONResponse:
-        body = unavailable_body(exc)
-        return error(request, 503, body["error"], body["detail"])
-
-    @app.exception_handler(LLMRequestTooLarge)
-    async def too_large(request: Request, exc: LLMRequestTooLarge) -> JSONResponse:
-        return error(request, 413, str(exc), code="context_length_exceeded")
-
-    @app.exception_handler(ReindexRunning)
-    async def running(request: Request, exc: ReindexRunning) -> JSONResponse:
-        return error(request, 409, str(exc))
-
-    @app.exception_handler(RulesError)
-    async def unusable_rules(request: Request, exc: RulesError) -> JSONResponse:
-        # the operator's cleaning-rules file in the corpus folder: the index in service stays
-        return error(request, 409, f"cannot re-index: {exc}; the current index stays in service")
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:

@@ -8,11 +8,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
 
+from advisor.errors import AdvisorError
+
 __all__ = ["LATEST_VERSION", "MIGRATIONS", "Migration", "SchemaTooNew", "migrate", "schema_version"]
 
 
-class SchemaTooNew(RuntimeError):
+class SchemaTooNew(AdvisorError):
     """The database was migrated by a newer advisor than this one."""
+
+    code = "schema_too_new"
 
 
 @dataclass(frozen=True)

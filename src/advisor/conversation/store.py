@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from advisor.conversation.migrations import migrate
+from advisor.errors import BadInput, NotFound
 
 __all__ = [
     "MAX_TURNS",
@@ -47,12 +48,25 @@ __all__ = [
 MAX_TURNS = 50  # question-and-answer pairs in one conversation
 
 
-class ConversationNotFound(LookupError):
-    """No such conversation, or it belongs to someone else (the caller cannot tell which)."""
+class ConversationNotFound(NotFound):
+    """No such conversation, or it belongs to someone else (the caller cannot tell which).
+
+    Raised with the conversation's id, which the response gives back in `detail`."""
+
+    code = "conversation_not_found"
+
+    @property
+    def message(self) -> str:
+        return "unknown conversation"
+
+    def detail(self) -> dict[str, str]:
+        return {"conversation_id": str(self)}
 
 
-class TooManyTurns(ValueError):
+class TooManyTurns(BadInput):
     """The conversation already holds MAX_TURNS turns."""
+
+    param = "messages"
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from advisor.config import Settings
 from advisor.corpus.chunking import approx_tokens
 from advisor.embedding.base import Embedder, Vectors
+from advisor.errors import Unavailable
 
 __all__ = ["BatchingEmbedder", "EmbedderClosed", "serving_embedder"]
 
 
-class EmbedderClosed(RuntimeError):
+class EmbedderClosed(Unavailable):
     """A query arrived after the server began shutting down."""
 
 

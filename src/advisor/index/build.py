@@ -22,9 +22,9 @@ from advisor.corpus.units import Unit, document_units, quote_text, unit_embeddin
 from advisor.embedding import Embedder
 from advisor.index.store import (
     DocRecord,
-    IndexError_,
     IndexKind,
     IndexNotFound,
+    IndexUnusable,
     IndexVersion,
     build_faiss,
     chunk_faiss_id,
@@ -250,7 +250,7 @@ def _previous(index_dir: Path, model_name: str) -> IndexVersion | None:
     except IndexNotFound:
         return None
     if previous.model != model_name:
-        raise IndexError_(
+        raise IndexUnusable(
             f"the index was built with {previous.model} but the configured model is "
             f"{model_name}: run `advisor index --full`"
         )
@@ -275,7 +275,7 @@ def _merge(
         for chunk in new_chunks[doc.doc_id]:
             faiss_id = chunk_faiss_id(chunk.chunk_id)
             if faiss_id in chunks:
-                raise IndexError_(f"chunk id collision for {chunk.chunk_id}: re-run with --full")
+                raise IndexUnusable(f"chunk id collision for {chunk.chunk_id}: re-run with --full")
             chunks[faiss_id] = chunk
         records[doc.doc_id] = DocRecord(
             doc_id=doc.doc_id,

@@ -36,14 +36,15 @@ from advisor.corpus.salaries import SalaryRow
 from advisor.corpus.units import Unit
 from advisor.corpus.vocabulary import Vocabulary, build_vocabulary
 from advisor.embedding import Vectors
+from advisor.errors import Conflict, Unavailable
 from advisor.ingest.records import shown
 
 __all__ = [
     "FORMAT",
     "DocRecord",
-    "IndexError_",
     "IndexKind",
     "IndexNotFound",
+    "IndexUnusable",
     "IndexVersion",
     "build_faiss",
     "chunk_faiss_id",
@@ -65,12 +66,20 @@ HNSW_EF_SEARCH = 64
 UNITS_HNSW_FROM = 100_000
 
 
-class IndexError_(RuntimeError):
+class IndexUnusable(Unavailable):
     """The index on disk cannot be used as it is; the message says what to do."""
 
+    code = "index_unusable"
 
-class IndexNotFound(IndexError_):
-    pass
+
+class IndexNotFound(IndexUnusable):
+    code = "index_not_found"
+
+
+class ReindexRunning(Conflict):
+    """Another re-index holds the index (in this process, or another holding the lock file)."""
+
+    code = "reindex_running"
 
 
 @dataclass(frozen=True)
@@ -212,20 +221,20 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
         unit_index = _read_unit_index(folder / "units.faiss", len(units or []))
         quote_index = _read_unit_index(folder / "quotes.faiss", len(units or []))
         vocabulary = _vocabulary(folder, chunks, salaries, documents)
-    except IndexError_:
+    except IndexUnusable:
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
-        raise IndexError_(
+        raise IndexUnusable(
             f"index version {name} is unreadable ({type(exc).__name__}): "
             "run `advisor index --full` to rebuild it"
         ) from None
     stored_ids = faiss.vector_to_array(faiss_index.id_map)
     if faiss_index.ntotal != len(chunks) or set(stored_ids.tolist()) != set(chunks):
-        raise IndexError_(
+        raise IndexUnusable(
             f"index version {name}: vectors and chunk metadata disagree: run `advisor index --full`"
         )
     if (model and manifest["model"] != model) or (dim and manifest["dim"] != dim):
-        raise IndexError_(
+        raise IndexUnusable(
             f"the index was built with {manifest['model']} ({manifest['dim']} dimensions) "
             f"but the configured model is {model}: run `advisor index --full`"
         )
@@ -280,14 +289,14 @@ def _manifest(path: Path, name: str) -> dict[str, Any]:
     where = f"index/versions/{shown(name)}/manifest.json"
     if not isinstance(manifest, dict):
         what = f"a JSON {type(manifest).__name__}, not an object"
-        raise IndexError_(f"{where} is damaged ({what}): run `advisor index --full`")
+        raise IndexUnusable(f"{where} is damaged ({what}): run `advisor index --full`")
     if manifest.get("format") != FORMAT:
-        raise IndexError_("the index was written by another version: run `advisor index --full`")
+        raise IndexUnusable("the index was written by another version: run `advisor index --full`")
     expected = {"model": str, "dim": int, "kind": str}
     for key, kind in expected.items():
         if not isinstance(manifest.get(key), kind):
             what = "missing" if key not in manifest else f"not {'an' if kind is int else 'a'} {kind.__name__}"
-            raise IndexError_(f"{where} is damaged ({key!r} {what}): run `advisor index --full`")
+            raise IndexUnusable(f"{where} is damaged ({key!r} {what}): run `advisor index --full`")
     return manifest
 
 
@@ -302,7 +311,7 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise IndexError_("another re-index is already running on this index") from None
+            raise ReindexRunning("another re-index is already running on this index") from None
         try:
             yield
         finally:

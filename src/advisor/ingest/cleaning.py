@@ -30,7 +30,16 @@ _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 
 
 class RulesError(ConfigError):
-    """A cleaning-rules file that cannot be used; the message names the file and the entry."""
+    """A cleaning-rules file that cannot be used; the message names the file and the entry.
+
+    Over HTTP a re-index refuses it (409) and the index in service stays."""
+
+    status = 409
+    code = "unusable_rules"
+
+    @property
+    def message(self) -> str:
+        return f"cannot re-index: {self}; the current index stays in service"
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.api.middleware.asgi import ASGIApp, Message, Receive, Scope, Send, header, send_error
+from advisor.errors import TooLarge
 
 __all__ = ["MAX_BODY_BYTES", "BodyLimitMiddleware"]
 
 MAX_BODY_BYTES = 1_000_000
 
 
-class _BodyTooLarge(Exception):
+class _BodyTooLarge(TooLarge):
     pass
 
 
