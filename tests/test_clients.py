@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.server, pytest.mark.process]
 
 KEY = "client-key-0123456789abcdef"
 QUESTION = "How much does a junior ML engineer earn in the US?"
-README = Path(__file__).resolve().parents[1] / "README.md"
+RECIPES = Path(__file__).resolve().parents[1] / "docs" / "API.md"  # the recipes for other clients
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_openai_sdk_errors_carry_the_reason(server: LiveServer) -> None:
 
 
 def test_langchain_recipe(server: LiveServer) -> None:
-    # README's recipe, with this server's address and key.
+    # The recipe in docs/API.md, with this server's address and key.
     advisor = ChatOpenAI(
         model="career-advisor-inline-sources", base_url=f"{server.url}/v1", api_key=KEY, max_retries=0
     )
@@ -106,11 +106,11 @@ def test_langchain_recipe(server: LiveServer) -> None:
 
 
 def readme_block(language: str, after: str) -> str:
-    """The first fenced block of `language` after the line containing `after` in README."""
-    text = README.read_text()
+    """The first fenced block of `language` after the line containing `after` in docs/API.md."""
+    text = RECIPES.read_text()
     start = text.index(after)
     match = re.search(rf"```{language}\n(.*?)```", text[start:], re.DOTALL)
-    assert match, f"no {language} block after {after!r} in README"
+    assert match, f"no {language} block after {after!r} in docs/API.md"
     return match.group(1)
 
 
