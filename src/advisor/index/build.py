@@ -286,6 +286,8 @@ def _merge(
             content_hash=fingerprints[doc.doc_id],
             chunk_ids=tuple(c.chunk_id for c in new_chunks[doc.doc_id]),
             url=doc.url,
+            authors=doc.authors or ((doc.author,) if doc.author else ()),
+            warnings=doc.warnings,
         )
     return chunks, records
 

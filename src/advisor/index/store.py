@@ -92,6 +92,11 @@ class DocRecord:
     content_hash: str
     chunk_ids: tuple[str, ...]
     url: str | None = None  # absent from versions written before 0.2.0
+    authors: tuple[str, ...] = ()  # absent from versions written before 0.3.0
+    warnings: tuple[str, ...] = ()  # what ingest could not read in this article (0.3.0)
+
+
+_TUPLES = ("chunk_ids", "authors", "warnings")  # DocRecord fields stored as JSON lists
 
 
 def chunk_faiss_id(chunk_id: str) -> int:
@@ -207,7 +212,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
         manifest = _manifest(folder / "manifest.json", name)
         faiss_index: Any = faiss.read_index(str(folder / "vectors.faiss"))
         documents = {
-            d["doc_id"]: DocRecord(**{**d, "chunk_ids": tuple(d["chunk_ids"])})
+            d["doc_id"]: DocRecord(**{**d, **{k: tuple(d[k]) for k in _TUPLES if k in d}})
             for d in json.loads((folder / "documents.json").read_text())
         }
         chunks: dict[int, Chunk] = {}

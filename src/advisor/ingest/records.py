@@ -29,6 +29,8 @@ class Document:
     date: str | None  # YYYY-MM-DD
     blocks: tuple[Block, ...]
     url: str | None = None  # the original on the web, from front matter or the page's canonical link
+    authors: tuple[str, ...] = ()  # each author, in byline order; `author` is them as one line
+    warnings: tuple[str, ...] = ()  # what could not be read (no title, date or author; a table...)
 
     @property
     def text(self) -> str:
