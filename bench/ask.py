@@ -17,7 +17,7 @@ from _common import percentiles, questions, timed_ms
 from advisor.config import load_settings
 from advisor.conversation import ConversationStore
 from advisor.engine import Advisor
-from advisor.retrieval.retriever import open_retriever
+from advisor.retrieval import open_retriever
 
 REPEATS = 3
 

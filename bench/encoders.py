@@ -19,7 +19,7 @@ from retrieval import HELDOUT, first_relevant_rank, load_heldout, scores
 
 from advisor.config import load_settings
 from advisor.embedding import Embedder, load_embedder
-from advisor.retrieval.retriever import Retriever, open_retriever
+from advisor.retrieval import Retriever, open_retriever
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
 ROUNDS = 30

@@ -35,7 +35,7 @@ from fake_llm import FakeLLM
 
 from advisor.config import load_settings
 from advisor.embedding import load_embedder
-from advisor.retrieval.retriever import open_retriever
+from advisor.retrieval import open_retriever
 
 CONFIGURATIONS = {
     "baseline": {"ADVISOR_EMBEDDING_BACKEND": "torch", "ADVISOR_QUERY_BATCH_SIZE": "0",
@@ -51,12 +51,12 @@ def floor_ms(env: dict[str, str], repeats: int = 5) -> dict[str, float]:
     backend = env.get("ADVISOR_EMBEDDING_BACKEND", load_settings().embedding_backend)
     settings = load_settings(embedding_backend=backend)
     retriever = open_retriever(settings, load_embedder(settings))
-    index = retriever.version.faiss_index
+    vectors = retriever.version.vectors
     samples = []
     for n in range(repeats * len(QUESTIONS) + 8):
         query = f"{QUESTIONS[n % len(QUESTIONS)]} #{n}"
         start = time.perf_counter()
-        index.search(retriever.embedder.embed_query(query).reshape(1, -1), 5)
+        vectors.search(retriever.embedder.embed_query(query), 5)
         if n >= 8:  # the first calls pay for lazy initialisation
             samples.append((time.perf_counter() - start) * 1000)
     return percentiles(samples)

@@ -30,7 +30,8 @@ from _common import ROOT, peak_rss_mb, percentiles
 
 from advisor.corpus.chunking import Chunk
 from advisor.corpus.units import Unit, quote_text, unit_embedding_text, unit_faiss_id
-from advisor.index.store import DocRecord, build_faiss, save_index, unit_index_kind
+from advisor.index.store import DocRecord, save_index, unit_index_kind
+from advisor.index.vectors import VectorStore
 from advisor.ingest import load_corpus
 
 DIM = 384
@@ -62,27 +63,27 @@ def vector_run(n: int, rng: np.random.Generator) -> dict[str, object]:
     for kind in ("flat", "hnsw"):
         faiss.omp_set_num_threads(2)  # building may use both cores
         start = time.perf_counter()
-        index = build_faiss(kind, DIM, ids, vectors)  # type: ignore[arg-type]
+        store = VectorStore.of(kind, DIM, ids, vectors)  # type: ignore[arg-type]
         build_s = time.perf_counter() - start
         faiss.omp_set_num_threads(1)  # searching: one query at a time
         latencies = []
         found = []
         for q in queries:
             start = time.perf_counter()
-            _, neighbours = index.search(q.reshape(1, -1), 10)
+            neighbours = [i for i, _ in store.search(q, 10)]
             latencies.append((time.perf_counter() - start) * 1000)
-            found.append(neighbours[0])
+            found.append(neighbours)
         if truth is None:
             truth = found
         recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth, strict=True)])
-        size_mb = faiss.serialize_index(index).nbytes / 2**20
+        size_mb = store.size_bytes() / 2**20
         result[kind] = {
             **percentiles(latencies),
             "recall@10_vs_flat": round(float(recall), 4),
             "index_mb": round(size_mb, 1),
             "build_seconds": round(build_s, 1),
         }
-        del index
+        del store
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
     return result
 
@@ -109,15 +110,15 @@ def write_synthetic_index(folder: Path, n: int, kind: str, rng: np.random.Genera
     near += rng.standard_normal(near.shape).astype(np.float32) * 0.03
     near /= np.linalg.norm(near, axis=1, keepdims=True)
     faiss.omp_set_num_threads(2)
-    index = build_faiss(kind, DIM, np.arange(n, dtype=np.int64), vectors)  # type: ignore[arg-type]
+    store = VectorStore.of(kind, DIM, np.arange(n, dtype=np.int64), vectors)  # type: ignore[arg-type]
     unit_ids = [unit_faiss_id(u, unit_embedding_text(u)) for u in units]
     quote_ids = [unit_faiss_id(u, quote_text(u)) for u in units]
     unit_kind = unit_index_kind(kind, len(units))  # type: ignore[arg-type]
-    unit_index = build_faiss(unit_kind, DIM, np.array(unit_ids, dtype=np.int64), near)
-    quote_index = build_faiss(unit_kind, DIM, np.array(quote_ids, dtype=np.int64), near)
-    save_index(folder, model="all-MiniLM-L6-v2", dim=DIM, kind=kind, faiss_index=index,  # type: ignore[arg-type]
-               chunks=chunks, documents=records, salaries=[], units=units, unit_index=unit_index,
-               quote_index=quote_index)  # fmt: skip
+    unit_vectors = VectorStore.of(unit_kind, DIM, np.array(unit_ids, dtype=np.int64), near)
+    quote_vectors = VectorStore.of(unit_kind, DIM, np.array(quote_ids, dtype=np.int64), near)
+    save_index(folder, model="all-MiniLM-L6-v2", dim=DIM, kind=kind, vectors=store,  # type: ignore[arg-type]
+               chunks=chunks, documents=records, salaries=[], units=units, unit_vectors=unit_vectors,
+               quote_vectors=quote_vectors)  # fmt: skip
 
 
 SERVE_PROBE = """
@@ -125,7 +126,7 @@ import json, sys, time
 sys.path.insert(0, {bench!r})
 from _common import peak_rss_mb, percentiles, questions, timed_ms
 from advisor.config import load_settings
-from advisor.retrieval.retriever import open_retriever
+from advisor.retrieval import open_retriever
 start = time.perf_counter()
 retriever = open_retriever(load_settings(index_dir={index!r}))
 load_s = time.perf_counter() - start

@@ -24,7 +24,7 @@ from _server import advisor_server, llama_server
 from advisor.answer.generative import LLMAnswerer
 from advisor.config import load_settings
 from advisor.llm import OpenAICompatibleClient
-from advisor.retrieval.retriever import open_retriever
+from advisor.retrieval import open_retriever
 
 ROUNDS = 2
 

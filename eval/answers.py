@@ -1,6 +1,6 @@
 """Answer quality in extractive mode, through the real Advisor and a real SQLite store.
 
-    python eval/answers.py [--json] [--show] [--option NAME ...]      (make eval)
+    python eval/answers.py [--json] [--show] [--without NAME ...]      (make eval)
 
 Held-out sets, written by someone who read only the articles (tune on dev, report both):
 - answers.jsonl: single questions with checks; pass rates per kind for the dev and test halves
@@ -38,7 +38,7 @@ from advisor.answer.models import Answer
 from advisor.config import load_settings
 from advisor.conversation import ConversationStore
 from advisor.engine import Advisor
-from advisor.retrieval.retriever import RetrievalOptions, Retriever, open_retriever
+from advisor.retrieval import RetrievalOptions, Retriever, open_retriever
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
@@ -218,17 +218,17 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show", action="store_true", help="print every failed check with its answer")
     parser.add_argument(
-        "--option",
+        "--without",
         action="append",
         default=[],
         choices=sorted(RetrievalOptions.__dataclass_fields__),
-        help="switch on a retrieval option (RetrievalOptions), e.g. score_fused_head",
+        help="switch off a part of retrieval (RetrievalOptions), e.g. thesaurus",
     )
     args = parser.parse_args()
     settings = load_settings()
     retriever = open_retriever(settings)
-    if args.option:  # what the answers would be with a retrieval alternative (README, Quality)
-        options = replace(retriever.options, **{name: True for name in args.option})
+    if args.without:  # what the answers would be without a part of retrieval (docs/QUALITY.md)
+        options = replace(retriever.options, **{name: False for name in args.without})
         retriever = Retriever(retriever.version, retriever.embedder, options,
                               allow_flagged=settings.allow_flagged, words=retriever.words)  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:

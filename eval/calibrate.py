@@ -24,7 +24,8 @@ from retrieval import HERE, Question, _norm, question_sets
 from advisor.answer.question import Kind, read_question
 from advisor.answer.refusal import required_relevance
 from advisor.config import load_settings
-from advisor.retrieval.retriever import CALIBRATION_INTERCEPT, CALIBRATION_SLOPE, Retriever, open_retriever
+from advisor.retrieval import Retriever, open_retriever
+from advisor.retrieval.hits import CALIBRATION_INTERCEPT, CALIBRATION_SLOPE
 
 
 def examples(retriever: Retriever, questions: list[Question]) -> tuple[np.ndarray, np.ndarray]:

@@ -1,9 +1,8 @@
 """Fit score fusion's weights on the dev half: a grid search, smoothed to prefer a plateau.
 
-The weights order rank fusion's first five passages (RetrievalOptions.score_fused_head); with
---everywhere, they rank every passage (RetrievalOptions.score_fusion).
+The weights rank every passage (RetrievalOptions.score_fusion).
 
-    python eval/fusion.py [--json] [--everywhere]
+    python eval/fusion.py [--json]
 
 Only the ratios of the three weights matter (FusionWeights), so the chunk cosine's weight
 stays 1 and the grid spans the unit cosine's and the keyword share's. Each point is scored
@@ -24,7 +23,8 @@ import numpy as np
 from retrieval import first_relevant_rank, question_sets, scores
 
 from advisor.config import load_settings
-from advisor.retrieval.retriever import FusionWeights, RetrievalOptions, Retriever, open_retriever
+from advisor.retrieval import RetrievalOptions, Retriever, open_retriever
+from advisor.retrieval.fusion import FusionWeights
 
 UNIT_GRID = (0.5, 0.75, 1.0, 1.25, 1.5)
 KEYWORD_GRID = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
@@ -59,13 +59,12 @@ def plateau(grid: np.ndarray) -> tuple[int, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--everywhere", action="store_true", help="fit score fusion for every rank")
     args = parser.parse_args()
     base = open_retriever(load_settings())
     base.embedder.embed_query = functools.lru_cache(maxsize=None)(base.embedder.embed_query)  # type: ignore[method-assign]
     sets = {name: questions for name, questions in question_sets().items() if name in SHOWN_SETS}
     weights = FusionWeights()
-    options = RetrievalOptions(score_fused_head=True, score_fusion=args.everywhere)
+    options = RetrievalOptions()
     grid = surface(base, sets, weights, options)
     i, j = plateau(grid[FIT_SET])
     fitted = replace(weights, unit=UNIT_GRID[i], keyword=KEYWORD_GRID[j])

@@ -25,7 +25,7 @@ from advisor.embedding import Embedder, Vectors, load_embedder
 from advisor.embedding.torch_backend import SentenceTransformerEmbedder
 from advisor.engine import Advisor
 from advisor.index.build import build_index
-from advisor.retrieval.retriever import Retriever, open_retriever
+from advisor.retrieval import Retriever, open_retriever
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

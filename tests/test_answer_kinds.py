@@ -19,7 +19,7 @@ from advisor.answer.question import read_question
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
 from advisor.engine import Advisor
-from advisor.retrieval.retriever import Retriever
+from advisor.retrieval import Retriever
 
 from .conftest import retriever_with_articles
 

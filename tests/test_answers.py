@@ -10,7 +10,7 @@ import pytest
 from advisor.conversation import ConversationNotFound, ConversationStore
 from advisor.embedding import Embedder, Vectors
 from advisor.engine import Advisor, BadQuestion
-from advisor.retrieval.retriever import Retriever
+from advisor.retrieval import Retriever
 
 CITATION_KEYS = {"n", "doc_id", "chunk_id", "title", "source", "section", "quote"}
 ANSWER_KEYS = {"answer", "citations", "refused", "mode", "conversation_id"}

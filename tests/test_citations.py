@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from advisor.answer.citations import check_citations, numbers_in
 from advisor.embedding import Embedder
-from advisor.retrieval.retriever import Hit
+from advisor.retrieval import Hit
 
 
 def _hit(rank: int, text: str, section: str | None = None) -> Hit:

@@ -14,7 +14,7 @@ from advisor.answer.models import Answer
 from advisor.answer.quotes import Quote, is_aside, split_units
 from advisor.conversation import ConversationStore
 from advisor.engine import Advisor
-from advisor.retrieval.retriever import Hit, Retriever
+from advisor.retrieval import Hit, Retriever
 from advisor.text.lexicon import normalize_term
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advisor.answer.evidence import Evidence
-from advisor.retrieval.retriever import Hit
+from advisor.retrieval import Hit
 
 PASSAGES = [
     "Kubernetes runs the model servers in production.",

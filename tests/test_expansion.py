@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from advisor.retrieval import RetrievalOptions, Retriever
 from advisor.retrieval.expansion import Expander, WordVectors
-from advisor.retrieval.retriever import RetrievalOptions, Retriever
 from advisor.text.spelling import words_of
 
 ARTICLE = Path(__file__).parent / "data" / "articles" / "data-engineering-career-guide.md"

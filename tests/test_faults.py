@@ -23,7 +23,7 @@ from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
 from advisor.engine import Advisor
 from advisor.llm import OpenAICompatibleClient
-from advisor.retrieval.retriever import Retriever
+from advisor.retrieval import Retriever
 
 from .conftest import CORPUS, free_port
 from .fake_llm import FakeLLM

@@ -13,7 +13,7 @@ from advisor.embedding import Embedder
 from advisor.index.build import build_index
 from advisor.index.store import load_index
 from advisor.ingest import load_corpus
-from advisor.retrieval.retriever import Retriever
+from advisor.retrieval import Retriever
 
 from .conftest import CORPUS
 

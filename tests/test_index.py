@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import faiss
 import numpy as np
 import pytest
 
@@ -138,7 +137,7 @@ def test_index_killed_at_random_moments_stays_loadable(
         process.wait()
         version = load_index(index)  # whatever moment it died at, the index loads...
         assert version.chunk_count == baseline
-        assert version.search(np.ones(version.dim, dtype=np.float32) / version.dim**0.5, 3)
+        assert version.vectors.search(np.ones(version.dim, dtype=np.float32) / version.dim**0.5, 3)
     result = subprocess.run(command, env=env, check=True, capture_output=True, timeout=300)
     assert json.loads(result.stdout)["chunks"] == baseline  # ...and a clean re-index completes
     assert not list((index / "versions").glob("*.tmp"))
@@ -151,14 +150,14 @@ def test_hnsw_index_finds_the_same_neighbours(corpus_copy: Path, tmp_path: Path)
     flat, hnsw = load_index(tmp_path / "flat"), load_index(tmp_path / "hnsw")
     assert hnsw.kind == "hnsw" and hnsw.chunk_count == flat.chunk_count
     query = embedder.embed_query("salary")
-    assert [c.chunk_id for c, _ in flat.search(query, 5)] == [c.chunk_id for c, _ in hnsw.search(query, 5)]
+    assert [i for i, _ in flat.vectors.search(query, 5)] == [i for i, _ in hnsw.vectors.search(query, 5)]
     # the units' two views are searched too: approximately, like the chunks, and still readable
     for version in (flat, hnsw):
-        for index in (version.unit_index, version.quote_index):
-            inner = faiss.downcast_index(index.index)
-            assert isinstance(inner, faiss.IndexHNSWFlat) == (version is hnsw)
-    stored_ids, stored = hnsw.stored_quote_vectors()
-    assert np.allclose(hnsw.quote_index.reconstruct(int(stored_ids[0])), stored[0])
+        for store in (version.unit_vectors, version.quote_vectors):
+            assert store is not None and store.approximate == (version is hnsw)
+    assert hnsw.quote_vectors is not None
+    stored_ids, stored = hnsw.quote_vectors.stored()
+    assert np.allclose(hnsw.quote_vectors.vector(int(stored_ids[0])), stored[0])
 
 
 def test_only_one_writer_at_a_time(tmp_path: Path) -> None:

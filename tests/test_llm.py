@@ -18,7 +18,7 @@ from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
 from advisor.engine import Advisor, AnswerUnavailable
 from advisor.llm import ChatMessage, LLMRequestTooLarge, LLMUnavailable, OpenAICompatibleClient
-from advisor.retrieval.retriever import Retriever
+from advisor.retrieval import Retriever
 
 from .conftest import LlamaServer, free_port
 

@@ -12,7 +12,7 @@ from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
 from advisor.engine import Advisor
 from advisor.index.build import build_index
-from advisor.retrieval.retriever import Retriever, open_retriever
+from advisor.retrieval import Retriever, open_retriever
 
 from .conftest import CORPUS
 

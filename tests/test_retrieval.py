@@ -6,7 +6,9 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from advisor.retrieval.retriever import FusionWeights, RetrievalOptions, Retriever, expand_query
+from advisor.retrieval import RetrievalOptions, Retriever
+from advisor.retrieval.fusion import FusionWeights
+from advisor.retrieval.keyword import expand_query
 
 from .conftest import ROOT
 
@@ -102,36 +104,6 @@ def test_the_quote_weight_ranks_chunks_by_their_best_shown_line(retriever: Retri
         retriever.version, retriever.embedder, options, weights=FusionWeights(0.0, 1.0, 0.0, 0.0)
     ).search(question, k=5)
     assert [h.chunk_id for h in units] != [h.chunk_id for h in fused]  # a view of its own
-
-
-def test_score_fused_head_reorders_the_first_five_and_nothing_else(retriever: Retriever) -> None:
-    # the answer is composed from the same five passages; only their order may change
-    question = "Is a PhD required for research jobs at AI labs?"
-    rank_fused = RetrievalOptions(score_fusion=False)  # score fusion is the default; this orders RRF's five
-    plain = Retriever(retriever.version, retriever.embedder, rank_fused).search(question, k=10)
-    options = RetrievalOptions(score_fusion=False, score_fused_head=True, quote_evidence=False)  # as measured
-    head = Retriever(retriever.version, retriever.embedder, options).search(question, k=10)
-    assert {h.chunk_id for h in head[:5]} == {h.chunk_id for h in plain[:5]}
-    assert [h.chunk_id for h in head[5:]] == [h.chunk_id for h in plain[5:]]
-    assert [h.score for h in head] == [h.score for h in plain]  # the head's scores, best first
-    assert [h.chunk_id for h in head] != [h.chunk_id for h in plain]  # here score fusion disagrees
-    fewer = Retriever(retriever.version, retriever.embedder, options).search(question, k=2)
-    assert {h.chunk_id for h in fewer} == {h.chunk_id for h in plain[:2]}  # any k: rank fusion's passages
-
-
-def test_focused_units_leave_a_rambling_question_to_chunks_and_keywords(retriever: Retriever) -> None:
-    version, embedder = retriever.version, retriever.embedder
-
-    def ids(question: str, **options: bool) -> list[str]:
-        rank_fused = {"score_fusion": False, **options}  # an option of rank fusion, not the default
-        found = Retriever(version, embedder, RetrievalOptions(**rank_fused)).search(question, k=8)
-        return [h.chunk_id for h in found]
-
-    rambling = "I write copy for a living and use AI tools all day. Is there an AI job for someone like me?"
-    assert ids(rambling, focused_units=True) == ids(rambling, unit_fusion=False)
-    assert ids(rambling, focused_units=True) != ids(rambling)  # here the unit list did vote
-    focused = "Is there an AI job for a copywriter?"
-    assert ids(focused, focused_units=True) == ids(focused)
 
 
 def test_each_mode_answers(retriever: Retriever) -> None:

@@ -9,7 +9,7 @@ import pytest
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
 from advisor.engine import Advisor
-from advisor.retrieval.retriever import Retriever
+from advisor.retrieval import Retriever
 from advisor.text.spelling import Speller
 
 from .conftest import retriever_with_articles

@@ -17,7 +17,7 @@ from advisor.engine import Advisor, AnswerUnavailable, BadQuestion, clean_questi
 from advisor.errors import AdvisorError, BadInput
 from advisor.index.build import build_index
 from advisor.index.store import load_index
-from advisor.retrieval.retriever import Hit, open_retriever
+from advisor.retrieval import Hit, open_retriever
 from advisor.services import open_advisor
 
 __all__ = ["main"]

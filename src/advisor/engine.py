@@ -24,7 +24,7 @@ from advisor.answer.suggestions import Suggester
 from advisor.conversation import MAX_TURNS, ConversationStore, Message
 from advisor.errors import BadInput, Unavailable
 from advisor.llm import GenerationOptions, LLMClient, LLMError, StreamReport
-from advisor.retrieval.retriever import Hit, Retriever
+from advisor.retrieval import Hit, Retriever
 
 __all__ = [
     "MAX_QUESTION_CHARS",
@@ -258,7 +258,7 @@ class Advisor:
             raise BadQuestion(f"a conversation holds at most {MAX_TURNS} turns; start a new one")
         understood = self._understand(question, history, retriever)
         started = time.perf_counter()
-        hits = retriever.search(understood.query, k=TOP_K)
+        hits = retriever.search(understood.query, k=TOP_K, spelled=True)  # corrected once, above
         self._observe("retrieval", time.perf_counter() - started)
         return _Turn(question, conversation_id, history, understood.query, hits, understood, new)
 
@@ -271,7 +271,8 @@ class Advisor:
         query = resolve_follow_up(question, last, vocabulary)
         if last is not None and self._llm is not None:
             with contextlib.suppress(LLMError):  # the rule-based resolution stands
-                query = self._llm.condense(question, history)[:MAX_QUESTION_CHARS]
+                condensed = self._llm.condense(question, history)[:MAX_QUESTION_CHARS]
+                query = retriever.correct(condensed).text  # the LLM's words, spelled like the articles
         return read_question(question, vocabulary, query)
 
 

@@ -17,8 +17,8 @@ from advisor.index.build import IndexReport, build_index
 from advisor.index.store import IndexUnusable, IndexVersion, ReindexRunning, current_version_name, load_index
 from advisor.llm import LLMClient, OpenAICompatibleClient
 from advisor.metrics import Metrics
+from advisor.retrieval import Retriever, open_retriever
 from advisor.retrieval.expansion import load_word_vectors
-from advisor.retrieval.retriever import Retriever, open_retriever
 
 __all__ = ["ReindexRunning", "Reindexer", "Services", "llm_client", "open_advisor", "start_services"]
 

@@ -9,7 +9,7 @@ import numpy as np
 from advisor.answer.models import Citation
 from advisor.answer.quotes import split_units
 from advisor.embedding import Embedder
-from advisor.retrieval.retriever import Hit
+from advisor.retrieval import Hit
 from advisor.text.lexicon import split_sentences
 
 __all__ = ["SUPPORT_THRESHOLD", "check_citations", "numbers_in"]

@@ -28,7 +28,7 @@ from advisor.answer.question import Question
 from advisor.answer.quotes import Quote, QuoteRanker, content_words, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.corpus.salaries import SalaryRow
-from advisor.retrieval.retriever import Hit
+from advisor.retrieval import Hit
 from advisor.text.lexicon import normalize_term
 
 __all__ = ["Search", "compose_comparison"]

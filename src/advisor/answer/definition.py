@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from advisor.answer.quotes import Quote, QuoteRanker, quotes_from_hits
 from advisor.answer.sources import Library
-from advisor.retrieval.retriever import Hit
+from advisor.retrieval import Hit
 
 __all__ = [
     "MAX_LIST",

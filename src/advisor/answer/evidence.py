@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from advisor.answer.quotes import content_words
-from advisor.retrieval.retriever import Hit
+from advisor.retrieval import Hit
 
 __all__ = ["Evidence"]
 

@@ -63,7 +63,7 @@ from advisor.answer.question import (
 )
 from advisor.answer.quotes import Quote, QuoteRanker, content_words, quotes_from_hits
 from advisor.answer.sources import Citer, Library
-from advisor.retrieval.retriever import Hit, Retriever
+from advisor.retrieval import Hit, Retriever
 
 __all__ = ["ExtractiveAnswerer"]
 

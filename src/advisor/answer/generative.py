@@ -14,7 +14,7 @@ from advisor.conversation import Message
 from advisor.corpus.chunking import approx_tokens
 from advisor.embedding import Embedder
 from advisor.llm import ChatMessage, GenerationOptions, LLMClient, StreamReport
-from advisor.retrieval.retriever import Hit
+from advisor.retrieval import Hit
 
 __all__ = ["HISTORY_TOKENS", "LLMAnswerer"]
 

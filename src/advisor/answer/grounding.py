@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from advisor.answer.models import Answer, Step, Table
-from advisor.retrieval.retriever import Hit
+from advisor.retrieval import Hit
 
 __all__ = ["Grounding", "ground"]
 

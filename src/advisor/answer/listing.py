@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from advisor.answer.question import names_topic
 from advisor.answer.quotes import Quote, QuoteRanker, content_words, quote_of_unit, quotes_from_hits
 from advisor.answer.sources import Citer, Library
-from advisor.retrieval.retriever import Hit
+from advisor.retrieval import Hit
 from advisor.text.lexicon import ROLE_NOUNS, is_role_title, normalize_term
 
 __all__ = [

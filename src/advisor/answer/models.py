@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from advisor.llm import StreamReport
-    from advisor.retrieval.retriever import Hit
+    from advisor.retrieval import Hit
 
 __all__ = ["Answer", "ChartBar", "Citation", "Mode", "Step", "Table"]
 

@@ -11,7 +11,7 @@ from advisor.answer.models import Step
 from advisor.answer.question import PERIOD_NUMBER, PERIOD_WORDS, Period
 from advisor.answer.quotes import Quote, content_words, quotes_from_hits
 from advisor.answer.sources import Citer, Library
-from advisor.retrieval.retriever import Hit
+from advisor.retrieval import Hit
 from advisor.text.lexicon import is_role_title
 
 __all__ = [

@@ -20,7 +20,7 @@ import numpy as np
 
 from advisor.corpus.units import shown_text
 from advisor.embedding import Embedder, Vectors
-from advisor.retrieval.retriever import Hit
+from advisor.retrieval import Hit
 from advisor.text.lexicon import split_sentences
 
 __all__ = [

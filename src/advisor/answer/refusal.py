@@ -13,7 +13,7 @@ from advisor.answer.models import Answer, Mode
 from advisor.answer.question import Kind, Question
 from advisor.answer.suggestions import Suggester
 from advisor.corpus.vocabulary import Vocabulary
-from advisor.retrieval.retriever import Hit
+from advisor.retrieval import Hit
 
 __all__ = ["MIN_RELEVANCE", "MIN_RELEVANCE_ALL_UNKNOWN", "NOT_COVERED", "refusal", "refusal_reason"]
 

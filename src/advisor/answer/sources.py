@@ -11,7 +11,7 @@ from typing import Any
 from advisor.answer.models import Citation
 from advisor.answer.quotes import UNRANKED, Quote, content_words, quotes_from_hits
 from advisor.index.store import IndexVersion
-from advisor.retrieval.retriever import Hit
+from advisor.retrieval import Hit
 from advisor.text.lexicon import normalize_term
 
 __all__ = ["Citer", "Library"]

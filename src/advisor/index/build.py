@@ -26,13 +26,13 @@ from advisor.index.store import (
     IndexNotFound,
     IndexUnusable,
     IndexVersion,
-    build_faiss,
     chunk_faiss_id,
     load_index,
     save_index,
     unit_index_kind,
     writer_lock,
 )
+from advisor.index.vectors import VectorStore
 from advisor.ingest import Document, Skipped, load_corpus
 
 __all__ = ["EmbedderFactory", "IndexReport", "build_index"]
@@ -135,32 +135,32 @@ def build_index(
 
         chunks, records = _merge(previous, old_docs, gone, to_embed, new_chunks, fingerprints)
         ids, all_vectors = _vectors(previous, chunks, to_embed, new_chunks, vectors, dim)
-        faiss_index = build_faiss(kind, dim, ids, all_vectors)
+        chunk_vectors = VectorStore.of(kind, dim, ids, all_vectors)
         facts = [row for d in records for row in salaries.get(d, [])]
         if previous is not None:  # articles kept as they were keep their facts too
             facts += [row for row in previous.salaries if row.doc_id in kept_as_is]
         units = _units(previous, records, kept_as_is, current, new_chunks)
-        old_units = previous.stored_unit_vectors() if previous is not None else None
+        old_units = _stored(previous.unit_vectors if previous is not None else None)
         unit_kind = unit_index_kind(kind, len(units))
-        unit_index, embedded = _unit_index(
+        unit_vectors, embedded = _unit_vectors(
             old_units, units, unit_embedding_text, unit_kind, dim, model, progress
         )
-        old_quotes = previous.stored_quote_vectors() if previous is not None else None
+        old_quotes = _stored(previous.quote_vectors if previous is not None else None)
         # searched too (score fusion's second view of each line), so as large as the unit index
-        quote_index, quoted = _unit_index(old_quotes, units, quote_text, unit_kind, dim, model, progress)
+        quote_vectors, quoted = _unit_vectors(old_quotes, units, quote_text, unit_kind, dim, model, progress)
         report.units_embedded = embedded + quoted
         report.version = save_index(
             index_dir,
             model=model_name,
             dim=dim,
             kind=kind,
-            faiss_index=faiss_index,
+            vectors=chunk_vectors,
             chunks=chunks,
             documents=records,
             salaries=facts,
             units=units,
-            unit_index=unit_index,
-            quote_index=quote_index,
+            unit_vectors=unit_vectors,
+            quote_vectors=quote_vectors,
         )
         report.documents, report.chunks = len(records), len(chunks)
         report.flagged = _flagged(chunks.values(), records)
@@ -181,7 +181,7 @@ class _Model:
         return self._embedder
 
 
-def _unit_index(
+def _unit_vectors(
     previous: tuple[np.ndarray, np.ndarray] | None,
     units: list[Unit],
     text_of: Callable[[Unit], str],
@@ -189,8 +189,8 @@ def _unit_index(
     dim: int,
     model: _Model,
     progress: bool,
-) -> tuple[Any, int]:
-    """A FAISS index of one text of each unit; vectors the previous version holds are copied, not redone."""
+) -> tuple[VectorStore, int]:
+    """A store of one text of each unit; vectors the previous version holds are copied, not redone."""
     texts = [text_of(u) for u in units]
     ids = np.array([unit_faiss_id(u, t) for u, t in zip(units, texts, strict=True)], dtype=np.int64)
     vectors = np.zeros((len(units), dim), dtype=np.float32)
@@ -204,7 +204,11 @@ def _unit_index(
     todo = np.flatnonzero(~known)
     if len(todo):
         vectors[todo] = model.get().embed([texts[n] for n in todo], progress=progress)
-    return build_faiss(kind, dim, ids, vectors), len(todo)
+    return VectorStore.of(kind, dim, ids, vectors), len(todo)
+
+
+def _stored(store: VectorStore | None) -> tuple[np.ndarray, np.ndarray] | None:
+    return None if store is None else store.stored()
 
 
 def _flagged(chunks: Iterable[Chunk], records: dict[str, DocRecord]) -> list[dict[str, str]]:
@@ -307,7 +311,7 @@ def _vectors(
     )
     if previous is None:
         return new_ids, vectors.reshape(-1, dim)
-    old_ids, old_vectors = previous.stored_vectors()
+    old_ids, old_vectors = previous.vectors.stored()
     # An edited article keeps the ids of its untouched chunks: those come back as new vectors.
     kept = np.setdiff1d(np.fromiter(chunks.keys(), dtype=np.int64, count=len(chunks)), new_ids)
     keep = np.isin(old_ids, kept)

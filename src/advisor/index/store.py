@@ -1,4 +1,4 @@
-"""The FAISS store: versions on disk, each complete, made current by an atomic pointer switch.
+"""Index versions on disk, each complete, made current by an atomic pointer switch.
 
 Layout of the index folder::
 
@@ -20,23 +20,19 @@ import hashlib
 import json
 import os
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-import faiss
-import numpy as np
+from typing import Any
 
 from advisor.corpus.chunking import Chunk
 from advisor.corpus.salaries import SalaryRow
 from advisor.corpus.units import Unit
 from advisor.corpus.vocabulary import Vocabulary, build_vocabulary
-from advisor.embedding import Vectors
 from advisor.errors import Conflict, Unavailable
+from advisor.index.vectors import IndexKind, VectorStore, search_on_this_thread
 from advisor.ingest.records import shown
 
 __all__ = [
@@ -46,21 +42,15 @@ __all__ = [
     "IndexNotFound",
     "IndexUnusable",
     "IndexVersion",
-    "build_faiss",
     "chunk_faiss_id",
     "current_version_name",
     "load_index",
     "save_index",
-    "search_on_this_thread",
     "writer_lock",
 ]
 
 FORMAT = 2  # 2: salary facts stored beside the chunks
 KEEP_VERSIONS = 3
-IndexKind = Literal["flat", "hnsw"]
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 64
 # Units outnumber chunks four to six times, so an exact search over them is the first to
 # grow slow (400k units: 34 ms a query); from this many they are searched with HNSW.
 UNITS_HNSW_FROM = 100_000
@@ -104,22 +94,6 @@ def chunk_faiss_id(chunk_id: str) -> int:
     return int.from_bytes(hashlib.blake2b(chunk_id.encode(), digest_size=8).digest()) >> 1
 
 
-_searching = threading.local()
-
-
-def search_on_this_thread() -> None:
-    """FAISS answers one query at a time on the calling thread, with no OpenMP team.
-
-    For one query a team only adds overhead (5x on 5,000 vectors, and 50x once seen under
-    load, its idle threads spinning on the cores the server needs). OpenMP keeps the thread
-    count per thread, so every thread that searches (a server's request threads) sets it,
-    once: the call itself is not free.
-    """
-    if not getattr(_searching, "single", False):
-        faiss.omp_set_num_threads(1)
-        _searching.single = True
-
-
 @dataclass
 class IndexVersion:
     """One loaded, immutable version: vectors, chunks and documents that agree with each other."""
@@ -128,68 +102,24 @@ class IndexVersion:
     model: str
     dim: int
     kind: IndexKind
-    faiss_index: Any
+    vectors: VectorStore  # the chunks' vectors, by chunk_faiss_id
     chunks: dict[int, Chunk]  # faiss id -> chunk
     documents: dict[str, DocRecord]
     salaries: list[SalaryRow]
     units: list[Unit] = field(default_factory=list)  # in document order, document by document
     has_units: bool = True  # False: written before units existed (an incremental re-index adds them)
-    unit_index: Any = None  # FAISS over unit vectors (ids: chunk_faiss_id(unit_id)); None if absent
-    quote_index: Any = None  # each unit's shown text embedded, for quote ranking; None if absent
+    unit_vectors: VectorStore | None = None  # units as searched (unit_faiss_id); None if absent
+    quote_vectors: VectorStore | None = None  # each unit's shown text, for quote ranking; None if absent
     vocabulary: Vocabulary = field(default_factory=Vocabulary)  # roles, tools, topics of the corpus
 
     @property
     def chunk_count(self) -> int:
         return len(self.chunks)
 
-    def search(self, vector: Vectors, k: int) -> list[tuple[Chunk, float]]:
-        """The k nearest chunks by inner product (cosine: the vectors are unit length)."""
-        search_on_this_thread()
-        k = min(k, self.chunk_count)
-        if k <= 0:
-            return []
-        scores, ids = self.faiss_index.search(vector.reshape(1, -1).astype(np.float32), k)
-        return [(self.chunks[int(i)], float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
-
-    def stored_vectors(self) -> tuple[np.ndarray, Vectors]:
-        """All (ids, vectors) held by the FAISS index, read straight from its storage."""
-        return _stored_vectors(self.faiss_index, self.dim)
-
-    def stored_unit_vectors(self) -> tuple[np.ndarray, Vectors] | None:
-        """All (ids, vectors) of the unit index; None without one."""
-        return None if self.unit_index is None else _stored_vectors(self.unit_index, self.dim)
-
-    def stored_quote_vectors(self) -> tuple[np.ndarray, Vectors] | None:
-        """All (ids, vectors) of the quote index; None without one."""
-        return None if self.quote_index is None else _stored_vectors(self.quote_index, self.dim)
-
 
 def unit_index_kind(kind: IndexKind, units: int) -> IndexKind:
     """The unit index's kind: the configured one, or HNSW once exact search would be slow."""
     return "hnsw" if units >= UNITS_HNSW_FROM else kind
-
-
-def build_faiss(kind: IndexKind, dim: int, ids: np.ndarray, vectors: Vectors) -> Any:
-    """An IndexIDMap2 over inner-product flat (exact) or HNSW (approximate, for large corpora)."""
-    inner: Any
-    if kind == "hnsw":
-        inner = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        inner.hnsw.efSearch = HNSW_EF_SEARCH
-    else:
-        inner = faiss.IndexFlatIP(dim)
-    index = faiss.IndexIDMap2(inner)
-    if len(ids):
-        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids.astype(np.int64))
-    return index
-
-
-def _stored_vectors(index: Any, dim: int) -> tuple[np.ndarray, Vectors]:
-    ids = faiss.vector_to_array(index.id_map).astype(np.int64)
-    inner: Any = faiss.downcast_index(index.index)
-    storage: Any = faiss.downcast_index(inner.storage) if isinstance(inner, faiss.IndexHNSW) else inner
-    codes = faiss.vector_to_array(storage.codes)
-    return ids, codes.view(np.float32).reshape(-1, dim)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -210,7 +140,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
     folder = index_dir / "versions" / name
     try:
         manifest = _manifest(folder / "manifest.json", name)
-        faiss_index: Any = faiss.read_index(str(folder / "vectors.faiss"))
+        vectors = VectorStore.load(folder / "vectors.faiss")
         documents = {
             d["doc_id"]: DocRecord(**{**d, **{k: tuple(d[k]) for k in _TUPLES if k in d}})
             for d in json.loads((folder / "documents.json").read_text())
@@ -223,8 +153,8 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
                 chunks[faiss_id] = Chunk(**record)
         salaries = [SalaryRow(**row) for row in json.loads((folder / "salaries.json").read_text())]
         units = _read_units(folder / "units.jsonl")
-        unit_index = _read_unit_index(folder / "units.faiss", len(units or []))
-        quote_index = _read_unit_index(folder / "quotes.faiss", len(units or []))
+        unit_vectors = _read_unit_vectors(folder / "units.faiss", len(units or []))
+        quote_vectors = _read_unit_vectors(folder / "quotes.faiss", len(units or []))
         vocabulary = _vocabulary(folder, chunks, salaries, documents)
     except IndexUnusable:
         raise
@@ -233,8 +163,7 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
             f"index version {name} is unreadable ({type(exc).__name__}): "
             "run `advisor index --full` to rebuild it"
         ) from None
-    stored_ids = faiss.vector_to_array(faiss_index.id_map)
-    if faiss_index.ntotal != len(chunks) or set(stored_ids.tolist()) != set(chunks):
+    if len(vectors) != len(chunks) or set(vectors.ids().tolist()) != set(chunks):
         raise IndexUnusable(
             f"index version {name}: vectors and chunk metadata disagree: run `advisor index --full`"
         )
@@ -249,14 +178,14 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
         model=manifest["model"],
         dim=int(manifest["dim"]),
         kind=manifest["kind"],
-        faiss_index=faiss_index,
+        vectors=vectors,
         chunks=chunks,
         documents=documents,
         salaries=salaries,
         units=units or [],
-        has_units=units is not None and (not units or (unit_index is not None and quote_index is not None)),
-        unit_index=unit_index,
-        quote_index=quote_index,
+        has_units=units is not None and (not units or None not in (unit_vectors, quote_vectors)),
+        unit_vectors=unit_vectors,
+        quote_vectors=quote_vectors,
         vocabulary=vocabulary,
     )
 
@@ -269,12 +198,12 @@ def _read_units(path: Path) -> list[Unit] | None:
         return [Unit(**json.loads(line)) for line in handle if line.strip()]
 
 
-def _read_unit_index(path: Path, count: int) -> Any:
+def _read_unit_vectors(path: Path, count: int) -> VectorStore | None:
     """The unit vectors, or None when absent or not matching the units (the next index rebuilds)."""
     if not path.exists():
         return None
-    index: Any = faiss.read_index(str(path))
-    return index if index.ntotal == count else None
+    store = VectorStore.load(path)
+    return store if len(store) == count else None
 
 
 def _vocabulary(
@@ -329,13 +258,13 @@ def save_index(
     model: str,
     dim: int,
     kind: IndexKind,
-    faiss_index: Any,
+    vectors: VectorStore,
     chunks: dict[int, Chunk],
     documents: dict[str, DocRecord],
     salaries: list[SalaryRow],
     units: list[Unit] | None = None,
-    unit_index: Any = None,
-    quote_index: Any = None,
+    unit_vectors: VectorStore | None = None,
+    quote_vectors: VectorStore | None = None,
     vocabulary: Vocabulary | None = None,
 ) -> str:
     """Write a new version and make it current; call under writer_lock. Returns its name."""
@@ -345,17 +274,17 @@ def save_index(
     name = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.urandom(3).hex()}"
     staging = versions / f"{name}.tmp"
     staging.mkdir()
-    faiss.write_index(faiss_index, str(staging / "vectors.faiss"))
+    vectors.save(staging / "vectors.faiss")
     with (staging / "chunks.jsonl").open("w") as handle:
         for faiss_id, chunk in chunks.items():
             handle.write(json.dumps({"id": faiss_id, **asdict(chunk)}, ensure_ascii=False) + "\n")
     with (staging / "units.jsonl").open("w") as handle:
         for unit in units or []:
             handle.write(json.dumps(asdict(unit), ensure_ascii=False) + "\n")
-    if unit_index is not None:
-        faiss.write_index(unit_index, str(staging / "units.faiss"))
-    if quote_index is not None:
-        faiss.write_index(quote_index, str(staging / "quotes.faiss"))
+    if unit_vectors is not None:
+        unit_vectors.save(staging / "units.faiss")
+    if quote_vectors is not None:
+        quote_vectors.save(staging / "quotes.faiss")
     _write_json(staging / "documents.json", [asdict(d) for d in documents.values()])
     _write_json(staging / "salaries.json", [asdict(row) for row in salaries])
     if vocabulary is None:
