@@ -13,6 +13,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from fastapi.sse import format_sse_event
+
 from advisor.answer.models import Answer, Citation
 from advisor.api.errors import unavailable_body
 from advisor.api.openai_schemas import (
@@ -76,7 +78,7 @@ class Completion:
             conversation_id=answer.conversation_id or None,
         )  # fmt: skip
 
-    def chunks(self, events: Iterator[Event]) -> Iterator[str]:
+    def chunks(self, events: Iterator[Event]) -> Iterator[bytes]:
         """`data:` lines; runs in a worker thread (Starlette iterates sync generators off the loop)."""
         yield self._chunk(Delta(role="assistant", content=""))
         for event in events:
@@ -100,19 +102,21 @@ class Completion:
             elif event.kind == "error":
                 error: AnswerUnavailable = event.data["exception"]
                 body = unavailable_body(error)
-                yield f"data: {json.dumps(openai_error(503, body['error'], **body['detail']))}\n\n"
-        yield "data: [DONE]\n\n"
+                yield format_sse_event(
+                    data_str=json.dumps(openai_error(503, body["error"], **body["detail"]))
+                )
+        yield format_sse_event(data_str="[DONE]")
 
     def _base(self, **fields: object) -> ChatCompletionChunk:
         return ChatCompletionChunk.model_validate(
             {"id": self.id, "created": self.created, "model": self.model, **fields}
         )
 
-    def _chunk(self, delta: Delta) -> str:
+    def _chunk(self, delta: Delta) -> bytes:
         return self._line(self._base(choices=[ChunkChoice(delta=delta, finish_reason=None)]))
 
     @staticmethod
-    def _line(chunk: ChatCompletionChunk) -> str:
+    def _line(chunk: ChatCompletionChunk) -> bytes:
         """OpenAI's chunk: the advisor's fields only where set, a delta without empty keys, and
         finish_reason null until the end."""
         body = chunk.model_dump(mode="json")
@@ -121,7 +125,7 @@ class Completion:
                 del body[name]
         for choice in body["choices"]:
             choice["delta"] = {k: v for k, v in choice["delta"].items() if v is not None}
-        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+        return format_sse_event(data_str=json.dumps(body, ensure_ascii=False))
 
 
 def _finish(answer: Answer) -> FinishReason:

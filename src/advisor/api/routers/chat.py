@@ -8,7 +8,7 @@ from itertools import chain
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import StreamingResponse
+from fastapi.sse import EventSourceResponse, format_sse_event
 from starlette.concurrency import run_in_threadpool
 
 from advisor.answer.models import Answer
@@ -42,8 +42,7 @@ async def chat(body: ChatIn, advisor: AdvisorDep, owner: OwnerDep) -> Any:
         return _answer_json(answer, version)
     events = advisor.stream(body.message, body.conversation_id, None, owner)
     first = await run_in_threadpool(next, events)  # bad question, unknown conversation: JSON error
-    return StreamingResponse(_sse(chain([first], events), version), media_type="text/event-stream",
-                             headers=STREAM_HEADERS)  # fmt: skip
+    return EventSourceResponse(_sse(chain([first], events), version), headers=STREAM_HEADERS)
 
 
 def _answer_json(answer: Answer, version: IndexVersion) -> dict[str, Any]:
@@ -52,7 +51,7 @@ def _answer_json(answer: Answer, version: IndexVersion) -> dict[str, Any]:
     return data
 
 
-def _sse(events: Iterator[Event], version: IndexVersion) -> Iterator[str]:
+def _sse(events: Iterator[Event], version: IndexVersion) -> Iterator[bytes]:
     """Runs in a worker thread (Starlette iterates sync generators off the loop)."""
     for event in events:
         if event.kind == "done":
@@ -63,4 +62,4 @@ def _sse(events: Iterator[Event], version: IndexVersion) -> Iterator[str]:
             data = {"citations": with_context(event.data["citations"], version)}
         else:
             data = event.data
-        yield f"event: {event.kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+        yield format_sse_event(event=event.kind, data_str=json.dumps(data, ensure_ascii=False))

@@ -7,7 +7,8 @@ from itertools import chain
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse
+from fastapi.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from advisor.api.completions import Completion
@@ -116,9 +117,7 @@ async def chat_completions(body: OpenAIChatIn, advisor: AdvisorDep, owner: Owner
     if first.kind == "error":  # nothing streamed yet: a plain 503
         problem = unavailable_body(first.data["exception"])
         return JSONResponse(openai_error(503, problem["error"], **problem["detail"]), status_code=503)
-    return StreamingResponse(
-        completion.chunks(chain([first], events)), media_type="text/event-stream", headers=STREAM_HEADERS
-    )
+    return EventSourceResponse(completion.chunks(chain([first], events)), headers=STREAM_HEADERS)
 
 
 def _refuse_unsupported(body: OpenAIChatIn) -> None:
