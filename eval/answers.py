@@ -7,7 +7,13 @@ Held-out sets, written by someone who read only the articles (tune on dev, repor
 - answers_fresh.jsonl: 40 more (5 of each kind), written by another reader of the articles
   after this round's tuning ended and never tuned on: a second test half ("fresh")
 - conversations.jsonl: three-turn conversations; turns 2 and 3 are the follow-up turns
+- advice.jsonl and advice_conversations.jsonl (0.3.0): 90 questions of eleven kinds, situations
+  (people who describe themselves and ask several things) and factoids among them, and 16
+  conversations that refer back to the person and to earlier answers; written by a reader of
+  the articles only, split into dev and test halves by the writer, before any tuning on them
 Checks (each must hold for the answer to pass):
+- opening: alternatives, one of which must be in the answer's first paragraph (what a reader
+  reads first: the direct answer)
 - all: groups of alternatives; every group needs one alternative in the answer
 - order: phrases that appear in the answer in this order
 - none: phrases that must not appear
@@ -51,16 +57,25 @@ NOT_COVERED = re.compile(
     re.IGNORECASE,
 )
 IN_SCOPE_EXCEPT = {"out_of_scope", "not_covered"}  # kinds a refusal may rightly answer
+UNREAD_KINDS = {"factoid", "situation"}  # the writer's kinds that are not a Kind the advisor reads
 
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+def first_paragraph(text: str) -> str:
+    """The answer's opening: its text before the first blank line."""
+    return text.strip().split("\n\n", 1)[0]
+
+
 def check(answer: Answer, checks: dict[str, Any]) -> list[str]:
     """The checks an answer fails, each as a short reason (empty: it passes)."""
     text = _norm(answer.answer)
     failed: list[str] = []
+    opening = checks.get("opening")
+    if opening and not any(_norm(alt) in _norm(first_paragraph(answer.answer)) for alt in opening):
+        failed.append(f"opening lacks {opening[0]!r}")
     for group in checks.get("all", []):
         if not any(_norm(alt) in text for alt in group):
             failed.append(f"missing {group[0]!r}")
@@ -74,7 +89,7 @@ def check(answer: Answer, checks: dict[str, Any]) -> list[str]:
     for phrase in checks.get("none", []):
         if _norm(phrase) in text:
             failed.append(f"says {phrase!r}")
-    if checks.get("not_covered") and not NOT_COVERED.search(answer.answer.split("\n\n", 1)[0]):
+    if checks.get("not_covered") and not NOT_COVERED.search(first_paragraph(answer.answer)):
         failed.append("does not say it is not covered")
     if checks.get("refused") and not answer.refused:
         failed.append("not refused")
@@ -122,7 +137,7 @@ def run_answers(advisor: Advisor, verbatim: Callable[[Answer], None], show: bool
     by: dict[tuple[str, str], Tally] = defaultdict(Tally)
     false_refusals, kind_right, misspelled = Tally(), Tally(), Tally()
     refused_in_scope: list[str] = []
-    for record in _lines("answers.jsonl") + _lines("answers_fresh.jsonl"):
+    for record in _lines("answers.jsonl") + _lines("answers_fresh.jsonl") + _lines("advice.jsonl"):
         answer = advisor.ask(record["question"])
         verbatim(answer)
         failed = check(answer, record["checks"])
@@ -130,12 +145,14 @@ def run_answers(advisor: Advisor, verbatim: Callable[[Answer], None], show: bool
         label = f"[{split} {kind} {record['id']}] {record['question']}: {'; '.join(failed)}"
         by[(split, kind)].add(not failed, label)
         by[(split, "all")].add(not failed)
+        by[(f"{record['id'].split('-')[0] if '-' in record['id'] else 'a'}:{split}", "all")].add(not failed)
         if record.get("misspelled"):
             misspelled.add(not failed)
         if kind not in IN_SCOPE_EXCEPT:
             false_refusals.add(answer.refused)
             if answer.refused:
                 refused_in_scope.append(f"{record['id']} {record['question']}")
+        if kind not in IN_SCOPE_EXCEPT | UNREAD_KINDS:
             read_as = getattr(answer, "kind", None)  # 0.1.0 answers have no kind
             kind_right.add(read_as == kind, f"{record['id']} {kind} read as {read_as}")
         if show and failed:
@@ -155,7 +172,7 @@ def run_answers(advisor: Advisor, verbatim: Callable[[Answer], None], show: bool
 def run_conversations(advisor: Advisor, verbatim: Callable[[Answer], None], show: bool) -> dict[str, Any]:
     """Three-turn conversations: share of follow-up turns (2 and 3) that pass, per split."""
     by: dict[str, Tally] = defaultdict(Tally)
-    for record in _lines("conversations.jsonl"):
+    for record in _lines("conversations.jsonl") + _lines("advice_conversations.jsonl"):
         conversation: str | None = None
         for n, turn in enumerate(record["turns"], start=1):
             answer = advisor.ask(turn["user"], conversation)

@@ -13,15 +13,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from advisor.answer.asks import Ask, read_asks
 from advisor.answer.extractive import ExtractiveAnswerer
 from advisor.answer.followup import last_turn, resolve_follow_up
 from advisor.answer.generative import LLMAnswerer
 from advisor.answer.grounding import ground
 from advisor.answer.models import Answer
+from advisor.answer.profile import Profile, read_profile
 from advisor.answer.question import Kind, Question, read_question
 from advisor.answer.refusal import refusal, refusal_reason
 from advisor.answer.suggestions import Suggester
 from advisor.conversation import MAX_TURNS, ConversationStore, Message
+from advisor.corpus.vocabulary import Vocabulary
 from advisor.errors import BadInput, Unavailable
 from advisor.llm import GenerationOptions, LLMClient, LLMError, StreamReport
 from advisor.retrieval import Hit, Retriever
@@ -103,9 +106,12 @@ class _Turn:
     conversation_id: str
     history: list[Message]
     query: str
-    hits: list[Hit]
+    hits: list[Hit]  # every ask's passages, the first ask's first
     understood: Question
     new: bool  # the conversation starts with this turn: it is created when the turn is stored
+    asks: list[Ask] = field(default_factory=list)
+    evidence: list[list[Hit]] = field(default_factory=list)  # each ask's passages, searched once
+    profile: Profile = field(default_factory=Profile)
 
 
 class Advisor:
@@ -193,12 +199,12 @@ class Advisor:
         )
         refused = refusal(reason, turn.understood, suggester, self.mode) if reason else None
         if refused is not None or self._llm is None:
-            answer = refused or extractive.answer(turn.understood, turn.hits)
+            answer = refused or extractive.answer_asks(turn.asks, turn.evidence, turn.profile)
             for line in answer.answer.splitlines(keepends=True):
                 yield Event("token", {"text": line})
         else:
             parts: list[str] = []
-            composed = extractive.answer(turn.understood, turn.hits)  # the facts the LLM writes on
+            composed = extractive.answer_asks(turn.asks, turn.evidence, turn.profile)  # the LLM's facts
             grounding = ground(composed, turn.hits, extractive.library.hit)
             report = StreamReport()
             started = time.perf_counter()
@@ -228,6 +234,7 @@ class Advisor:
         if not answer.refused:
             answer.suggestions = answer.suggestions or suggester.follow_ups(turn.understood)
         answer.query = turn.query
+        answer.profile = turn.profile.to_json()
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
         if store:
             citations = [c.to_json() for c in answer.citations]
@@ -256,14 +263,20 @@ class Advisor:
             history = self.store.messages(conversation_id, owner)  # ConversationNotFound if unknown
         if len(history) >= 2 * MAX_TURNS:  # refused before any work; the store refuses it too
             raise BadQuestion(f"a conversation holds at most {MAX_TURNS} turns; start a new one")
-        understood = self._understand(question, history, retriever)
+        understood, profile = self._understand(question, history, retriever)
+        asks = read_asks(question, understood.query, retriever.version.vocabulary, profile)
         started = time.perf_counter()
-        hits = retriever.search(understood.query, k=TOP_K, spelled=True)  # corrected once, above
+        # Each ask's passages, searched once here (corrected once, above); composers read these.
+        evidence = [retriever.search(a.question.query, k=TOP_K, spelled=True) for a in asks]
         self._observe("retrieval", time.perf_counter() - started)
-        return _Turn(question, conversation_id, history, understood.query, hits, understood, new)
+        hits = list({h.chunk_id: h for found in evidence for h in found}.values())
+        return _Turn(question, conversation_id, history, understood.query, hits, understood, new,
+                     asks, evidence, profile)  # fmt: skip
 
-    def _understand(self, question: str, history: list[Message], retriever: Retriever) -> Question:
-        """Resolve the follow-up against the last answered turn, correct spelling, classify."""
+    def _understand(
+        self, question: str, history: list[Message], retriever: Retriever
+    ) -> tuple[Question, Profile]:
+        """Resolve the follow-up against the last answered turn, read the asker, classify."""
         vocabulary = retriever.version.vocabulary
         # Bounded work: a follow-up reads the last few turns, each capped like a question, and
         # the standalone query it makes is capped (the LLM answerer trims history to a budget).
@@ -273,7 +286,17 @@ class Advisor:
             with contextlib.suppress(LLMError):  # the rule-based resolution stands
                 condensed = self._llm.condense(question, history)[:MAX_QUESTION_CHARS]
                 query = retriever.correct(condensed).text  # the LLM's words, spelled like the articles
-        return read_question(question, vocabulary, query)
+        profile = read_profile(question, vocabulary).over(_profile(history, vocabulary))
+        return read_question(question, vocabulary, query), profile
+
+
+def _profile(history: list[Message], vocabulary: Vocabulary) -> Profile:
+    """What the earlier turns said about the asker: each user message read, later ones winning."""
+    profile = Profile()
+    for message in history[-2 * RECENT_QUESTIONS :]:
+        if message.role == "user":
+            profile = read_profile(message.content[:MAX_QUESTION_CHARS], vocabulary).over(profile)
+    return profile
 
 
 def _turns(history: list[Message]) -> list[tuple[str, str, bool]]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from advisor.answer.advice import direct_answers
+from advisor.answer.asks import Ask, heading_of
 from advisor.answer.comparison import compose_comparison
 from advisor.answer.definition import (
     asked_term,
@@ -41,6 +42,7 @@ from advisor.answer.listing import (
     topic_sections,
 )
 from advisor.answer.models import Answer, Step
+from advisor.answer.parts import Part, join_parts
 from advisor.answer.pay import compose_pay, find_figures, levels_in_years
 from advisor.answer.plan import (
     best_plans,
@@ -52,6 +54,7 @@ from advisor.answer.plan import (
     period_steps,
     plan_of,
 )
+from advisor.answer.profile import Profile
 from advisor.answer.question import (
     LIST_TOPICS,
     Kind,
@@ -61,7 +64,10 @@ from advisor.answer.question import (
     topic_modifier,
     topic_words,
 )
-from advisor.answer.quotes import Quote, QuoteRanker, content_words, quotes_from_hits
+from advisor.answer.coverage import Coverage
+from advisor.answer.opening import Focus, Opening
+from advisor.answer.roles import loose_roles
+from advisor.answer.quotes import Quote, QuoteRanker, content_words, near_duplicate, quotes_from_hits
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit, Retriever
 
@@ -71,12 +77,19 @@ MAX_SUPPORT = 4  # supporting bullets after the first sentence
 BARE_NAME_WORDS = (
     6  # a list item this short is a name on its own ("Prompt Engineer / AI Solutions Specialist")
 )
-SUPPORT_RATIO = 0.6  # a bullet scores at least this share of the best quote
+SUPPORT_RATIO = 0.6  # a supporting line scores at least this share of the opening's score
+SUPPORT_BAR = 0.6  # ... and at least this (Opening's score: cosine + focus + shape), fitted on dev
 SIDE_K = 4  # passages retrieved for each side of a comparison
 ADVICE_K = 10  # passages searched for a yes/no question's direct reply
 DIRECT_SHARE = 0.8  # a direct reply is at least this close in meaning as the best other quote
 BACKGROUND_WORDS = 4  # a background this short ("backend developer") can be named in a sentence
 REFER_WORDS = 6  # a pronoun among a sentence's first words refers to something said before it
+RELATED = 2  # lines offered after saying a topic is not covered
+RELATED_FOCUS = 0.6  # ... each holding this share of the ask's weighted focus
+DIRECT_FOCUS = 0.5  # a line holding this share of the ask's weighted focus answers it directly (dev)
+# Kinds whose structure is the direct answer: pay lines, a verdict and its table, steps, the line
+# that defines the term.
+_STRUCTURE_ANSWERS = frozenset({Kind.SALARY, Kind.COMPARISON, Kind.PLAN, Kind.DEFINITION})
 _REFERS = re.compile(r"\b(this|it|these|they|them)\b", re.I)
 _TIMED_PLAN = re.compile(r"\b(?:days?|weeks?|months?|years?|plan|roadmap|timeline|schedule)\b", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I)
@@ -94,10 +107,28 @@ class ExtractiveAnswerer:
         )  # the library's passages, as Evidence.words reads a hit
         self.ranker = QuoteRanker(retriever.embedder, retriever.quote_vector, self.evidence.score)
         self._lines = [u.text for units in self.library.units.values() for u in units]
+        headings = [
+            *(c.section or "" for c in version.chunks.values()),
+            *(d.title for d in version.documents.values()),
+        ]
+        focus = Focus([*self._lines, *headings])  # the library's words, by their rarity among its lines
+        self.opening = Opening(self.ranker, focus)
+        self.coverage = Coverage(focus, retriever.embedder)
         self.mentions = Mentions(
             [*(c.text for c in version.chunks.values()), *(c.section or "" for c in version.chunks.values()),
              *(d.title for d in version.documents.values())]
         )  # fmt: skip
+
+    def answer_asks(self, asks: list[Ask], evidence: list[list[Hit]], profile: Profile) -> Answer:
+        """A message's answer: each ask answered with its own passages, in the order asked."""
+        several = len(asks) > 1
+        parts = [
+            Part(heading_of(ask.text) if several else None, self.answer(ask.question, hits))
+            for ask, hits in zip(asks, evidence, strict=True)
+        ]
+        answer = join_parts(parts)
+        answer.kind = str(asks[0].kind)
+        return answer
 
     def answer(self, question: Question, hits: list[Hit]) -> Answer:
         # Where a kind takes the first passage that has something, "first" is by evidence: the
@@ -109,6 +140,10 @@ class ExtractiveAnswerer:
             general.answer = f"{unpriced} What the articles do say:\n\n{general.answer}"
             general.kind = str(question.kind)
             return general
+        ranked = self.opening.rank(question.text, question.query, quotes_from_hits(hits, self.library.units))
+        gap = self.coverage.uncovered(question, hits, ranked[0].focus if ranked else 0.0)
+        if gap:  # in scope, but about something no article treats: said at the level of the question
+            return self._not_covered(question, hits, gap)
         composed: Answer | None = None
         if question.kind is Kind.SALARY and len(question.entities.roles) >= 2:  # "X pay against Y pay"
             composed = self._comparison(replace(question, sides=question.entities.roles), hits)
@@ -126,9 +161,48 @@ class ExtractiveAnswerer:
             composed = self._definition(question, hits)
         elif question.kind is Kind.ADVICE:
             composed = self._advice(question, hits)
-        answer = composed or self._general(question.query, hits)
+        answer = composed or self._general(question.query, hits, asked=question.text)
+        if composed is not None and question.kind not in _STRUCTURE_ANSWERS:
+            answer = self._opened(question, hits, answer)
         answer.kind = str(question.kind)
         return self._say_what_is_not_covered(question, answer)
+
+    def _not_covered(self, question: Question, hits: list[Hit], gap: list[str]) -> Answer:
+        """Says what the articles do not cover, then at most two lines about the rest of the ask."""
+        shown = " or ".join(f"“{g}”" for g in gap)
+        lines = [f"None of the articles covers {shown}, so I can't answer that from them."]
+        quotes = quotes_from_hits(hits, self.library.units)
+        related = [s.quote for s in self.opening.rank(question.text, question.query, quotes)
+                   if s.focus >= RELATED_FOCUS][:RELATED]  # fmt: skip
+        citer = Citer()
+        if related:
+            lines += ["", "What they do say that comes close:", ""]
+            lines += [f"- {self._line(q, citer, set())}" for q in related]
+        answer = Answer("\n".join(lines), citer.citations, False, "extractive")
+        answer.kind, answer.gaps = str(question.kind), gap
+        return answer
+
+    def _opened(self, question: Question, hits: list[Hit], composed: Answer) -> Answer:
+        """The composed answer, after the line that answers directly when it does not open with it.
+
+        A kind's structure (a list, a table, a role's lines) is shape; the line of the library that
+        holds the ask's focus is the answer, and comes first.
+        """
+        quotes = quotes_from_hits(hits, self.library.units)
+        ranked = self.opening.rank(question.text, question.query, quotes)
+        if not ranked or ranked[0].focus < DIRECT_FOCUS:
+            return composed
+        best = ranked[0].quote
+        opening = composed.answer.strip().split("\n\n", 1)[0]
+        if best.text in opening or any(
+            best.text in c.quote or c.quote in best.text for c in composed.citations[:1]
+        ):
+            return composed
+        citer = Citer()
+        direct = Answer(self._line(best, citer, set()), citer.citations, False, "extractive")
+        joined = join_parts([Part(None, direct), Part(None, composed)])
+        joined.kind, joined.gaps = composed.kind, composed.gaps
+        return joined
 
     def _say_what_is_not_covered(self, question: Question, answer: Answer) -> Answer:
         """A name asked about that no article mentions ("AI-102") is said to be missing first."""
@@ -140,15 +214,30 @@ class ExtractiveAnswerer:
 
     # the general case ---------------------------------------------------------------
 
+    def _chosen(self, asked: str, query: str, quotes: list[Quote]) -> list[Quote]:
+        """The opening line and the lines that support it: each above the relevance bar, none a
+        near-copy of one before it."""
+        ranked = self.opening.rank(asked, query, quotes)
+        if not ranked:
+            return []
+        chosen = [ranked[0].quote]
+        for scored in ranked[1:]:
+            if len(chosen) > MAX_SUPPORT or scored.score < max(SUPPORT_BAR, ranked[0].score * SUPPORT_RATIO):
+                break
+            if not any(near_duplicate(scored.quote.text, c.text) for c in chosen):
+                chosen.append(scored.quote)
+        return chosen
+
     def _general(
         self,
         query: str,
         hits: list[Hit],
         citer: Citer | None = None,
         keep: Callable[[Quote], bool] | None = None,
+        asked: str | None = None,
     ) -> Answer:
         quotes = [q for q in quotes_from_hits(hits, self.library.units) if keep is None or keep(q)]
-        chosen = self.ranker.best(query, quotes, MAX_SUPPORT + 1, SUPPORT_RATIO)
+        chosen = self._chosen(asked or query, query, quotes)
         if not chosen:
             return Answer("The passages I found contain no quotable text.", [], True, "extractive")
         in_order = self._steps_of_one_plan(chosen, citer)
@@ -214,14 +303,13 @@ class ExtractiveAnswerer:
     def _salary(self, question: Question, hits: list[Hit]) -> Answer | None:
         e = question.entities
         levels = e.levels or levels_in_years(question.text)
-        figures = find_figures(e.roles, levels, e.regions, self.library, {h.text for h in hits})
+        roles = e.roles or loose_roles(question.text, self.library.version.vocabulary.roles)
+        figures = find_figures(roles, levels, e.regions, self.library, {h.text for h in hits})
         if not figures.rows and not figures.gap:
             return None
         citer = Citer()
         lines, chart = compose_pay(figures, self.library, citer)
-        if not figures.gap and not e.regions:  # a note may speak of any market; only if none was asked
-            lines += self._notes(question.query, hits, citer)
-        elif not figures.rows:
+        if not figures.rows:
             general = self._general(question.query, hits, citer)
             lines += ["", "What the articles do say:", "", general.answer]
         return Answer("\n".join(lines), citer.citations, False, "extractive", chart=chart or None)

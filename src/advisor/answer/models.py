@@ -100,6 +100,8 @@ class Answer:
     chart: list[ChartBar] | None = None
     suggestions: list[str] = field(default_factory=list)  # follow-up questions the library answers
     generation: StreamReport | None = None  # LLM mode: why the stream stopped, the backend's usage
+    gaps: list[str] = field(default_factory=list)  # what was asked that no article covers, as asked
+    profile: dict[str, Any] | None = None  # what the advisor has read about the asker (Profile.to_json)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -115,4 +117,6 @@ class Answer:
             "steps": [s.to_json() for s in self.steps] if self.steps is not None else None,
             "chart": [b.to_json() for b in self.chart] if self.chart is not None else None,
             "suggestions": self.suggestions,
+            "not_covered": self.gaps,
+            "profile": self.profile,
         }

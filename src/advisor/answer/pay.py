@@ -131,6 +131,7 @@ class PayLine:
     low: Money
     high: Money
     rows: tuple[SalaryRow, ...]
+    role: str | None = None  # the row's role, where lines of several roles are shown side by side
 
     @property
     def articles(self) -> int:
@@ -142,25 +143,29 @@ class PayLine:
 
     @property
     def label(self) -> str:
+        if self.role:
+            return f"{self.role}, {self.region}" if self.region else self.role
         level = f"{self.level} level" if self.level else "all levels together"
         return f"{level}, {self.region}" if self.region else level
 
 
-def pay_lines(rows: Sequence[SalaryRow], by_level: bool = True) -> list[PayLine]:
-    """Rows grouped by level (unless not by_level), region and currency; each group's span."""
-    groups: dict[tuple[str | None, str | None, str], list[tuple[SalaryRow, Money, Money]]] = {}
+def pay_lines(rows: Sequence[SalaryRow], by_level: bool = True, by_role: bool = False) -> list[PayLine]:
+    """Rows grouped by level (unless not by_level), region and currency, and by role when several
+    roles are shown and none was asked (their figures are never pooled); each group's span."""
+    groups: dict[tuple[str | None, str | None, str, str], list[tuple[SalaryRow, Money, Money]]] = {}
     for row in rows:
         parsed = parse_range(row.range)
         if parsed is None:
             continue
         low, high = parsed
         level = level_of(row) if by_level else None
-        groups.setdefault((level, region_of(row), low.currency), []).append((row, low, high))
+        role = role_label(row) if by_role else ""
+        groups.setdefault((level, region_of(row), low.currency, role), []).append((row, low, high))
     lines = []
-    for (level, region, _), members in groups.items():
+    for (level, region, _, role), members in groups.items():
         low = min((m[1] for m in members), key=lambda money: money.value)
         high = max((m[2] for m in members), key=lambda money: money.value)
-        lines.append(PayLine(level, region, low, high, tuple(m[0] for m in members)))
+        lines.append(PayLine(level, region, low, high, tuple(m[0] for m in members), role or None))
     order = {lv: i for i, lv in enumerate(dict.fromkeys(LEVELS.values()))}
     rows_in = {ln.region: 0 for ln in lines}
     for ln in lines:
@@ -264,35 +269,45 @@ def compose_pay(figures: Figures, library: Library, citer: Citer) -> tuple[list[
         if not figures.rows:
             return lines, []
         lines.append("The nearest figures they give are these; they are not for what you asked:")
-    summary = pay_lines(figures.rows, by_level=not figures.gap or bool(figures.levels))
+    several = figures.subject == "these roles"  # no role asked: each role's figures on their own
+    summary = pay_lines(figures.rows, by_level=not figures.gap or bool(figures.levels), by_role=several)
     chart: list[ChartBar] = []
     summary_lines: list[str] = []
     for line in summary:
         marks = "".join(f"[{n}]" for n in dict.fromkeys(cite_row(r, library, citer) for r in line.rows))
         across = f" across {line.articles} articles" if line.articles > 1 else ""
         label = line.label[:1].upper() + line.label[1:]
-        summary_lines.append(f"- {label}: {line.range}{across} {marks}")
+        if len(line.rows) == 1:  # one row: as its article writes it
+            summary_lines.append(f"- {_row_line(line.rows[0])} {marks}")
+        else:
+            summary_lines.append(f"- {label}: {line.range}{across} {marks}")
         chart.append(ChartBar(label, line.low.value, line.high.value, line.low.currency,
                               cite_row(line.rows[0], library, citer)))  # fmt: skip
     if not figures.gap:
         lines.append(_direct(figures.subject, summary, figures.levels))
-    lines += ["", *summary_lines]
-    if figures.gap:
+    lines += summary_lines if not figures.gap else ["", *summary_lines]
+    if figures.gap or all(len(line.rows) == 1 for line in summary):  # each line is its one row
         return lines, chart
     lines += ["", "The rows behind these figures:", ""]
-    for row in figures.rows:
-        n = cite_row(row, library, citer)
-        region = f", {row.region}" if row.region else ""
-        after = row.quote.split(row.range, 1)[-1].strip()  # "(at OpenAI, DeepMind, ...)"
-        note = f" {after}" if after.startswith("(") else ""
-        lines.append(f"- **{role_label(row)}{region}**: {row.range}{note} [{n}]")
+    lines += [f"- {_row_line(row)} [{cite_row(row, library, citer)}]" for row in figures.rows]
     return lines, chart
+
+
+def _row_line(row: SalaryRow) -> str:
+    """A salary row as its article writes it: "**Junior ML Engineer (0-2 years), UK**: £45,000 – £65,000"."""
+    region = f", {row.region}" if row.region else ""
+    after = row.quote.split(row.range, 1)[-1].strip()  # "(at OpenAI, DeepMind, ...)"
+    note = f" {after}" if after.startswith("(") else ""
+    return f"**{role_label(row)}{region}**: {row.range}{note}"
 
 
 def _direct(subject: str, summary: list[PayLine], levels: Sequence[str]) -> str:
     """One sentence: the range for the role (and level) asked, in the first region."""
     summary = [ln for ln in summary if ln.level in levels] or summary
     first = summary[0]
+    if first.role:  # several roles: each its own figures, never one span across them
+        level = f" at {' or '.join(levels)} level" if levels else ""
+        return f"The articles give these figures{level}{in_region_phrase(first.region)}, role by role:"
     same = [ln for ln in summary if ln.region == first.region and ln.low.currency == first.low.currency]
     low = min((ln.low for ln in same), key=lambda m: m.value)
     high = max((ln.high for ln in same), key=lambda m: m.value)

@@ -211,7 +211,7 @@ def read_question(text: str, vocabulary: Vocabulary, query: str | None = None) -
     """Classify a question and pull out what it names; `query` is its standalone form."""
     query = query or text
     entities = entities_of(query, vocabulary)
-    sides = tuple(_as_role(side, vocabulary) for side in _sides(text, query, entities))
+    sides = tuple(as_role(side, vocabulary) for side in _sides(text, query, entities))
     background = _background(text)
     # A follow-up rewritten in place ("the advanced ones" -> "the advanced projects") asks what its
     # rewriting asks; one with its topic appended in brackets is read by its own words.
@@ -370,7 +370,7 @@ _FIELD_TO_PERSON = (
 )
 
 
-def _as_role(side: str, vocabulary: Vocabulary) -> str:
+def as_role(side: str, vocabulary: Vocabulary) -> str:
     """A side named as a field ("data science") as the role the articles name for it, if any."""
     for field_word, person in _FIELD_TO_PERSON:
         if re.search(rf"\b{field_word}$", side, _F):

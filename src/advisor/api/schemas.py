@@ -159,6 +159,23 @@ class ChartBarOut(BaseModel):
     citation: int
 
 
+class ProfileOut(BaseModel):
+    """What a person has said about themselves in a conversation; every field optional."""
+
+    background: str | None = None
+    experience_years: int | None = None
+    skills: list[str] = []
+    lacks: list[str] = []
+    place: str | None = None
+    country: str | None = None
+    hours_per_week: int | None = None
+    age: int | None = None
+    target_role: str | None = None
+    deadline: str | None = None
+    preferences: list[str] = []
+    interest: str | None = None
+
+
 class AnswerOut(BaseModel):
     answer: str
     citations: list[CitationOut]
@@ -172,6 +189,8 @@ class AnswerOut(BaseModel):
     steps: list[StepOut] | None = None
     chart: list[ChartBarOut] | None = None
     suggestions: list[str] = []
+    not_covered: list[str] = []  # what was asked that no article covers, as asked
+    profile: ProfileOut | None = None  # what the advisor has read about the asker in this conversation
 
     model_config = ConfigDict(
         json_schema_extra={
