@@ -15,12 +15,13 @@ from typing import Any, Literal
 
 from advisor.answer.asks import Ask, read_asks
 from advisor.answer.extractive import ExtractiveAnswerer
-from advisor.answer.followup import last_turn, resolve_follow_up
+from advisor.answer.followup import LastTurn, last_turn, resolve_follow_up
 from advisor.answer.generative import LLMAnswerer
 from advisor.answer.grounding import ground
 from advisor.answer.models import Answer
 from advisor.answer.profile import Profile, read_profile
 from advisor.answer.question import Kind, Question, read_question
+from advisor.answer.referents import About, about_of, point_back
 from advisor.answer.refusal import refusal, refusal_reason
 from advisor.answer.suggestions import Suggester
 from advisor.conversation import MAX_TURNS, ConversationStore, Message
@@ -235,6 +236,7 @@ class Advisor:
             answer.suggestions = answer.suggestions or suggester.follow_ups(turn.understood)
         answer.query = turn.query
         answer.profile = turn.profile.to_json()
+        answer.about = about_of(turn.understood, answer, retriever.version.vocabulary).to_json()
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
         if store:
             citations = [c.to_json() for c in answer.citations]
@@ -267,7 +269,7 @@ class Advisor:
         asks = read_asks(question, understood.query, retriever.version.vocabulary, profile)
         started = time.perf_counter()
         # Each ask's passages, searched once here (corrected once, above); composers read these.
-        evidence = [retriever.search(a.question.query, k=TOP_K, spelled=True) for a in asks]
+        evidence = [_merged([retriever.search(q, k=TOP_K, spelled=True) for q in a.searches]) for a in asks]
         self._observe("retrieval", time.perf_counter() - started)
         hits = list({h.chunk_id: h for found in evidence for h in found}.values())
         return _Turn(question, conversation_id, history, understood.query, hits, understood, new,
@@ -281,13 +283,39 @@ class Advisor:
         # Bounded work: a follow-up reads the last few turns, each capped like a question, and
         # the standalone query it makes is capped (the LLM answerer trims history to a budget).
         last = last_turn(_turns(history)[-RECENT_QUESTIONS:], vocabulary)
-        query = resolve_follow_up(question, last, vocabulary)
+        about = _last_about(history, last, vocabulary)
+        ladder = list(dict.fromkeys(vocabulary.levels.values()))
+        pointed = point_back(question, about, retriever.version.salaries, ladder) if about else None
+        query = resolve_follow_up(pointed[:MAX_QUESTION_CHARS] if pointed else question, last, vocabulary)
         if last is not None and self._llm is not None:
             with contextlib.suppress(LLMError):  # the rule-based resolution stands
                 condensed = self._llm.condense(question, history)[:MAX_QUESTION_CHARS]
                 query = retriever.correct(condensed).text  # the LLM's words, spelled like the articles
         profile = read_profile(question, vocabulary).over(_profile(history, vocabulary))
         return read_question(question, vocabulary, query), profile
+
+
+def _last_about(history: list[Message], last: LastTurn | None, vocabulary: Vocabulary) -> About | None:
+    """What the last answer was about: as stored with it, or read from its text (older turns)."""
+    for message in reversed(history):
+        if message.role != "assistant":
+            continue
+        stored = About.from_json((getattr(message, "shown", None) or {}).get("about"))
+        if stored is not None:
+            return stored
+        if last is None:
+            return None
+        return about_of(last.question, Answer(message.content, [], False, "extractive"), vocabulary)
+    return None
+
+
+def _merged(found: list[list[Hit]]) -> list[Hit]:
+    """One ask's passages from its searches: the first search's, then each other's not yet found."""
+    seen: dict[str, Hit] = {}
+    for hits in found:
+        for hit in hits:
+            seen.setdefault(hit.chunk_id, hit)
+    return list(seen.values())
 
 
 def _profile(history: list[Message], vocabulary: Vocabulary) -> Profile:

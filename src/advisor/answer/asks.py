@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from advisor.answer.profile import Profile
 from advisor.answer.question import Entities, Kind, Question, read_question
+from advisor.answer.roles import loose_roles
 from advisor.corpus.vocabulary import Vocabulary
 
 __all__ = ["MAX_ASKS", "Ask", "heading_of", "read_asks", "split_asks"]
@@ -35,6 +36,11 @@ _SENTENCE_END = re.compile(r"(?<=[?!.])\s+(?=\S)")
 _POINTS_BACK = re.compile(r"\b(it|that|this|there|here|that kind of role|such a role|the role)\b", _F)
 # An ask about what the ask before it named is part of it: "..., and what is each one used for?"
 _ELABORATES = re.compile(r"\b(each(?: one| of them)?|them|those|these|they|their)\b", _F)
+_REALISTIC = re.compile(
+    r"\b(?:a|one|two|\d+|six|twelve)\s+(?:years?|months?|weeks?)\b.*\b(?:realistic|enough|possible|doable|feasible)\b|"
+    r"\b(?:timeline|timeframe|deadline)\b.*\b(?:realistic|enough|possible|doable|feasible)\b",
+    _F,
+)
 _BARE_IT = re.compile(r"\bit\b(?!\s+(?:take|cost|pay|earn|mean|possible|realistic|worth|hard|easy))", _F)
 _WHICH_ONE = re.compile(r"\bwhich (?:one|of them)\b", _F)
 _NOUN = re.compile(
@@ -49,6 +55,12 @@ class Ask:
     text: str
     question: Question
     position: int = 0  # its place among the message's asks
+    also: tuple[str, ...] = ()  # more searches for it: the lines written for people like the asker
+
+    @property
+    def searches(self) -> tuple[str, ...]:
+        """What the engine searches for this ask, once each, before composing."""
+        return (self.question.query, *self.also)
 
     @property
     def kind(self) -> Kind:
@@ -79,7 +91,7 @@ def read_asks(text: str, query: str, vocabulary: Vocabulary, profile: Profile) -
     parts = split_asks(text)
     whole = read_question(text, vocabulary, query)
     if len(parts) <= 1:
-        return [Ask(text, _tailored(whole, profile, vocabulary, whole))]
+        return [Ask(text, _tailored(whole, profile, vocabulary, whole), 0, _people_like(text, profile))]
     told = profile.interest or ""
     if not (profile.target_role or _known_or_all(whole, profile)):
         parts = _merged_back(parts)  # "What's RAG and why does everyone talk about it?": one ask
@@ -88,7 +100,7 @@ def read_asks(text: str, query: str, vocabulary: Vocabulary, profile: Profile) -
     asks = []
     for i, part in enumerate(parts):
         read = read_question(part, vocabulary, _standalone(part, whole, profile, told, parts[:i]))
-        asks.append(Ask(part, _tailored(read, profile, vocabulary, whole), i))
+        asks.append(Ask(part, _tailored(read, profile, vocabulary, whole), i, _people_like(part, profile)))
     return asks
 
 
@@ -101,13 +113,31 @@ def _standalone(part: str, whole: Question, profile: Profile, told: str, before:
         named.append(role)
     elif points_back and told:
         named.append(told)
+    if _REALISTIC.search(part):  # "is a year realistic?" is answered by how long it takes
+        named.append("how long does it take")
     which = _WHICH_ONE.search(part)
     noun = _NOUN.search(before[-1]) if which and before else None
     if which and noun:  # "..., and which one would make sense?" after "... an AI job"
         part = part.replace(which.group(0), f"which {noun.group(1)}")
-    if profile.background and re.search(r"\b(i|me|my|someone like me)\b", part, _F):
-        named.append(f"as a {profile.background}")
+    if _about_me(part, profile):
+        wanted = profile.interest or profile.target_role
+        if wanted and wanted.lower() not in part.lower():
+            named.append(f"for {wanted}")
     return f"{part.rstrip(' ?')} ({' '.join(named)})?" if named else part
+
+
+def _about_me(part: str, profile: Profile) -> bool:
+    return bool(profile.background) and bool(re.search(r"\b(i|me|my|someone like me)\b", part, _F))
+
+
+def _people_like(part: str, profile: Profile) -> tuple[str, ...]:
+    """Searches for the lines written for people like the asker: "coming from <their background>"."""
+    if not _about_me(part, profile):
+        return ()
+    searches = [f"{part.rstrip(' ?')} coming from {profile.background}"]
+    if any(lang.lower() != "python" for lang in profile.languages):
+        searches.append(f"{part.rstrip(' ?')} coming from another programming language")
+    return tuple(searches)
 
 
 def _merged_back(parts: list[str]) -> list[str]:
@@ -133,9 +163,15 @@ def _tailored(question: Question, profile: Profile, vocabulary: Vocabulary, whol
     if profile.empty and question is whole:
         return question
     entities = question.entities
-    roles = entities.roles or _known(whole.entities.roles, vocabulary)
+    roles = _known(entities.roles, vocabulary) or loose_roles(question.text, vocabulary.roles)[:1]
+    roles = roles or _known(whole.entities.roles, vocabulary)
     if not roles and profile.target_role:
         roles = (profile.target_role,)
+    if not roles and profile.interest:
+        roles = loose_roles(profile.interest, vocabulary.roles)[:1]
+    roles = roles or entities.roles
+    if profile.background and question.kind is Kind.LIST and question.list_topic == "roles":
+        question = replace(question, kind=Kind.ROLE_FIT, background=profile.background, list_topic=None)
     regions = entities.regions or whole.entities.regions or ((profile.country,) if profile.country else ())
     levels = entities.levels or whole.entities.levels
     if (roles, regions, levels) == (entities.roles, entities.regions, entities.levels):

@@ -15,6 +15,7 @@ from dataclasses import replace
 from advisor.answer.advice import direct_answers
 from advisor.answer.asks import Ask, heading_of
 from advisor.answer.comparison import compose_comparison
+from advisor.answer.coverage import Coverage
 from advisor.answer.definition import (
     asked_term,
     best_quotes,
@@ -24,16 +25,17 @@ from advisor.answer.definition import (
     whole_list,
 )
 from advisor.answer.evidence import Evidence
+from advisor.answer.fit import fitting
 from advisor.answer.gaps import Mentions, is_pay_figure, not_covered_line, unmentioned_names, unpriced_line
 from advisor.answer.listing import (
     Entry,
     background_quotes,
     compose_entries,
-    fitting_roles,
     labelled_lines,
     list_items,
     modified_list,
     narrowed,
+    role_of,
     role_sections,
     role_topic_line,
     section_lines,
@@ -42,6 +44,7 @@ from advisor.answer.listing import (
     topic_sections,
 )
 from advisor.answer.models import Answer, Step
+from advisor.answer.opening import Focus, Opening
 from advisor.answer.parts import Part, join_parts
 from advisor.answer.pay import compose_pay, find_figures, levels_in_years
 from advisor.answer.plan import (
@@ -64,10 +67,8 @@ from advisor.answer.question import (
     topic_modifier,
     topic_words,
 )
-from advisor.answer.coverage import Coverage
-from advisor.answer.opening import Focus, Opening
-from advisor.answer.roles import loose_roles
 from advisor.answer.quotes import Quote, QuoteRanker, content_words, near_duplicate, quotes_from_hits
+from advisor.answer.roles import loose_roles
 from advisor.answer.sources import Citer, Library
 from advisor.retrieval import Hit, Retriever
 
@@ -86,10 +87,10 @@ BACKGROUND_WORDS = 4  # a background this short ("backend developer") can be nam
 REFER_WORDS = 6  # a pronoun among a sentence's first words refers to something said before it
 RELATED = 2  # lines offered after saying a topic is not covered
 RELATED_FOCUS = 0.6  # ... each holding this share of the ask's weighted focus
-DIRECT_FOCUS = 0.5  # a line holding this share of the ask's weighted focus answers it directly (dev)
+DIRECT_FOCUS = 0.45  # a line holding this share of the ask's weighted focus answers it directly (dev)
 # Kinds whose structure is the direct answer: pay lines, a verdict and its table, steps, the line
-# that defines the term.
-_STRUCTURE_ANSWERS = frozenset({Kind.SALARY, Kind.COMPARISON, Kind.PLAN, Kind.DEFINITION})
+# that defines the term, the roles that fit.
+_STRUCTURE_ANSWERS = frozenset({Kind.SALARY, Kind.COMPARISON, Kind.PLAN, Kind.DEFINITION, Kind.ROLE_FIT})
 _REFERS = re.compile(r"\b(this|it|these|they|them)\b", re.I)
 _TIMED_PLAN = re.compile(r"\b(?:days?|weeks?|months?|years?|plan|roadmap|timeline|schedule)\b", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I)
@@ -123,16 +124,23 @@ class ExtractiveAnswerer:
         """A message's answer: each ask answered with its own passages, in the order asked."""
         several = len(asks) > 1
         parts = [
-            Part(heading_of(ask.text) if several else None, self.answer(ask.question, hits))
+            Part(
+                heading_of(ask.text) if several else None, self.answer(ask.question, hits, profile, ask.also)
+            )
             for ask, hits in zip(asks, evidence, strict=True)
         ]
         answer = join_parts(parts)
         answer.kind = str(asks[0].kind)
         return answer
 
-    def answer(self, question: Question, hits: list[Hit]) -> Answer:
+    def answer(
+        self, question: Question, hits: list[Hit], profile: Profile | None = None, also: tuple[str, ...] = ()
+    ) -> Answer:
+        """One ask's answer; `also` are the searches made for people like the asker, whose lines
+        may open a plan written for everyone."""
         # Where a kind takes the first passage that has something, "first" is by evidence: the
         # same five passages give the same answer whichever fusion ordered them.
+        profile = profile or Profile()
         hits = self.evidence.order(question.query, hits)
         unpriced = unpriced_line(question.text, self._lines)
         if unpriced is not None:  # a price or an hourly rate: salary rows would not answer it
@@ -140,7 +148,9 @@ class ExtractiveAnswerer:
             general.answer = f"{unpriced} What the articles do say:\n\n{general.answer}"
             general.kind = str(question.kind)
             return general
-        ranked = self.opening.rank(question.text, question.query, quotes_from_hits(hits, self.library.units))
+        ranked = self.opening.rank(
+            _asked(question), question.query, quotes_from_hits(hits, self.library.units)
+        )
         gap = self.coverage.uncovered(question, hits, ranked[0].focus if ranked else 0.0)
         if gap:  # in scope, but about something no article treats: said at the level of the question
             return self._not_covered(question, hits, gap)
@@ -156,14 +166,15 @@ class ExtractiveAnswerer:
         elif question.kind is Kind.LIST:
             composed = self._list(question, hits)
         elif question.kind is Kind.ROLE_FIT:
-            composed = self._role_fit(question, hits)
+            composed = self._role_fit(question, hits, profile)
         elif question.kind is Kind.DEFINITION:
             composed = self._definition(question, hits)
         elif question.kind is Kind.ADVICE:
             composed = self._advice(question, hits)
-        answer = composed or self._general(question.query, hits, asked=question.text)
-        if composed is not None and question.kind not in _STRUCTURE_ANSWERS:
-            answer = self._opened(question, hits, answer)
+        answer = composed or self._general(question.query, hits, asked=_asked(question))
+        situated = question.kind is Kind.PLAN and bool(also)  # a plan, for someone coming from somewhere
+        if composed is not None and (question.kind not in _STRUCTURE_ANSWERS or situated):
+            answer = self._opened(question, hits, answer, " ".join(also))
         answer.kind = str(question.kind)
         return self._say_what_is_not_covered(question, answer)
 
@@ -172,7 +183,7 @@ class ExtractiveAnswerer:
         shown = " or ".join(f"“{g}”" for g in gap)
         lines = [f"None of the articles covers {shown}, so I can't answer that from them."]
         quotes = quotes_from_hits(hits, self.library.units)
-        related = [s.quote for s in self.opening.rank(question.text, question.query, quotes)
+        related = [s.quote for s in self.opening.rank(_asked(question), question.query, quotes)
                    if s.focus >= RELATED_FOCUS][:RELATED]  # fmt: skip
         citer = Citer()
         if related:
@@ -182,14 +193,15 @@ class ExtractiveAnswerer:
         answer.kind, answer.gaps = str(question.kind), gap
         return answer
 
-    def _opened(self, question: Question, hits: list[Hit], composed: Answer) -> Answer:
+    def _opened(self, question: Question, hits: list[Hit], composed: Answer, also: str = "") -> Answer:
         """The composed answer, after the line that answers directly when it does not open with it.
 
         A kind's structure (a list, a table, a role's lines) is shape; the line of the library that
         holds the ask's focus is the answer, and comes first.
         """
         quotes = quotes_from_hits(hits, self.library.units)
-        ranked = self.opening.rank(question.text, question.query, quotes)
+        asked = f"{_asked(question)} {also}".strip()
+        ranked = self.opening.rank(asked, asked, quotes)
         if not ranked or ranked[0].focus < DIRECT_FOCUS:
             return composed
         best = ranked[0].quote
@@ -523,32 +535,47 @@ class ExtractiveAnswerer:
         lines += ["", *(f"- {self._line(q, citer, shown)}" for q in support)] if support else []
         return Answer("\n".join(lines), citer.citations, False, "extractive")
 
-    def _role_fit(self, question: Question, hits: list[Hit]) -> Answer | None:
+    def _role_fit(self, question: Question, hits: list[Hit], profile: Profile) -> Answer | None:
         background = question.background
         found = background_quotes(background, question.query, self.library, self.ranker) if background else []
         # "Can I become a research scientist?" names its role: only a question that does not is
         # answered with the roles that fit it.
         named = [r for r in question.entities.roles if r.lower() not in (background or "").lower()]
         # Lines naming the background answer it; otherwise the roles whose descriptions fit.
-        fits = [] if named or found else fitting_roles(question.query, hits, self.library, self.ranker)
+        person = profile if not profile.empty else Profile(background=background)
+        fits = (
+            []
+            if named or found
+            else fitting(
+                question.text, person, hits, self.library, self.opening, self.library.version.vocabulary
+            )
+        )
         if not found and not fits:
             return None
         citer = Citer()
         shown: set[str] = set()
         lines: list[str] = []
         if found:  # the articles' own word on this background comes first
-            lines = [self._line(found[0], citer, shown)]
+            role = role_of(found[0])  # a line in a role's own section says which role it speaks of
+            named_role = f"**{role}**: " if role and role.lower() not in found[0].text.lower() else ""
+            lines = [f"{named_role}{self._line(found[0], citer, shown)}"]
             lines += ["", *(f"- {self._line(q, citer, shown)}" for q in found[1:])] if len(found) > 1 else []
         if fits:
-            names = ", ".join(e.name for e in fits if e.name)
-            if background and len(background.split()) <= BACKGROUND_WORDS:
-                article = "an" if background[:1].lower() in "aeiou" else "a"
-                lines = [f"None of the articles says which role suits {article} {background}.", ""]
-                lines += [f"The roles whose descriptions come closest: {names}.", ""]
-            else:
-                lines = [f"The roles whose descriptions fit best: {names}.", ""]
-            lines += [f"- **{e.name}**: {e.quote.shown()} [{citer.quote(e.quote)}]" for e in fits]
+            best, others = fits[0], fits[1:]
+            lines = [
+                f"From what you describe, the closest fit is **{best.role}**: {self._line(best.quote, citer, shown)}"
+            ]
+            if others:
+                lines += ["", "Also worth a look:", ""]
+                lines += [f"- **{f.role}**: {self._line(f.quote, citer, shown)}" for f in others]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
+
+
+def _asked(question: Question) -> str:
+    """What an ask is about, for its focus: its words, and what its standalone query adds to them
+    (a follow-up's topic, the person's interest); a long message's capped query adds nothing."""
+    query, text = question.query, question.text
+    return text if text.startswith(query.rstrip(" ?")) else query
 
 
 def _on_topic_for(entry: Entry, roles: tuple[str, ...], topic: str) -> bool:

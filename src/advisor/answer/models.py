@@ -102,6 +102,7 @@ class Answer:
     generation: StreamReport | None = None  # LLM mode: why the stream stopped, the backend's usage
     gaps: list[str] = field(default_factory=list)  # what was asked that no article covers, as asked
     profile: dict[str, Any] | None = None  # what the advisor has read about the asker (Profile.to_json)
+    about: dict[str, Any] | None = None  # what the answer was about, for follow-ups (referents.About)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -119,4 +120,5 @@ class Answer:
             "suggestions": self.suggestions,
             "not_covered": self.gaps,
             "profile": self.profile,
+            "about": self.about,
         }

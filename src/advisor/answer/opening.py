@@ -63,7 +63,9 @@ _NAME = re.compile(
 )
 _YES_NO = re.compile(r"^(?:\*\*)?(?:yes|no|not necessarily|absolutely|definitely|it depends)\b", re.I)
 _ASKS_DURATION = re.compile(
-    r"\bhow (?:long|many (?:days|weeks|months|years))\b|\bhow much time\b|\btimeline\b", re.I
+    r"\bhow (?:long|many (?:days|weeks|months|years))\b|\bhow much time\b|\btimeline\b|"
+    r"\b(?:a|one|two|\d+|six|twelve)\s+(?:years?|months?|weeks?)\b.*\b(?:realistic|enough|possible|doable|feasible)\b",
+    re.I,
 )
 _ASKS_MONEY = re.compile(r"\b(?:how much|salary|salaries|pay|paid|earn|cost|price)\b", re.I)
 _ASKS_NAME = re.compile(

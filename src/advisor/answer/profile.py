@@ -10,6 +10,7 @@ roles come from the lexicon and the corpus's vocabulary.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
@@ -46,6 +47,12 @@ class Profile:
     interest: str | None = None  # what they want to get into, as written: "LLM / GenAI work"
 
     @property
+    def languages(self) -> tuple[str, ...]:
+        """The programming languages they say they know, as pygments knows languages ("Java")."""
+        words = re.findall(r"[A-Za-z][\w+#]*", " ".join([self.background or "", *self.skills]))
+        return tuple(dict.fromkeys(w for w in words if len(w) > 1 and w.lower() in _programming_languages()))
+
+    @property
     def empty(self) -> bool:
         return self == Profile()
 
@@ -75,6 +82,26 @@ class Profile:
         names = {f.name for f in fields(cls)}
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names}
         return cls(**values)
+
+
+# Pygments' lexers of languages that are not programming languages: configuration, markup, data,
+# shells and query languages (its lexers are grouped into modules by what they read).
+_NOT_PROGRAMMING = frozenset(
+    "configs special html markup templates textfmts data shell sql console diff make css email mime "
+    "dns graphviz hexdump installers testing business".split()
+)
+
+
+@functools.cache
+def _programming_languages() -> frozenset[str]:
+    """Names and aliases of programming languages, from pygments' registry of lexers."""
+    from pygments.lexers._mapping import LEXERS
+
+    names: set[str] = set()
+    for module, name, aliases, *_ in LEXERS.values():
+        if module.rsplit(".", 1)[-1] not in _NOT_PROGRAMMING:
+            names.update(a.lower() for a in (name, *aliases))
+    return frozenset(names)
 
 
 # --- reading -------------------------------------------------------------------------------

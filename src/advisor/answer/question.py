@@ -402,7 +402,8 @@ _BACKGROUND = re.compile(
     r"\b(?:i(?:'m| am) (?:currently )?(?:an?|working as an?) |i work as an? |i work in |"
     r"i(?:'ve| have) been an? |"
     r"background (?:is )?in |coming from |as an? |with an? |switch(?:ing)? from |"
-    r"transition(?:ing)? from |mov(?:e|ing) from |my background is (?:in )?)"
+    r"transition(?:ing)? from |mov(?:e|ing) from |my background is (?:in )?|"
+    r"(?:suits?|fits?|for) (?:an? (?=[a-z]+\b(?:\?|$))|someone who (?:is an? )?|people who (?:are )?))"
     r"([\w][\w /&+-]{1,40}?)(?=\s*(?:[,.;?!]|\bwith\b|\bwho\b|\band\b|\bbackground\b|\binto\b|\bto\b|"
     r"\bwhich\b|\bwhat\b|\bhow\b|\bcan\b|\bcould\b|\bfor\b|$))",
     _F,

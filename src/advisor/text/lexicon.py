@@ -76,7 +76,7 @@ def region_pattern(alias: str) -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=4096)
 def level_pattern(alias: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(alias)}(?=[^\w-]|$|-level\b)")  # "staff-level" too
+    return re.compile(rf"(?<![\w-]){re.escape(alias)}s?(?=[^\w-]|$|-level\b)")  # "staff-level", "seniors"
 
 
 def canonical_region(label: str) -> str:
