@@ -12,7 +12,7 @@ from typing import Any
 from advisor.answer.models import Answer, Citation
 from advisor.config import Settings, check_corpus_dir, load_settings
 from advisor.conversation import ConversationNotFound
-from advisor.embedding import load_embedder
+from advisor.embedding import embedding_model_name, load_embedder
 from advisor.engine import Advisor, AnswerUnavailable, BadQuestion, clean_question
 from advisor.errors import AdvisorError, BadInput
 from advisor.index.build import build_index
@@ -114,7 +114,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         corpus,
         index_dir,
         lambda: load_embedder(settings),
-        model_name=settings.embedding_model,
+        model_name=embedding_model_name(settings),
         full=args.full,
         kind=kind,
         progress=not args.json,

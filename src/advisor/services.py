@@ -150,7 +150,7 @@ def start_services(settings: Settings, model: Embedder | None, metrics: Metrics)
     """Blocking (loads the model and the index): call once, off the event loop."""
     embedder = serving_embedder(model or load_embedder(settings), settings)
     version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
-    words = load_word_vectors(embedder, settings.encoder_cache_dir())
+    words = load_word_vectors(embedder, settings.encoder_cache_dir()) if settings.word_expansion else None
     retriever = Retriever(version, embedder, allow_flagged=settings.allow_flagged, words=words)
     advisor = open_advisor(settings, retriever, observe=metrics.observe_stage)
     reindexer = Reindexer(settings, advisor, embedder, on_switch=metrics.observe_index)
