@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from advisor.answer.extractive import ExtractiveAnswerer
 from advisor.answer.followup import last_turn, resolve_follow_up
+from advisor.answer.freshness import Freshness, mark_freshness
 from advisor.answer.generative import LLMAnswerer
 from advisor.answer.grounding import ground
 from advisor.answer.models import Answer
@@ -119,9 +120,12 @@ class Advisor:
         mode: Literal["auto", "llm", "extractive"] = "auto",
         max_tokens: int = 400,
         observe: Callable[[str, float], None] | None = None,
+        freshness: Freshness | None = None,
     ) -> None:
-        """observe(stage, seconds) hears how long "retrieval" and "llm" took, for metrics."""
+        """observe(stage, seconds) hears how long "retrieval" and "llm" took, for metrics;
+        freshness says which articles are stale (ADVISOR_STALE_AFTER_DAYS)."""
         self.store = store
+        self._freshness = freshness or Freshness()
         self.mode: Literal["llm", "extractive"] = (
             "llm" if llm is not None and mode in ("auto", "llm") else "extractive"
         )
@@ -228,6 +232,8 @@ class Advisor:
         if not answer.refused:
             answer.suggestions = answer.suggestions or suggester.follow_ups(turn.understood)
         answer.query = turn.query
+        if dated := mark_freshness(answer, self._freshness):  # figures from stale articles say so
+            yield Event("token", {"text": dated})
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
         if store:
             citations = [c.to_json() for c in answer.citations]

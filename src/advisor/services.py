@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from advisor.answer.freshness import Freshness
 from advisor.config import Settings
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder, load_embedder
@@ -51,6 +52,7 @@ def open_advisor(
         llm_client(settings),
         settings.answer_mode,
         observe=observe,
+        freshness=Freshness(settings.stale_after_days),
     )
 
 

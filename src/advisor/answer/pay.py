@@ -141,6 +141,13 @@ class PayLine:
         return self.low.text if self.low.text == self.high.text else f"{self.low.text}–{self.high.text}"
 
     @property
+    def years(self) -> str:
+        """The years of the articles behind the line: "2026", "2024, 2026", "2025, undated"."""
+        dates = {r.doc_id: r.date for r in self.rows}
+        years = sorted({d[:4] for d in dates.values() if d})
+        return ", ".join(years + (["undated"] if None in dates.values() or "" in dates.values() else []))
+
+    @property
     def label(self) -> str:
         level = f"{self.level} level" if self.level else "all levels together"
         return f"{level}, {self.region}" if self.region else level
@@ -271,7 +278,7 @@ def compose_pay(figures: Figures, library: Library, citer: Citer) -> tuple[list[
         marks = "".join(f"[{n}]" for n in dict.fromkeys(cite_row(r, library, citer) for r in line.rows))
         across = f" across {line.articles} articles" if line.articles > 1 else ""
         label = line.label[:1].upper() + line.label[1:]
-        summary_lines.append(f"- {label}: {line.range}{across} {marks}")
+        summary_lines.append(f"- {label}: {line.range}{across} ({line.years}) {marks}")
         chart.append(ChartBar(label, line.low.value, line.high.value, line.low.currency,
                               cite_row(line.rows[0], library, citer)))  # fmt: skip
     if not figures.gap:

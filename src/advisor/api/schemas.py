@@ -136,6 +136,7 @@ class CitationOut(BaseModel):
     author: str | None = None
     date: str | None = None
     url: str | None = None  # the original article, when its front matter names one
+    stale: bool | None = None  # older than ADVISOR_STALE_AFTER_DAYS, or undated
     context: str | None = None  # what makes the quote readable alone: a table row's header row
 
 
