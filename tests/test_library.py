@@ -29,7 +29,9 @@ def test_the_shipped_articles_with_what_was_read_from_each(real_index: Path) -> 
     assert {e.doc_id for e in entries} == {d.doc_id for d in documents}
     for entry, doc in ((e, next(d for d in documents if d.doc_id == e.doc_id)) for e in entries):
         assert (entry.title, entry.date, entry.url) == (doc.title, doc.date, doc.url)
-        assert entry.warnings == doc.warnings and entry.chunks == len(version.documents[entry.doc_id].chunk_ids)
+        assert entry.warnings == doc.warnings and entry.chunks == len(
+            version.documents[entry.doc_id].chunk_ids
+        )
         assert entry.stale == (doc.date is None)  # every dated shipped article is from 2026
         assert set(entry.to_json()) >= KEYS
     assert sum(e.salary_facts for e in entries) == len(version.salaries)
@@ -40,7 +42,9 @@ def test_the_shipped_articles_with_what_was_read_from_each(real_index: Path) -> 
     assert all(e.stale for e in library(version, dt.date(2029, 12, 1), 548))
 
 
-def test_warnings_and_flagged_passages_are_shown(tmp_path: Path, real_index: Path, real_embedder: Embedder) -> None:
+def test_warnings_and_flagged_passages_are_shown(
+    tmp_path: Path, real_index: Path, real_embedder: Embedder
+) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     (corpus / "mentor-notes.md").write_text(

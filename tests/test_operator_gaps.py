@@ -24,7 +24,9 @@ from advisor.engine import Advisor
 from advisor.retrieval.retriever import Retriever
 
 QUESTIONS = json.loads((Path(__file__).parent / "data" / "gaps" / "questions.json").read_text())
-SIZES = {topic: len(t["refused_or_not_covered"]) + len(t["voted_not_helpful"]) for topic, t in QUESTIONS.items()}
+SIZES = {
+    topic: len(t["refused_or_not_covered"]) + len(t["voted_not_helpful"]) for topic, t in QUESTIONS.items()
+}
 
 
 @pytest.fixture(scope="module")

@@ -107,7 +107,9 @@ def _parser() -> argparse.ArgumentParser:
     shelf.set_defaults(run=_library)
 
     gaps = commands.add_parser("gaps", help="questions refused, not covered or voted not helpful, by meaning")
-    gaps.add_argument("--since", type=_day, metavar="DATE", help="only questions asked since DATE (YYYY-MM-DD)")
+    gaps.add_argument(
+        "--since", type=_day, metavar="DATE", help="only questions asked since DATE (YYYY-MM-DD)"
+    )
     gaps.add_argument("--json", action="store_true", help="print the groups as JSON")
     gaps.set_defaults(run=_gaps)
 
@@ -325,7 +327,7 @@ def _print_library(entries: list[LibraryEntry], stale_after_days: int) -> None:
 def _print_gaps(gaps: list[Gap], since: dt.date | None) -> None:
     when = f" since {since.isoformat()}" if since else ""
     if not gaps:
-        print(f"No question was refused, answered \"not covered\" or voted not helpful{when}.")
+        print(f'No question was refused, answered "not covered" or voted not helpful{when}.')
         return
     print(f"{sum(g.count for g in gaps)} failed questions{when}, in {len(gaps)} groups, largest first:")
     for number, gap in enumerate(gaps, 1):

@@ -62,7 +62,7 @@ def figures_note(citations: Iterable[Citation]) -> str:
     if not stale:
         return ""
     articles = {c.doc_id: c.date for c in stale}
-    dated = sorted({d for d in articles.values() if month_year(d)})  # oldest first
+    dated = sorted(d for d in set(articles.values()) if d and month_year(d))  # oldest first
     months = list(dict.fromkeys(m for d in dated if (m := month_year(d))))
     undated = sum(1 for d in articles.values() if not month_year(d))
     subject = "These figures" if len(stale) == len(cited) else "Some of these figures"

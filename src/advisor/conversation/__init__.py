@@ -10,4 +10,12 @@ from advisor.conversation.store import (
     owner_of,
 )
 
-__all__ = ["MAX_TURNS", "ConversationNotFound", "ConversationStore", "Message", "StoredTurn", "TooManyTurns", "owner_of"]
+__all__ = [
+    "MAX_TURNS",
+    "ConversationNotFound",
+    "ConversationStore",
+    "Message",
+    "StoredTurn",
+    "TooManyTurns",
+    "owner_of",
+]

@@ -72,7 +72,9 @@ def failure_reasons(turn: StoredTurn) -> list[Reason]:
     return reasons
 
 
-def find_gaps(turns: Iterable[StoredTurn], embedder: Embedder, max_distance: float = MAX_DISTANCE) -> list[Gap]:
+def find_gaps(
+    turns: Iterable[StoredTurn], embedder: Embedder, max_distance: float = MAX_DISTANCE
+) -> list[Gap]:
     """The failed turns grouped by the meaning of their questions, largest group first."""
     failed = [(turn, reasons) for turn in turns if (reasons := failure_reasons(turn))]
     if not failed:
@@ -133,7 +135,9 @@ def since_time(day: dt.date | None) -> float | None:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC).timestamp()
 
 
-def gap_report(store: ConversationStore, embedder: Callable[[], Embedder], since: dt.date | None = None) -> list[Gap]:
+def gap_report(
+    store: ConversationStore, embedder: Callable[[], Embedder], since: dt.date | None = None
+) -> list[Gap]:
     """The gaps in the questions stored since `since`; the embedder is loaded only if any failed."""
     turns = store.turns(since_time(since))
     if not any(failure_reasons(turn) for turn in turns):

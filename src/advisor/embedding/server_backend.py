@@ -40,7 +40,12 @@ class ServerEmbedder(Embedder):
     """Texts sent to `POST {base_url}/embeddings` in the caller's batches; the reply's rows in order."""
 
     def __init__(
-        self, base_url: str, model: str, api_key: str | None = None, timeout: float = 30.0, max_retries: int = 1
+        self,
+        base_url: str,
+        model: str,
+        api_key: str | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 1,
     ) -> None:
         from openai import OpenAI
 
