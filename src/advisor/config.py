@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     # of the bundled model; ADVISOR_EMBEDDING_MODEL is then the model name sent to it.
     embedding_base_url: str | None = None
     embedding_api_key: str | None = Field(default=None, repr=False)
-    embedding_timeout: float = Field(default=30.0, gt=0, le=600)  # seconds for one batch
+    embedding_timeout: float = Field(default=120.0, gt=0, le=600)  # seconds for one batch of 64 texts
     # The thesaurus learned from the model (retrieval/expansion.py): 22k English words embedded
     # once per model. Its similarity bar was tuned on the bundled model (docs/OPERATIONS.md).
     word_expansion: bool = True

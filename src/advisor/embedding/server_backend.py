@@ -44,7 +44,7 @@ class ServerEmbedder(Embedder):
         base_url: str,
         model: str,
         api_key: str | None = None,
-        timeout: float = 30.0,
+        timeout: float = 120.0,
         max_retries: int = 1,
     ) -> None:
         from openai import OpenAI
