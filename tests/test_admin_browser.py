@@ -52,7 +52,9 @@ def page(browser: Browser, admin_server: LiveServer) -> Iterator[Page]:
     page = context.new_page()
     problems: list[str] = []  # script errors and Content-Security-Policy violations
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "401" not in m.text else None)
+    page.on(
+        "console", lambda m: problems.append(m.text) if m.type == "error" and "401" not in m.text else None
+    )
     page.goto(f"{admin_server.url}/admin")
     yield page
     assert problems == [], problems
