@@ -19,6 +19,12 @@ __all__ = ["router"]
 router = APIRouter(tags=["admin"])
 
 
+def _listing(model: Any) -> dict[str, Any]:
+    """/docs' example of a 200 that is a list of `model` (merged into the operation last)."""
+    example = model.model_config["json_schema_extra"]["examples"]
+    return {"responses": {"200": {"content": {"application/json": {"example": example}}}}}
+
+
 @router.post(
     "/api/reindex", response_model=ReindexOut, responses=errors(400, 401, 403, 409, 413, 422, protected=False)
 )
@@ -29,7 +35,10 @@ async def reindex(_: AdminDep, services: ServicesDep, body: ReindexIn | None = N
 
 
 @router.get(
-    "/api/admin/library", response_model=list[LibraryEntryOut], responses=errors(401, 403, protected=False)
+    "/api/admin/library",
+    response_model=list[LibraryEntryOut],
+    responses=errors(401, 403, protected=False),
+    openapi_extra=_listing(LibraryEntryOut),
 )
 async def admin_library(_: AdminDep, services: ServicesDep) -> list[dict[str, Any]]:
     """What the index being served holds, per article, newest first (as `advisor library --json`)."""
@@ -39,7 +48,12 @@ async def admin_library(_: AdminDep, services: ServicesDep) -> list[dict[str, An
     return [entry.to_json() for entry in entries]
 
 
-@router.get("/api/admin/gaps", response_model=list[GapOut], responses=errors(401, 403, 422, protected=False))
+@router.get(
+    "/api/admin/gaps",
+    response_model=list[GapOut],
+    responses=errors(401, 403, 422, protected=False),
+    openapi_extra=_listing(GapOut),
+)
 async def admin_gaps(
     _: AdminDep,
     services: ServicesDep,
