@@ -37,8 +37,9 @@ def composed_text(answer: Answer) -> str:
 
 def assert_grounded(question: str, answer: Answer, retriever: Retriever) -> None:
     """Every figure and every role or tool named outside the quotes is in a cited quote,
-    a cited passage's heading or title, or the user's own question."""
-    sources = " ".join(f"{c.quote} {c.section or ''} {c.title}" for c in answer.citations)
+    a cited passage's heading or title or its article's date (the year of a salary line, the
+    date of stale figures), or the user's own question."""
+    sources = " ".join(f"{c.quote} {c.section or ''} {c.title} {c.date or ''}" for c in answer.citations)
     figures_there = {f.replace(",", "") for f in _FIGURE.findall(f"{sources} {question}")}
     composed = composed_text(answer)
     for figure in _FIGURE.findall(composed):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -11,11 +12,13 @@ from typing import Any
 
 from advisor.answer.models import Answer, Citation
 from advisor.config import Settings, check_corpus_dir, load_settings
-from advisor.conversation import ConversationNotFound
-from advisor.embedding import load_embedder
+from advisor.conversation import ConversationNotFound, ConversationStore
+from advisor.conversation.gaps import Gap, gap_report
+from advisor.embedding import embedding_model_name, load_embedder
 from advisor.engine import Advisor, AnswerUnavailable, BadQuestion, clean_question
 from advisor.errors import AdvisorError, BadInput
 from advisor.index.build import build_index
+from advisor.index.library import LibraryEntry, library
 from advisor.index.store import load_index
 from advisor.retrieval import Hit, open_retriever
 from advisor.services import open_advisor
@@ -31,6 +34,8 @@ examples:
   advisor ask "Do I need a PhD to become an ML engineer?"
   advisor ask - < questions.txt      one answer per line, as JSON
   advisor chat                       a conversation in the terminal (/sources, /new, /quit)
+  advisor library                    what the index holds, per article, and which are stale
+  advisor gaps --since 2026-06-01    questions the library failed, grouped by meaning
 """
 
 
@@ -97,6 +102,17 @@ def _parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="a conversation in the terminal")
     chat.set_defaults(run=_chat)
 
+    shelf = commands.add_parser("library", help="what the index holds, per article")
+    shelf.add_argument("--json", action="store_true", help="print the list as JSON")
+    shelf.set_defaults(run=_library)
+
+    gaps = commands.add_parser("gaps", help="questions refused, not covered or voted not helpful, by meaning")
+    gaps.add_argument(
+        "--since", type=_day, metavar="DATE", help="only questions asked since DATE (YYYY-MM-DD)"
+    )
+    gaps.add_argument("--json", action="store_true", help="print the groups as JSON")
+    gaps.set_defaults(run=_gaps)
+
     serve = commands.add_parser("serve", help="run the web app and API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -114,7 +130,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         corpus,
         index_dir,
         lambda: load_embedder(settings),
-        model_name=settings.embedding_model,
+        model_name=embedding_model_name(settings),
         full=args.full,
         kind=kind,
         progress=not args.json,
@@ -232,6 +248,35 @@ def _chat_turn(advisor: Advisor, question: str, conversation: str | None) -> Ans
     return None
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write YYYY-MM-DD") from None
+
+
+def _library(args: argparse.Namespace, settings: Settings) -> int:
+    entries = library(load_index(settings.index_dir), dt.date.today(), settings.stale_after_days)
+    if args.json:
+        _print_json([e.to_json() for e in entries])
+    else:
+        _print_library(entries, settings.stale_after_days)
+    return 0
+
+
+def _gaps(args: argparse.Namespace, settings: Settings) -> int:
+    store = ConversationStore(settings.conversation_store_location())
+    try:
+        gaps = gap_report(store, lambda: load_embedder(settings), args.since)
+    finally:
+        store.close()
+    if args.json:
+        _print_json([g.to_json() for g in gaps])
+    else:
+        _print_gaps(gaps, args.since)
+    return 0
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from advisor.server import serve
 
@@ -257,6 +302,39 @@ def _source_list(hits: list[Hit]) -> str:
 def _print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
     sys.stdout.flush()
+
+
+def _print_library(entries: list[LibraryEntry], stale_after_days: int) -> None:
+    if not entries:
+        print("The index holds no articles.")
+    print(f"{'date':<10}  {'chunks':>6} {'salary':>6} {'lists':>5} {'tables':>6} {'plans':>5} "
+          f"{'flagged':>7}  title")  # fmt: skip
+    for e in entries:
+        date = (e.date or "undated") + ("*" if e.stale else "")
+        print(f"{date:<10}  {e.chunks:>6} {e.salary_facts:>6} {e.lists:>5} {e.tables:>6} {e.plans:>5} "
+              f"{len(e.flagged):>7}  {e.title}")  # fmt: skip
+        by = ", ".join(e.authors) or "no author"
+        print(f"{'':<12}{by} · {e.source}" + (f" · {e.url}" if e.url else ""))
+        for warning in e.warnings:
+            print(f"{'':<12}warning: {warning}")
+        for flag in e.flagged:
+            where = f" › {flag.section}" if flag.section else ""
+            print(f"{'':<12}flagged{where}: {flag.reason}: “{flag.excerpt}”")
+    stale = sum(e.stale for e in entries)
+    print(f"\n{len(entries)} articles; {stale} stale (* older than {stale_after_days} days, or undated)")
+
+
+def _print_gaps(gaps: list[Gap], since: dt.date | None) -> None:
+    when = f" since {since.isoformat()}" if since else ""
+    if not gaps:
+        print(f'No question was refused, answered "not covered" or voted not helpful{when}.')
+        return
+    print(f"{sum(g.count for g in gaps)} failed questions{when}, in {len(gaps)} groups, largest first:")
+    for number, gap in enumerate(gaps, 1):
+        reasons = ", ".join(f"{n} {reason.replace('_', ' ')}" for reason, n in gap.reasons.items() if n)
+        print(f"\n{number}. {gap.count} questions ({reasons})")
+        for example in gap.examples:
+            print(f"   - {example}")
 
 
 def _print_hits(hits: list[Hit]) -> None:

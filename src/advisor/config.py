@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx"
     encoder_dir: Path | None = None  # where ONNX exports are kept; default: index_dir/encoders
     embedding_threads: int = Field(default=1, ge=1, le=64)  # ONNX Runtime threads per model call
+    # An OpenAI-compatible /v1/embeddings server (Ollama, vLLM, TEI, llama.cpp, OpenAI) instead
+    # of the bundled model; ADVISOR_EMBEDDING_MODEL is then the model name sent to it.
+    embedding_base_url: str | None = None
+    embedding_api_key: str | None = Field(default=None, repr=False)
+    embedding_timeout: float = Field(default=120.0, gt=0, le=600)  # seconds for one batch of 64 texts
+    # The thesaurus learned from the model (retrieval/expansion.py): 22k English words embedded
+    # once per model. Its similarity bar was tuned on the bundled model (docs/OPERATIONS.md).
+    word_expansion: bool = True
     index_kind: Literal["flat", "hnsw"] = "flat"
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -75,6 +83,8 @@ class Settings(BaseSettings):
     trusted_proxies: str | None = None  # comma-separated addresses or networks whose X-Forwarded-For counts
     cors_origins: str | None = None  # comma-separated origins of web apps that may call the API; unset: none
     allow_flagged: bool = False  # passages flagged as instructions to a model (flags.py) may be used
+    # An article older than this many days, or with no date, is stale: its figures are said to be dated.
+    stale_after_days: int = Field(default=548, ge=1, le=36_500)
 
     # Query encoding in the server (batching.py): concurrent queries share one model call.
     query_batch_size: int = Field(default=32, ge=0, le=256)  # 0: each request encodes its own query
@@ -182,7 +192,7 @@ class Settings(BaseSettings):
             raise ValueError(f"must be a URI such as memory:// or redis://host:6379 ({exc})") from None
         return value
 
-    @field_validator("llm_base_url")
+    @field_validator("llm_base_url", "embedding_base_url")
     @classmethod
     def _url_is_http(cls, value: str | None) -> str | None:
         if value in (None, ""):
@@ -196,6 +206,15 @@ class Settings(BaseSettings):
     def _llm_mode_needs_llm(self) -> Settings:
         if self.answer_mode == "llm" and not (self.llm_base_url and self.llm_model):
             raise ValueError("ADVISOR_ANSWER_MODE=llm needs ADVISOR_LLM_BASE_URL and ADVISOR_LLM_MODEL")
+        return self
+
+    @model_validator(mode="after")
+    def _server_needs_a_model_name(self) -> Settings:
+        if self.embedding_base_url and "embedding_model" not in self.model_fields_set:
+            raise ValueError(
+                "ADVISOR_EMBEDDING_BASE_URL needs ADVISOR_EMBEDDING_MODEL: the name of the model the "
+                "server serves (for example nomic-embed-text)"
+            )
         return self
 
     @property

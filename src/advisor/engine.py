@@ -16,6 +16,7 @@ from typing import Any, Literal
 from advisor.answer.asks import Ask, read_asks
 from advisor.answer.extractive import ExtractiveAnswerer
 from advisor.answer.followup import LastTurn, last_turn, resolve_follow_up
+from advisor.answer.freshness import Freshness, mark_freshness
 from advisor.answer.generative import LLMAnswerer
 from advisor.answer.grounding import ground
 from advisor.answer.models import Answer
@@ -126,9 +127,12 @@ class Advisor:
         mode: Literal["auto", "llm", "extractive"] = "auto",
         max_tokens: int = 400,
         observe: Callable[[str, float], None] | None = None,
+        freshness: Freshness | None = None,
     ) -> None:
-        """observe(stage, seconds) hears how long "retrieval" and "llm" took, for metrics."""
+        """observe(stage, seconds) hears how long "retrieval" and "llm" took, for metrics;
+        freshness says which articles are stale (ADVISOR_STALE_AFTER_DAYS)."""
         self.store = store
+        self._freshness = freshness or Freshness()
         self.mode: Literal["llm", "extractive"] = (
             "llm" if llm is not None and mode in ("auto", "llm") else "extractive"
         )
@@ -237,6 +241,8 @@ class Advisor:
         answer.query = turn.query
         answer.profile = turn.profile.to_json()
         answer.about = about_of(turn.understood, answer, retriever.version.vocabulary).to_json()
+        if dated := mark_freshness(answer, self._freshness):  # figures from stale articles say so
+            yield Event("token", {"text": dated})
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
         if store:
             citations = [c.to_json() for c in answer.citations]

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from advisor.answer.freshness import Freshness
 from advisor.config import Settings
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder, load_embedder
@@ -51,6 +52,7 @@ def open_advisor(
         llm_client(settings),
         settings.answer_mode,
         observe=observe,
+        freshness=Freshness(settings.stale_after_days),
     )
 
 
@@ -150,7 +152,7 @@ def start_services(settings: Settings, model: Embedder | None, metrics: Metrics)
     """Blocking (loads the model and the index): call once, off the event loop."""
     embedder = serving_embedder(model or load_embedder(settings), settings)
     version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
-    words = load_word_vectors(embedder, settings.encoder_cache_dir())
+    words = load_word_vectors(embedder, settings.encoder_cache_dir()) if settings.word_expansion else None
     retriever = Retriever(version, embedder, allow_flagged=settings.allow_flagged, words=words)
     advisor = open_advisor(settings, retriever, observe=metrics.observe_stage)
     reindexer = Reindexer(settings, advisor, embedder, on_switch=metrics.observe_index)

@@ -562,9 +562,8 @@ class ExtractiveAnswerer:
             lines += ["", *(f"- {self._line(q, citer, shown)}" for q in found[1:])] if len(found) > 1 else []
         if fits:
             best, others = fits[0], fits[1:]
-            lines = [
-                f"From what you describe, the closest fit is **{best.role}**: {self._line(best.quote, citer, shown)}"
-            ]
+            line = self._line(best.quote, citer, shown)
+            lines = [f"From what you describe, the closest fit is **{best.role}**: {line}"]
             if others:
                 lines += ["", "Also worth a look:", ""]
                 lines += [f"- **{f.role}**: {self._line(f.quote, citer, shown)}" for f in others]

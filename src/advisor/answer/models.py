@@ -26,6 +26,7 @@ class Citation:
     author: str | None = None
     date: str | None = None
     url: str | None = None  # the original article on the web, when its metadata names one
+    stale: bool | None = None  # older than ADVISOR_STALE_AFTER_DAYS or undated (answer/freshness.py)
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, quote: str) -> Citation:

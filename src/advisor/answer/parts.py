@@ -34,7 +34,7 @@ def join_parts(parts: list[Part]) -> Answer:
     table, steps, chart = None, None, None
     for part in parts:
         renumber = _renumbering(part.answer.citations, citations, numbers)
-        text = _MARK.sub(lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", part.answer.answer)
+        text = _cells(part.answer.answer, renumber)
         sections.append(f"**{part.heading}**\n{text}" if part.heading else text)
         table = table or _table(part.answer.table, renumber)
         steps = steps or _steps(part.answer.steps, renumber)

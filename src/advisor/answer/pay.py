@@ -142,6 +142,13 @@ class PayLine:
         return self.low.text if self.low.text == self.high.text else f"{self.low.text}–{self.high.text}"
 
     @property
+    def years(self) -> str:
+        """The years of the articles behind the line: "2026", "2024, 2026", "2025, undated"."""
+        dates = {r.doc_id: r.date for r in self.rows}
+        years = sorted({d[:4] for d in dates.values() if d})
+        return ", ".join(years + (["undated"] if None in dates.values() or "" in dates.values() else []))
+
+    @property
     def label(self) -> str:
         if self.role:
             return f"{self.role}, {self.region}" if self.region else self.role
@@ -278,9 +285,9 @@ def compose_pay(figures: Figures, library: Library, citer: Citer) -> tuple[list[
         across = f" across {line.articles} articles" if line.articles > 1 else ""
         label = line.label[:1].upper() + line.label[1:]
         if len(line.rows) == 1:  # one row: as its article writes it
-            summary_lines.append(f"- {_row_line(line.rows[0])} {marks}")
+            summary_lines.append(f"- {_row_line(line.rows[0])} ({line.years}) {marks}")
         else:
-            summary_lines.append(f"- {label}: {line.range}{across} {marks}")
+            summary_lines.append(f"- {label}: {line.range}{across} ({line.years}) {marks}")
         chart.append(ChartBar(label, line.low.value, line.high.value, line.low.currency,
                               cite_row(line.rows[0], library, citer)))  # fmt: skip
     if not figures.gap:

@@ -80,7 +80,9 @@ class Profile:
         if not data:
             return cls()
         names = {f.name for f in fields(cls)}
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names}
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names
+        }
         return cls(**values)
 
 
@@ -108,7 +110,8 @@ def _programming_languages() -> frozenset[str]:
 
 _SELF = re.compile(r"\b(i|i'm|im|i am|i've|ive|my|me)\b", _F)
 _AGE = re.compile(
-    rf"\b(?:i'?m|i am|aged?|age)\s+{_N}\b(?!\s*(?:\+\s*)?(?:years? (?:of|in|as|at|doing)|yrs? (?:of|in)|%|hours?|h\b))|"
+    rf"\b(?:i'?m|i am|aged?|age)\s+{_N}\b"
+    r"(?!\s*(?:\+\s*)?(?:years? (?:of|in|as|at|doing)|yrs? (?:of|in)|%|hours?|h\b))|"
     r"(?:^|,)\s*(\d{2})\s*(?=,)|\b(\d{2})\s*(?:years? old|yo\b|y/o\b)",
     _F,
 )
@@ -170,14 +173,16 @@ _I_AM = re.compile(
 )
 _DEGREE = re.compile(
     r"\bi (?:have|hold|did|got|finished|completed) (?:an?\s+|my\s+)?"
-    r"((?:phd|ph\.d\.|master'?s|msc|ma|bachelor'?s|bsc|ba|degree)(?: degree)?\s+in\s+[a-z][\w ]{2,30}?)(?=[,.;!?]|\s+(?:and|with|but)\b|$)",
+    r"((?:phd|ph\.d\.|master'?s|msc|ma|bachelor'?s|bsc|ba|degree)(?: degree)?\s+in\s+[a-z][\w ]{2,30}?)"
+    r"(?=[,.;!?]|\s+(?:and|with|but)\b|$)",
     _F,
 )
 _APPOSITION = re.compile(  # "im 34, an accountant in Leeds"
     r"(?:^|,)\s*an?\s+([a-z][\w /-]{2,40}?)(?=\s+(?:in|at|from|with|based|living)\b|[,.;!?]|$)", _F
 )
 _LEADING_ROLE = re.compile(
-    r"^(?:hi|hello|hey)?[\s,!]*(?:(?:a|an|the)\s+)?((?:former |ex-|senior |junior |retired )?[a-z][\w/ -]{2,50}?)"
+    r"^(?:hi|hello|hey)?[\s,!]*(?:(?:a|an|the)\s+)?"
+    r"((?:former |ex-|senior |junior |retired )?[a-z][\w/ -]{2,50}?)"
     r"(?:\s+here\b|\s+(?:in|from|at|with|living|based)\b|,)",
     _F,
 )
@@ -265,8 +270,11 @@ def _skills(text: str) -> tuple[str, ...]:
             name = re.sub(r"\s+(?:basics|fundamentals|stuff)$", "", name.strip(), flags=_F)
             if name and len(name.split()) <= 3 and not _SELF.match(name):
                 found.append(name)
-    found += [m.group(1).rstrip(".") for m in _A_BIT.finditer(text) if m.group(1)[:1].isupper() or m.group(1).lower().rstrip(".") in {
-        "python", "pandas", "sql", "pytorch", "statistics", "maths", "math"}]  # fmt: skip
+    # "a bit of basic python": a name, or one of the skills any guide to the field starts from
+    for match in _A_BIT.finditer(text):
+        word = match.group(1).rstrip(".")
+        if word[:1].isupper() or word.lower() in _BASICS:
+            found.append(word)
     found += [m.group(2) for m in _YEARS_OF.finditer(text)]
     lacked = {w.lower() for w in _lacks(text)}
     return tuple(
@@ -274,13 +282,17 @@ def _skills(text: str) -> tuple[str, ...]:
     )
 
 
+_BASICS = frozenset({"python", "pandas", "sql", "pytorch", "statistics", "maths", "math"})
+# What a lack is called, whichever word says it.
+_LACK_NAMES = {"programming": "coding", "code": "coding", "math": "maths", "mathematics": "maths",
+               "stats": "statistics", "machine learning": "ML", "ml": "ML"}  # fmt: skip
+
+
 def _lacks(text: str) -> tuple[str, ...]:
     found = [m.group(1).lower() for m in _LACKS.finditer(text)]
     if _NOT_CODER.search(text):
         found.append("coding")
-    aliases = {"programming": "coding", "code": "coding", "maths": "maths", "math": "maths",
-               "mathematics": "maths", "stats": "statistics", "machine learning": "ML", "ml": "ML"}  # fmt: skip
-    return tuple(dict.fromkeys(aliases.get(w, w) for w in found))
+    return tuple(dict.fromkeys(_LACK_NAMES.get(w, w) for w in found))
 
 
 def _target(text: str, vocabulary: Vocabulary) -> str | None:

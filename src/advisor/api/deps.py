@@ -25,7 +25,7 @@ CLIENT_TOKEN_HELP = (
 # API-key middleware has already refused a wrong key before any route runs.
 _bearer = HTTPBearer(auto_error=False, description="an API key from ADVISOR_API_KEYS, when it is set")
 _admin_bearer = HTTPBearer(
-    auto_error=False, scheme_name="AdminToken", description="ADVISOR_ADMIN_TOKEN, for re-indexing"
+    auto_error=False, scheme_name="AdminToken", description="ADVISOR_ADMIN_TOKEN: re-index, library, gaps"
 )
 
 
@@ -80,7 +80,9 @@ def require_admin(
     """403 when HTTP re-indexing is disabled, 401 for a missing or wrong admin token."""
     token = settings.admin_token
     if not token:
-        raise HTTPException(403, "re-indexing over HTTP is disabled (set ADVISOR_ADMIN_TOKEN)")
+        raise HTTPException(
+            403, "re-indexing and the admin API are disabled over HTTP (set ADVISOR_ADMIN_TOKEN and restart)"
+        )
     given = credentials.credentials if credentials else ""
     if not secrets.compare_digest(given.encode(), token.encode()):
         raise HTTPException(401, "missing or wrong admin token", headers={"www-authenticate": "Bearer"})

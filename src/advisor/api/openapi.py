@@ -15,8 +15,8 @@ __all__ = ["EVENT_STREAM", "errors", "finish_schema"]
 
 ERROR_TEXT = {
     400: "Malformed JSON",
-    401: "Missing or wrong API key (the admin token, on /api/reindex)",
-    403: "Re-indexing over HTTP is disabled",
+    401: "Missing or wrong API key (the admin token, on /api/reindex and /api/admin/*)",
+    403: "Re-indexing and the admin API are disabled over HTTP",
     404: "Unknown conversation",
     409: "A re-index is already running",
     413: "Body over 1 MB, or the question and its sources do not fit the LLM's context",

@@ -16,9 +16,12 @@ __all__ = [
     "ConversationOut",
     "ErrorOut",
     "FeedbackIn",
+    "FlaggedOut",
+    "GapOut",
     "HealthOut",
     "HitOut",
     "JsonInt",
+    "LibraryEntryOut",
     "OkOut",
     "ReadyOut",
     "ReindexIn",
@@ -136,6 +139,7 @@ class CitationOut(BaseModel):
     author: str | None = None
     date: str | None = None
     url: str | None = None  # the original article, when its front matter names one
+    stale: bool | None = None  # older than ADVISOR_STALE_AFTER_DAYS, or undated
     context: str | None = None  # what makes the quote readable alone: a table row's header row
 
 
@@ -274,6 +278,67 @@ class ReindexOut(BaseModel):
             "examples": [
                 {"added": 1, "changed": 0, "removed": 0, "unchanged": 5, "documents": 6, "chunks": 118,
                  "seconds": 2.4, "embedded": 9, "version": "20260601T120000-3fa2c1", "skipped": []}
+            ]
+        }
+    )  # fmt: skip
+
+
+class FlaggedOut(BaseModel):
+    section: str | None
+    reason: str
+    excerpt: str
+
+
+class LibraryEntryOut(BaseModel):
+    """One article of the index, as `advisor library --json` shows it."""
+
+    doc_id: str
+    title: str
+    authors: list[str]
+    date: str | None  # YYYY-MM-DD
+    url: str | None
+    source: str
+    chunks: int
+    salary_facts: int
+    lists: int
+    tables: int
+    plans: int
+    flagged: int  # passages kept out of answers (see flagged_passages)
+    flagged_passages: list[FlaggedOut]
+    warnings: list[str]  # what ingest could not read in the article
+    stale: bool  # older than ADVISOR_STALE_AFTER_DAYS, or undated
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"doc_id": "salaries.md", "title": "AI Salaries in 2026", "authors": ["A. Writer"],
+                 "date": "2026-03-01", "url": None, "source": "corpus/salaries.md", "chunks": 18,
+                 "salary_facts": 15, "lists": 3, "tables": 1, "plans": 0, "flagged": 0,
+                 "flagged_passages": [], "warnings": [], "stale": False}
+            ]
+        }
+    )  # fmt: skip
+
+
+class GapReasonsOut(BaseModel):
+    refused: int
+    not_covered: int
+    not_helpful: int
+
+
+class GapOut(BaseModel):
+    """A group of failed questions that mean the same thing, as `advisor gaps --json` shows it."""
+
+    count: int
+    examples: list[str]  # up to three questions of the group, the most typical first
+    reasons: GapReasonsOut
+    last_asked: float  # Unix time of the group's newest question
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"count": 11, "examples": ["How do I negotiate a counteroffer?"],
+                 "reasons": {"refused": 8, "not_covered": 0, "not_helpful": 3}, "last_asked": 1780000000.0}
             ]
         }
     )  # fmt: skip

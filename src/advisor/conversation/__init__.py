@@ -5,8 +5,17 @@ from advisor.conversation.store import (
     ConversationNotFound,
     ConversationStore,
     Message,
+    StoredTurn,
     TooManyTurns,
     owner_of,
 )
 
-__all__ = ["MAX_TURNS", "ConversationNotFound", "ConversationStore", "Message", "TooManyTurns", "owner_of"]
+__all__ = [
+    "MAX_TURNS",
+    "ConversationNotFound",
+    "ConversationStore",
+    "Message",
+    "StoredTurn",
+    "TooManyTurns",
+    "owner_of",
+]

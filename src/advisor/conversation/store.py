@@ -41,6 +41,7 @@ __all__ = [
     "ConversationNotFound",
     "ConversationStore",
     "Message",
+    "StoredTurn",
     "TooManyTurns",
     "owner_of",
 ]
@@ -77,6 +78,20 @@ class Message:
 
     def to_json(self) -> dict[str, Any]:
         return {"role": self.role, "content": self.content, "citations": self.citations}
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    """A stored question with what its answer was (for operators: what the library fails)."""
+
+    question: str
+    answer_opening: str  # the first OPENING_CHARS characters of the answer
+    cited: bool  # the answer cited a source (refusals cite none)
+    rating: int | None  # the last vote on the answer: 1, -1, or None
+    created: float
+
+
+OPENING_CHARS = 300
 
 
 def owner_of(kind: str, secret: str) -> str:
@@ -291,6 +306,36 @@ class ConversationStore:
                     created=time.time(),
                 )
             )
+
+    def turns(self, since: float | None = None) -> list[StoredTurn]:
+        """Every stored turn (of any owner) asked at or after `since` (a Unix time), oldest first.
+
+        Reads only what the store already keeps: the question, the answer's opening, whether
+        it cited anything, and the last vote on it. Nothing about who asked."""
+        m = _messages
+        window = [] if since is None else [m.c.created >= since]
+        opening = func.substr(m.c.content, 1, OPENING_CHARS)
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(m.c.conversation_id, m.c.idx, m.c.role, opening, m.c.citations != "[]", m.c.created)
+                .where(*window)
+                .order_by(m.c.conversation_id, m.c.idx)
+            ).all()
+            votes = db.execute(
+                select(_feedback.c.conversation_id, _feedback.c.message_index, _feedback.c.rating)
+                .where(*([] if since is None else [_feedback.c.created >= since]))
+                .order_by(_feedback.c.created)
+            ).all()
+        last_vote = {(c, i): rating for c, i, rating in votes}  # the last one wins
+        answers = {(c, i): (text, bool(cited)) for c, i, role, text, cited, _ in rows if role == "assistant"}
+        turns = []
+        for conversation, idx, role, question, _, created in rows:
+            if role != "user" or (conversation, idx + 1) not in answers:
+                continue
+            text, cited = answers[(conversation, idx + 1)]
+            rating = last_vote.get((conversation, idx + 1))
+            turns.append(StoredTurn(question, text, cited, rating, created))
+        return sorted(turns, key=lambda t: t.created)
 
     @staticmethod
     def _visible(db: Connection, conversation_id: str, owner: str | None) -> bool:

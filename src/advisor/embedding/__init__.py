@@ -3,11 +3,12 @@
 - base.py           the Embedder seam; embed, embed_query and submit_query derived from embed_batch
 - torch_backend.py  sentence-transformers on PyTorch
 - onnx_backend.py   the same model exported once to ONNX (fp32 or int8), run by ONNX Runtime
+- server_backend.py any OpenAI-compatible /v1/embeddings server, through the openai client
 - batching.py       queries from many requests encoded together, and remembered
 - factory.py        load_embedder: the backend the settings name
 """
 
 from advisor.embedding.base import Embedder, Vectors
-from advisor.embedding.factory import load_embedder
+from advisor.embedding.factory import embedding_model_name, load_embedder
 
-__all__ = ["Embedder", "Vectors", "load_embedder"]
+__all__ = ["Embedder", "Vectors", "embedding_model_name", "load_embedder"]

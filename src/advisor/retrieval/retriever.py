@@ -170,5 +170,5 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Retr
     """Load the model (unless given) and the current index, checking that they belong together."""
     embedder = embedder or load_embedder(settings)
     version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
-    words = load_word_vectors(embedder, settings.encoder_cache_dir())
+    words = load_word_vectors(embedder, settings.encoder_cache_dir()) if settings.word_expansion else None
     return Retriever(version, embedder, allow_flagged=settings.allow_flagged, words=words)

@@ -17,7 +17,8 @@ from advisor.api.middleware.asgi import ASGIApp, Receive, Scope, Send, bearer, s
 __all__ = ["ADMIN_PATHS", "AUTH_FAILURES", "PROTECTED_PREFIXES", "ApiKeyMiddleware", "is_protected"]
 
 PROTECTED_PREFIXES = ("/api/", "/v1/")
-ADMIN_PATHS = ("/api/reindex",)  # the admin token rides in the same header as a key
+# The admin token rides in the same header as a key.
+ADMIN_PATHS = ("/api/reindex", "/api/admin/library", "/api/admin/gaps")
 AUTH_FAILURES = "10/minute"  # wrong keys or tokens from one address before it must wait
 
 

@@ -1,4 +1,4 @@
-"""The chat page and its favicon."""
+"""The chat page, the operators' page and the favicon."""
 
 from __future__ import annotations
 
@@ -20,6 +20,13 @@ def page(request: Request) -> Any:
     needs_key = bool(request.app.state.services.settings.api_key_list)  # then the page asks for one
     context = {"starters": STARTER_QUESTIONS, "needs_key": needs_key}
     return templates.TemplateResponse(request, "index.html", context)
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(request: Request) -> Any:
+    """The operators' page; everything on it comes from /api/admin/* with the token typed in."""
+    enabled = bool(request.app.state.services.settings.admin_token)
+    return templates.TemplateResponse(request, "admin.html", {"admin_enabled": enabled})
 
 
 @router.get("/favicon.ico")
