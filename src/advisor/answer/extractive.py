@@ -42,6 +42,7 @@ from advisor.answer.listing import (
     series,
     sibling_sections,
     topic_sections,
+    whole_sections,
 )
 from advisor.answer.models import Answer, Step
 from advisor.answer.opening import Focus, Opening
@@ -84,6 +85,15 @@ SIDE_K = 4  # passages retrieved for each side of a comparison
 ADVICE_K = 10  # passages searched for a yes/no question's direct reply
 DIRECT_SHARE = 0.8  # a direct reply is at least this close in meaning as the best other quote
 BACKGROUND_WORDS = 4  # a background this short ("backend developer") can be named in a sentence
+LIST_CANDIDATES = 3  # a list answers when one of the best lines for the ask is its item ...
+LIST_FOCUS = 0.45  # ... holding this share of the ask's focus
+MAX_ITEMS = 15  # items of one list shown; past that, how many more there are
+_ONE_THING = re.compile(
+    r"^\W*(?:which|what)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:tool|framework|library|platform|database|language|certification|cert|course|service|model|one)\b(?!s)",
+    re.I,
+)
+SHORT_WORDS = 8  # a sentence this short says something of its heading: the heading goes before it
 REFER_WORDS = 6  # a pronoun among a sentence's first words refers to something said before it
 RELATED = 2  # lines offered after saying a topic is not covered
 RELATED_FOCUS = 0.6  # ... each holding this share of the ask's weighted focus
@@ -296,7 +306,8 @@ class ExtractiveAnswerer:
         # "Complete this before ..." under "Deep Learning Specialization": the heading says what "this" is.
         if quote.kind == "sentence" and not quote.context and heading and heading not in shown:
             opening = " ".join(quote.text.split()[:REFER_WORDS])
-            if _REFERS.search(opening) and heading.lower() not in quote.text.lower():
+            short = len(quote.text.split()) <= SHORT_WORDS  # "The fastest-growing role in 2026."
+            if (_REFERS.search(opening) or short) and heading.lower() not in quote.text.lower():
                 text = f"*{heading}:* {text}"
                 shown.add(heading)
         shown.update((quote.text, quote.context or ""))
@@ -391,6 +402,48 @@ class ExtractiveAnswerer:
         return None
 
     def _list(self, question: Question, hits: list[Hit]) -> Answer | None:
+        # A role's own list ("what skills does a prompt engineer need?") is read from its sections.
+        named_role = bool(question.entities.roles)
+        return (None if named_role else self._item_list(question, hits)) or self._lists_of_topic(question, hits)
+
+    def _item_list(self, question: Question, hits: list[Hit]) -> Answer | None:
+        """The list whose item holds the ask's focus best, whole: what the question names ("the
+        tools for drift"), not the headings of a larger list. A question asking for one thing
+        ("which tool ...?") opens with that item; one asking for several, with the list."""
+        quotes = quotes_from_hits(whole_sections(hits, self.library), self.library.units)
+        ranked = [s for s in self.opening.rank(_asked(question), question.query, quotes)[:LIST_CANDIDATES]]
+        best = next((s for s in ranked if s.quote.kind == "item" and s.quote.context), None)
+        if best is None or best.focus < LIST_FOCUS:
+            return None
+        items = self._whole(best.quote)
+        if len(items) < 2:
+            return None
+        citer = Citer()
+        lead = best.quote.context.rstrip(":").strip() if best.quote.context else best.quote.heading
+        lines: list[str] = []
+        if _ONE_THING.search(question.text):  # "which tool ...": the one that answers, then its list
+            lines = [f"{best.quote.text} [{citer.quote(best.quote)}]", ""]
+        lines.append(f"*{lead}:*")
+        lines += [f"- {q.text} [{citer.quote(q)}]" for q in items[:MAX_ITEMS]]
+        if len(items) > MAX_ITEMS:
+            lines.append(
+                f"- … and {len(items) - MAX_ITEMS} more in *{self.library.title(best.quote.hit.doc_id)}*"
+            )
+        return Answer("\n".join(lines), citer.citations, False, "extractive")
+
+    def _whole(self, item: Quote) -> list[Quote]:
+        """Every item of an item's list (same article, heading and lead-in), in order, across passages."""
+        doc, section = item.hit.doc_id, item.hit.section
+        found: list[Quote] = []
+        for chunk_id, chunk_section in self.library.passages(doc):
+            if chunk_section == section:
+                found += [
+                    q for q in self.library.quotes(chunk_id) if q.kind == "item" and q.context == item.context
+                ]
+        unique = list({q.text: q for q in found}.values())
+        return sorted(unique, key=lambda q: q.position)
+
+    def _lists_of_topic(self, question: Question, hits: list[Hit]) -> Answer | None:
         topic = question.list_topic or "items"
         # "Which AI roles": for roles the words before the noun name the field, not one part of it.
         modifier = topic_modifier(question.text, question.list_topic) if topic != "roles" else ()

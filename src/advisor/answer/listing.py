@@ -27,6 +27,7 @@ __all__ = [
     "series",
     "sibling_sections",
     "topic_sections",
+    "whole_sections",
 ]
 
 MAX_ITEMS = 10  # items per list
@@ -80,7 +81,7 @@ def list_items(
     with `headed`, lists whose lead-in and heading path it accepts come before the others
     ("... these skills add value everywhere:" for skills, before "Here are the major career tracks:").
     """
-    found = quotes_from_hits(_whole_sections(hits, library), library.units)
+    found = quotes_from_hits(whole_sections(hits, library), library.units)
     quotes = list({q.text: q for q in reversed(found) if q.kind == "item"}.values())[::-1]
     keys = _lists(quotes)
     if roles:
@@ -112,7 +113,7 @@ def list_items(
     return entries
 
 
-def _whole_sections(hits: Sequence[Hit], library: Library) -> list[Hit]:
+def whole_sections(hits: Sequence[Hit], library: Library) -> list[Hit]:
     """The hits, then the other passages of their sections: a list cut across two passages."""
     seen = {h.chunk_id for h in hits}
     wanted = {(h.doc_id, h.section) for h in hits}
@@ -222,7 +223,7 @@ def modified_list(modifier: Sequence[str], hits: Sequence[Hit], library: Library
     wanted = content_words(" ".join(modifier))
     if not wanted:
         return []
-    quotes = [q for q in quotes_from_hits(_whole_sections(hits, library), library.units) if q.kind == "item"]
+    quotes = [q for q in quotes_from_hits(whole_sections(hits, library), library.units) if q.kind == "item"]
     for key in dict.fromkeys((q.hit.chunk_id, q.context) for q in quotes):
         items = [q for q in quotes if (q.hit.chunk_id, q.context) == key]
         header = f"{key[1] or ''} {items[0].hit.section or ''}"
@@ -286,7 +287,7 @@ def labelled_lines(topic: str, hits: Sequence[Hit], library: Library) -> list[En
     for hit in hits:
         if not names_topic(_heading(hit), topic):
             continue
-        quotes = quotes_from_hits(_whole_sections([hit], library), library.units)
+        quotes = quotes_from_hits(whole_sections([hit], library), library.units)
         labelled = {m.group(1): Entry(m.group(1), q) for q in quotes if (m := _label(q.text))}
         if len(labelled) >= MIN_LABELLED:
             return sorted(labelled.values(), key=lambda e: e.quote.position)
@@ -338,7 +339,7 @@ def fitting_roles(question: str, hits: Sequence[Hit], library: Library, ranker: 
     section, the line that says whom the role suits ("Who it suits: ..."), so each role
     can be weighed on its own terms.
     """
-    quotes = [q for q in quotes_from_hits(_whole_sections(hits, library), library.units) if role_of(q)]
+    quotes = [q for q in quotes_from_hits(whole_sections(hits, library), library.units) if role_of(q)]
     for chunk_id, _ in library.passages():
         for q in library.quotes(chunk_id):
             if role_of(q):
