@@ -90,7 +90,7 @@ def read_asks(text: str, query: str, vocabulary: Vocabulary, profile: Profile) -
     """
     parts = split_asks(text)
     whole = read_question(text, vocabulary, query)
-    if len(parts) <= 1:
+    if len(parts) <= 1 or whole.kind is Kind.COMPARISON:  # a comparison's asks are about its two sides
         return [Ask(text, _tailored(whole, profile, vocabulary, whole), 0, _people_like(text, profile))]
     told = profile.interest or ""
     if not (profile.target_role or _known_or_all(whole, profile)):

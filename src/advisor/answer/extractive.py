@@ -390,7 +390,7 @@ class ExtractiveAnswerer:
                 continue
             citer = Citer()
             title = self.library.title(entries[0].quote.hit.doc_id)
-            lines = [f"*{title}* sets these out in order:", ""]
+            lines = [f"*{title}* sets these out in order:"]
             steps: list[Step] = []
             for i, entry in enumerate(entries, start=1):
                 own = section_lines(entry, self.library) or [Entry(None, entry.quote)]
@@ -404,7 +404,9 @@ class ExtractiveAnswerer:
     def _list(self, question: Question, hits: list[Hit]) -> Answer | None:
         # A role's own list ("what skills does a prompt engineer need?") is read from its sections.
         named_role = bool(question.entities.roles)
-        return (None if named_role else self._item_list(question, hits)) or self._lists_of_topic(question, hits)
+        return (None if named_role else self._item_list(question, hits)) or self._lists_of_topic(
+            question, hits
+        )
 
     def _item_list(self, question: Question, hits: list[Hit]) -> Answer | None:
         """The list whose item holds the ask's focus best, whole: what the question names ("the

@@ -251,7 +251,7 @@ def compose_plan(plans: list[Plan], library: Library, citer: Citer) -> tuple[lis
     """The best plan as a numbered list, then a line naming the other articles' plans."""
     plan = plans[0]
     title = library.title(plan.doc_id)
-    lines = [f"*{title}* sets out this plan, in its own order:", ""]
+    lines = [f"*{title}* sets out this plan, in its own order:"]  # its steps follow at once
     steps: list[Step] = []
     for i, unit in enumerate(plan.steps, start=1):
         n = citer.cite(library.hit(unit.chunk_id), unit.text)
@@ -296,7 +296,7 @@ def compose_ordered_list(items: list[Quote], library: Library, citer: Citer) -> 
     """The ordered items as numbered steps, under their lead-in and article."""
     first = items[0]
     lead = (first.context or "").rstrip(":").strip()
-    lines = [f"{lead}, according to *{library.title(first.hit.doc_id)}*:", ""]
+    lines = [f"{lead}, according to *{library.title(first.hit.doc_id)}*:"]
     steps: list[Step] = []
     for i, item in enumerate(items, start=1):
         n = citer.quote(item)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from advisor.answer.roles import loose_roles
 from advisor.corpus.vocabulary import Vocabulary
 
 __all__ = [
@@ -347,7 +348,7 @@ _SIDE_SPLIT = re.compile(
     r"\s+(?:vs\.?|versus|or|compared? (?:to|with)|rather than|instead of|against|and)\s+", _F
 )
 # Words after which a side's name has ended: "Gazebo or Webots for a laptop", "... which pays more".
-_SIDE_ENDS = r"\s+(?:which|who|what|in terms|for|as an?)\b"
+_SIDE_ENDS = r"\s+(?:which|who|what|in terms|for|as an?|pays?|earns?|makes?|needs?|requires?|is|are|has|have|offers?)\b"
 _SIDE_NOISE = re.compile(
     r"^(?:.*\b(?:between|is|are|does|do|should i (?:become|choose|pick|go for)|pick|choose|compare|"
     rf"being|become|as)\s+)?(?:an?\s+|the\s+)?|(?:[?,!:;]|\.(?=\s|$)).*$|{_SIDE_ENDS}.*$",
@@ -378,6 +379,8 @@ def as_role(side: str, vocabulary: Vocabulary) -> str:
             known = [r for r in roles if r in vocabulary.roles]
             if len(known) == 1:
                 return known[0]
+    if not vocabulary.find_roles(side) and len(loose := loose_roles(side, vocabulary.roles)) >= 1:
+        return loose[0]  # "MLOps" is the MLOps role
     return side
 
 
