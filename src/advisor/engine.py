@@ -99,7 +99,8 @@ def clean_question(question: str) -> str:
 
 @dataclass
 class _Turn:
-    question: str
+    question: str  # as read: cleaned, spelling corrected
+    typed: str  # as typed (cleaned), what the page shows after a reload
     conversation_id: str
     history: list[Message]
     query: str
@@ -230,10 +231,10 @@ class Advisor:
         answer.query = turn.query
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
         if store:
-            citations = [c.to_json() for c in answer.citations]
-            self.store.add_turn(
-                turn.conversation_id, turn.question, turn.query, answer.answer, citations,
-                new=turn.new, owner=owner,
+            shown = answer.to_json()  # kept whole, so a reload shows the answer as it was
+            answer.turn_id = self.store.add_turn(
+                turn.conversation_id, turn.question, turn.query, answer.answer, shown["citations"],
+                typed=turn.typed, shown=shown, new=turn.new, owner=owner,
             )  # fmt: skip
         yield Event("done", {"answer": answer})
 
@@ -246,7 +247,8 @@ class Advisor:
         owner: str | None,
         store: bool = True,
     ) -> _Turn:
-        question = retriever.correct(clean_question(question)).text
+        typed = clean_question(question)
+        question = retriever.correct(typed).text
         new = conversation_id is None or history is not None
         if history is not None:
             conversation_id = self.store.new_id() if store else ""
@@ -256,11 +258,13 @@ class Advisor:
             history = self.store.messages(conversation_id, owner)  # ConversationNotFound if unknown
         if len(history) >= 2 * MAX_TURNS:  # refused before any work; the store refuses it too
             raise BadQuestion(f"a conversation holds at most {MAX_TURNS} turns; start a new one")
+        if store:
+            self.store.ensure_room(owner, new)  # the caller's cap on stored turns, before any work too
         understood = self._understand(question, history, retriever)
         started = time.perf_counter()
         hits = retriever.search(understood.query, k=TOP_K)
         self._observe("retrieval", time.perf_counter() - started)
-        return _Turn(question, conversation_id, history, understood.query, hits, understood, new)
+        return _Turn(question, typed, conversation_id, history, understood.query, hits, understood, new)
 
     def _understand(self, question: str, history: list[Message], retriever: Retriever) -> Question:
         """Resolve the follow-up against the last answered turn, correct spelling, classify."""

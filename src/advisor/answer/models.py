@@ -100,6 +100,7 @@ class Answer:
     chart: list[ChartBar] | None = None
     suggestions: list[str] = field(default_factory=list)  # follow-up questions the library answers
     generation: StreamReport | None = None  # LLM mode: why the stream stopped, the backend's usage
+    turn_id: str | None = None  # the stored turn's id (feedback names it); None when not stored
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -115,4 +116,5 @@ class Answer:
             "steps": [s.to_json() for s in self.steps] if self.steps is not None else None,
             "chart": [b.to_json() for b in self.chart] if self.chart is not None else None,
             "suggestions": self.suggestions,
+            "turn_id": self.turn_id,
         }

@@ -1,12 +1,25 @@
-"""Conversations: the store seam (SQLite or PostgreSQL, store.py) and its migrations."""
+"""Conversations: the store seam (SQLite or PostgreSQL, store.py), what it keeps and for how
+long (limits.py), and its migrations."""
 
+from advisor.conversation.limits import QuotaExceeded, StoreLimits
 from advisor.conversation.store import (
     MAX_TURNS,
     ConversationNotFound,
     ConversationStore,
     Message,
+    NotAnAnswer,
     TooManyTurns,
     owner_of,
 )
 
-__all__ = ["MAX_TURNS", "ConversationNotFound", "ConversationStore", "Message", "TooManyTurns", "owner_of"]
+__all__ = [
+    "MAX_TURNS",
+    "ConversationNotFound",
+    "ConversationStore",
+    "Message",
+    "NotAnAnswer",
+    "QuotaExceeded",
+    "StoreLimits",
+    "TooManyTurns",
+    "owner_of",
+]
