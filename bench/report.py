@@ -19,13 +19,12 @@ from typing import Any
 
 import api
 import ask
+import build
 import encoders
 import load
 import scale
 import search
 import ttft
-
-import build
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -1,4 +1,4 @@
-"""Screenshots of the chat page into docs/: desktop, phone, dark, and a comparison answer.
+"""Screenshots of the chat page into docs/: desktop, phone, dark, a comparison and a plan.
 
 python docs/screenshots.py          (make screenshots; serves the built index itself)
 """
@@ -17,7 +17,8 @@ from playwright.sync_api import sync_playwright
 
 DOCS = Path(__file__).resolve().parent
 QUESTION = "How much does a junior ML engineer earn in the UK?"
-COMPARISON = "What is the difference between an ML engineer and a data scientist?"
+COMPARISON = "What is the difference between an ML engineer, a data scientist and an MLOps engineer?"
+PLAN = "How do I move from software engineering into MLOps?"
 
 
 def free_port() -> int:
@@ -44,9 +45,10 @@ def main() -> None:
             )
             shots = [
                 ("desktop", 1280, 860, "light", QUESTION),
-                ("phone", 360, 740, "light", QUESTION),
+                ("phone", 390, 844, "light", QUESTION),
                 ("desktop-dark", 1280, 860, "dark", QUESTION),
                 ("comparison", 1280, 1000, "light", COMPARISON),
+                ("plan", 1280, 1000, "light", PLAN),
             ]
             for name, width, height, scheme, question in shots:
                 page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)  # type: ignore[arg-type]

@@ -239,10 +239,14 @@ class LiveServer:
         extra_env: dict[str, str] | None = None,
         descriptors: tuple[int, int] | None = None,  # the server's (soft, hard) limit on open files
         output: Path | None = None,  # where its stdout and stderr go (default: nowhere)
+        articles: Path | None = None,  # a folder of articles written for a test, served too
     ) -> None:
         corpus = root / "corpus"
         shutil.copytree(CORPUS, corpus)
         (corpus / "hostile-pipelines.md").write_text(HOSTILE_ARTICLE)
+        if articles is not None:
+            shutil.copytree(articles, corpus / articles.name)
+        self.data = root / "data"
         shutil.copytree(base_index, root / "index")  # the session's index: only the new article is embedded
         build_index(corpus, root / "index", lambda: embedder, model_name=embedder.name)
         self.port = free_port()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from advisor.embedding import Embedder
 
-from .conftest import LiveServer
+from .conftest import ROOT, LiveServer
 from .fake_llm import FakeLLM
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -48,9 +49,12 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
 
 
 def ask(page: Page, question: str) -> None:
+    """Ask, and wait for this question's own answer (a stopped one before it has no actions)."""
+    answers = page.locator(".message.assistant").count()
     page.fill("#question", question)
     page.press("#question", "Enter")
-    expect(page.locator(".message.assistant .actions").last).to_be_visible(timeout=30_000)
+    expect(page.locator(".message.assistant")).to_have_count(answers + 1)
+    expect(page.locator(".message.assistant").last.locator(".actions")).to_be_visible(timeout=30_000)
 
 
 def test_starters_then_a_streamed_answer_with_citations(page: Page) -> None:
@@ -260,7 +264,7 @@ def test_table_steps_chart_and_suggestions_render_as_dom(page: Page) -> None:
     expect(answer.locator("table caption")).to_have_text("Pay by role")
     expect(answer.locator("table")).to_have_count(1)  # the field's table, not the markdown copy too
     expect(answer.locator("thead th")).to_have_text(["Role", "US"])
-    expect(answer.locator("tbody .cite")).to_have_text("1")
+    expect(answer.locator("tbody .cite")).to_have_text("[1]")
     expect(answer.locator("ol li strong").first).to_have_text("Month 1")
     expect(answer.locator("figure.chart svg rect.chart-range")).to_have_count(1)
     expect(answer.locator("figure.chart svg")).to_have_attribute(
@@ -328,3 +332,187 @@ def test_with_keys_the_page_asks_for_one_and_says_when_it_is_wrong(
 
 def test_without_keys_there_is_no_key_field(page: Page) -> None:
     expect(page.get_by_label("API key")).to_have_count(0)
+
+
+# ----------------------------------------------------------------------------- the page as a newcomer met it (issue 25)
+
+DESKTOP, PHONE = (1280, 900), (390, 844)
+SIZES = pytest.mark.parametrize("sized", [DESKTOP, PHONE], ids=["desktop", "phone"], indirect=True)
+PLAN = "How do I move from software engineering into MLOps?"
+
+
+@pytest.fixture
+def sized(browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Page]:
+    width, height = request.param
+    page = open_page(browser, live_server, width, height)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert errors == [], errors
+    page.context.close()
+
+
+def in_view(page: Page, selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    assert box is not None
+    height = page.viewport_size["height"] if page.viewport_size else 0
+    return box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+@SIZES
+def test_the_question_box_stays_in_view_after_a_long_answer(sized: Page) -> None:
+    ask(sized, PLAN)
+    ask(sized, "What is the difference between an ML engineer and a data scientist?")
+    height = sized.evaluate("window.innerHeight")
+    assert sized.evaluate("document.documentElement.scrollHeight") > 2 * height  # a long page
+    for where in ("end", "top", "middle"):
+        if where != "end":
+            sized.evaluate(f"window.scrollTo(0, {0 if where == 'top' else height})")
+        assert in_view(sized, "#question"), where
+        assert in_view(sized, "#send"), where
+
+
+@SIZES
+def test_a_reload_restores_whole_answers_and_the_question_as_typed(sized: Page) -> None:
+    typed = "How much does a junior ML enginer earn in the UK?"  # spelling corrected to "engineer"
+    ask(sized, typed)
+    ask(sized, "How do I bake sourdough bread?")  # not covered: a refusal, with its banner
+    salary, refusal = sized.locator(".message.assistant").nth(0), sized.locator(".message.assistant").nth(1)
+    bars = salary.locator("figure.chart rect.chart-range").count()
+    suggested = salary.locator(".suggestion").all_inner_texts()
+    label = salary.locator("figure.chart svg").get_attribute("aria-label")
+    assert bars and suggested and label
+    expect(refusal.locator(".status").first).to_have_text("The articles don't cover this.")
+    sized.reload()
+    expect(sized.locator(".message.user")).to_have_text([typed, "How do I bake sourdough bread?"])
+    salary, refusal = sized.locator(".message.assistant").nth(0), sized.locator(".message.assistant").nth(1)
+    expect(salary.locator("figure.chart rect.chart-range")).to_have_count(bars)
+    expect(salary.locator("figure.chart svg")).to_have_attribute("aria-label", label)
+    expect(salary.locator(".suggestion")).to_have_text(suggested)
+    expect(refusal).to_have_class(re.compile(r"\brefused\b"))
+    expect(refusal.locator(".status").first).to_have_text("The articles don't cover this.")
+
+
+BROKEN_WORDS = """(cells) => {
+    const broken = [];
+    for (const cell of cells) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const word of node.data.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(node, word.index);
+                range.setEnd(node, word.index + word[0].length);
+                const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+                if (lines.size > 1) broken.push(word[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390, 360])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the difference between an ML engineer, a data scientist and an MLOps engineer?",
+        "What is the difference between an ML engineer and a data scientist?",
+    ],
+    ids=["three roles", "two roles"],
+)
+def test_a_comparison_table_breaks_no_word_and_scrolls_inside_itself(
+    browser: Browser, live_server: LiveServer, width: int, question: str
+) -> None:
+    page = open_page(browser, live_server, width, 900)
+    ask(page, question)
+    table = page.locator(".message.assistant .table-wrap table").last
+    columns = table.locator("thead th").count()
+    assert columns >= (4 if "MLOps" in question else 3)
+    assert table.locator("tbody th, tbody td").count() >= columns
+    assert table.locator("th, td").evaluate_all(BROKEN_WORDS) == []  # "Wha t the articl es say" was
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], widths  # too wide a table scrolls in its own box, not the page
+    page.context.close()
+
+
+@SIZES
+def test_a_plan_shows_its_steps_first_and_markers_unlike_step_numbers(sized: Page) -> None:
+    ask(sized, PLAN)
+    answer = sized.locator(".message.assistant").last
+    steps = answer.locator("ol.steps")
+    expect(steps.locator("li")).not_to_have_count(0)
+    others = answer.locator(".body p", has_text="Other articles give plans too")
+    expect(others).to_have_count(1)
+    follows = steps.evaluate("(steps, other) => Boolean(steps.compareDocumentPosition(other) & 4)",
+                             others.element_handle())  # fmt: skip
+    assert follows, "the other articles' plans come before the steps"
+    markers = answer.locator(".body .cite").all_inner_texts()
+    assert markers and all(re.fullmatch(r"\[\d+\]", m) for m in markers), markers  # "[6]", not "6"
+    assert (
+        answer.locator(".body .cite").first.evaluate("b => getComputedStyle(b).verticalAlign") == "baseline"
+    )
+
+
+def test_feedback_after_two_stops_lands_on_the_answer_rated(page: Page, live_server: LiveServer) -> None:
+    ask(page, "Do I need a PhD to become an ML engineer?")
+    held: list[Any] = []  # two requests the server never sees: Stop aborts them in flight
+
+    def hold_two(route: Any) -> None:
+        if len(held) < 2:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/chat", hold_two)
+    for question in ("Which certifications matter?", "What does an MLOps engineer do?"):
+        page.fill("#question", question)
+        page.press("#question", "Enter")
+        page.click("#stop")
+        expect(page.locator(".message.assistant").last).to_contain_text("This answer was not saved.")
+    expect(page.locator(".message.assistant").last.get_by_role("button", name="Helpful")).to_have_count(0)
+    rated, other = "What is MLflow used for?", "What does a junior ML engineer earn in the UK?"
+    ask(page, rated)
+    ask(page, other)
+    not_helpful = page.locator(".message.assistant").nth(3).get_by_role("button", name="Not helpful")
+    not_helpful.click()
+    expect(not_helpful).to_have_attribute("aria-pressed", "true")
+    cid = page.evaluate("localStorage.getItem('career-advisor.conversation')")
+    db = sqlite3.connect(live_server.data / "conversations.db")
+    votes = db.execute(
+        "SELECT q.content, f.rating FROM feedback f JOIN messages q ON q.conversation_id = f.conversation_id"
+        " AND q.idx = f.message_index - 1 WHERE f.conversation_id = ?", (cid,)
+    ).fetchall()  # fmt: skip
+    db.close()
+    assert votes == [(rated, -1)]
+
+
+@pytest.fixture(scope="module")
+def footnoted_server(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder, real_index: Path
+) -> Iterator[LiveServer]:
+    articles = ROOT / "tests" / "data" / "footnoted_articles"
+    server = LiveServer(tmp_path_factory.mktemp("footnoted"), real_embedder, real_index, articles=articles)
+    yield server
+    server.stop()
+
+
+def test_bracketed_numbers_an_article_writes_are_text_not_citations(
+    browser: Browser, footnoted_server: LiveServer
+) -> None:
+    page = open_page(browser, footnoted_server)
+    ask(page, "What do quantum data annotators do?")
+    body = page.locator(".message.assistant .body").last
+    expect(body).to_contain_text("learn from them [1].")
+    texts = body.evaluate("""(body) => {
+        const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+        const found = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) found.push(node.data);
+        return found.join("");
+    }""")  # the text nodes alone: a citation button's "[1]" is not among them
+    assert "learn from them [1]." in texts and "three months [2]." in texts
+    cites = body.locator(".cite")
+    expect(cites.first).to_be_visible()  # the answer's own markers are still buttons
+    for i in range(cites.count()):
+        before = cites.nth(i).evaluate("b => (b.previousSibling && b.previousSibling.textContent) || ''")
+        assert not before.endswith(("them ", "months ")), before  # the article's own notes stay text
+    page.context.close()

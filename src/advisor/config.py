@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     # Where the counts live: memory:// (one process) or redis://host:6379 (all workers and machines).
     rate_limit_storage: str = Field(default="memory://", repr=False)  # may carry a password
     database_url: str | None = Field(default=None, repr=False)  # default: SQLite in data_dir
+    # What the server stores for one owner (an API key, else a client token; callers with neither
+    # share one allowance), and how long an idle conversation is kept (0: for ever).
+    max_conversations_per_owner: int = Field(default=1000, ge=1)
+    max_turns_per_owner: int = Field(default=10_000, ge=1)
+    retention_days: float = Field(default=90, ge=0)
     # prometheus_client's own variable: `advisor serve --workers N` sets it for its workers.
     prometheus_multiproc_dir: Path | None = Field(default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR")
     header_timeout: float = Field(default=10.0, gt=0, le=300)  # seconds to send complete request headers

@@ -104,7 +104,8 @@ def clean_question(question: str) -> str:
 
 @dataclass
 class _Turn:
-    question: str
+    question: str  # as read: cleaned, spelling corrected
+    typed: str  # as typed (cleaned), what the page shows after a reload
     conversation_id: str
     history: list[Message]
     query: str
@@ -245,10 +246,10 @@ class Advisor:
             yield Event("token", {"text": dated})
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
         if store:
-            citations = [c.to_json() for c in answer.citations]
-            self.store.add_turn(
-                turn.conversation_id, turn.question, turn.query, answer.answer, citations,
-                new=turn.new, owner=owner,
+            shown = answer.to_json()  # kept whole, so a reload shows the answer as it was
+            answer.turn_id = self.store.add_turn(
+                turn.conversation_id, turn.question, turn.query, answer.answer, shown["citations"],
+                typed=turn.typed, shown=shown, new=turn.new, owner=owner,
             )  # fmt: skip
         yield Event("done", {"answer": answer})
 
@@ -261,7 +262,8 @@ class Advisor:
         owner: str | None,
         store: bool = True,
     ) -> _Turn:
-        question = retriever.correct(clean_question(question)).text
+        typed = clean_question(question)
+        question = retriever.correct(typed).text
         new = conversation_id is None or history is not None
         if history is not None:
             conversation_id = self.store.new_id() if store else ""
@@ -271,6 +273,8 @@ class Advisor:
             history = self.store.messages(conversation_id, owner)  # ConversationNotFound if unknown
         if len(history) >= 2 * MAX_TURNS:  # refused before any work; the store refuses it too
             raise BadQuestion(f"a conversation holds at most {MAX_TURNS} turns; start a new one")
+        if store:
+            self.store.ensure_room(owner, new)  # the caller's cap on stored turns, before any work too
         understood, profile = self._understand(question, history, retriever)
         asks = read_asks(question, understood.query, retriever.version.vocabulary, profile)
         started = time.perf_counter()
@@ -278,7 +282,7 @@ class Advisor:
         evidence = [_merged([retriever.search(q, k=TOP_K, spelled=True) for q in a.searches]) for a in asks]
         self._observe("retrieval", time.perf_counter() - started)
         hits = list({h.chunk_id: h for found in evidence for h in found}.values())
-        return _Turn(question, conversation_id, history, understood.query, hits, understood, new,
+        return _Turn(question, typed, conversation_id, history, understood.query, hits, understood, new,
                      asks, evidence, profile)  # fmt: skip
 
     def _understand(

@@ -30,6 +30,10 @@ class AdvisorError(Exception):
         """What rides along in the response's `detail` (on /v1, as extra keys of `error`)."""
         return None
 
+    def headers(self) -> dict[str, str]:
+        """Response headers that ride along (`Retry-After` on a 429)."""
+        return {}
+
 
 class BadInput(AdvisorError):
     """The request or command cannot be done as sent."""

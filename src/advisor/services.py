@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from advisor.answer.freshness import Freshness
 from advisor.config import Settings
-from advisor.conversation import ConversationStore
+from advisor.conversation import ConversationStore, StoreLimits
 from advisor.embedding import Embedder, load_embedder
 from advisor.embedding.batching import BatchingEmbedder, serving_embedder
 from advisor.engine import Advisor
@@ -21,7 +21,9 @@ from advisor.metrics import Metrics
 from advisor.retrieval import Retriever, open_retriever
 from advisor.retrieval.expansion import load_word_vectors
 
-__all__ = ["ReindexRunning", "Reindexer", "Services", "llm_client", "open_advisor", "start_services"]
+__all__ = [
+    "ReindexRunning", "Reindexer", "Services", "llm_client", "open_advisor", "start_services", "store_limits",
+]  # fmt: skip
 
 log = logging.getLogger("advisor.services")
 
@@ -44,15 +46,29 @@ def open_advisor(
     settings: Settings,
     retriever: Retriever | None = None,
     observe: Callable[[str, float], None] | None = None,
+    *,
+    serving: bool = False,
 ) -> Advisor:
-    """The advisor the settings describe: index, conversation store and (optional) LLM."""
+    """The advisor the settings describe: index, conversation store and (optional) LLM.
+
+    `serving`: for the server, whose callers' stored conversations are capped per owner; the
+    command line's are not (they are the machine owner's), and both keep the retention."""
     return Advisor(
         retriever or open_retriever(settings),
-        ConversationStore(settings.conversation_store_location()),
+        ConversationStore(settings.conversation_store_location(), store_limits(settings, serving)),
         llm_client(settings),
         settings.answer_mode,
         observe=observe,
         freshness=Freshness(settings.stale_after_days),
+    )
+
+
+def store_limits(settings: Settings, serving: bool) -> StoreLimits:
+    """The per-owner caps (the server's only) and the retention (ADVISOR_RETENTION_DAYS)."""
+    return StoreLimits(
+        settings.max_conversations_per_owner if serving else None,
+        settings.max_turns_per_owner if serving else None,
+        settings.retention_days or None,
     )
 
 
@@ -154,7 +170,7 @@ def start_services(settings: Settings, model: Embedder | None, metrics: Metrics)
     version = load_index(settings.index_dir, model=embedder.name, dim=embedder.dim)
     words = load_word_vectors(embedder, settings.encoder_cache_dir()) if settings.word_expansion else None
     retriever = Retriever(version, embedder, allow_flagged=settings.allow_flagged, words=words)
-    advisor = open_advisor(settings, retriever, observe=metrics.observe_stage)
+    advisor = open_advisor(settings, retriever, observe=metrics.observe_stage, serving=True)
     reindexer = Reindexer(settings, advisor, embedder, on_switch=metrics.observe_index)
     reindexer.switch(version)
     return Services(settings, advisor, reindexer, metrics, embedder)

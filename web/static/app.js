@@ -42,7 +42,9 @@ function keyRefused() {
     $("api-key").focus();
   }
 }
-const state = { conversationId: localStorage.getItem(STORAGE_KEY), messageCount: 0, controller: null };
+// Answers are named by the turn id the server gives each stored turn, never by counting
+// messages: a stopped answer was never stored and has no id.
+const state = { conversationId: localStorage.getItem(STORAGE_KEY), controller: null };
 
 // ---------------------------------------------------------------- messages
 
@@ -54,7 +56,6 @@ function addUser(text) {
   const li = element("li", text);
   li.className = "message user";
   $("messages").append(li);
-  state.messageCount += 1;
   showEmpty(false);
   return li;
 }
@@ -74,15 +75,16 @@ function status(text) {
   return p;
 }
 
-function renderAnswer(li, answer, messageIndex) {
+// An ANSWER as the server sends it, or as GET /api/conversations/{id} gives it back.
+function renderAnswer(li, answer) {
   const citations = answer.citations || [];
-  const hasSteps = Boolean(answer.steps && answer.steps.length);
-  const skip = { tables: Boolean(answer.table), numbered: hasSteps }; // shown from their fields below
-  li.replaceChildren(renderMarkdown(answer.answer, citations, openCitation, skip));
+  const parts = {
+    table: answer.table ? table(answer.table, citations, openCitation) : null,
+    steps: answer.steps && answer.steps.length ? steps(answer.steps, citations, openCitation) : null,
+  };
+  li.replaceChildren(renderMarkdown(answer.answer, citations, openCitation, parts));
   li.classList.toggle("refused", Boolean(answer.refused));
   if (answer.refused) li.prepend(status("The articles don't cover this."));
-  if (answer.table) li.append(table(answer.table, citations, openCitation));
-  if (hasSteps) li.append(steps(answer.steps, citations, openCitation));
   if (answer.chart && answer.chart.length) li.append(chart(answer.chart));
   if (answer.unsupported && answer.unsupported.length) {
     const box = element("div");
@@ -94,11 +96,11 @@ function renderAnswer(li, answer, messageIndex) {
     li.append(box);
   }
   if (citations.length) li.append(sourceCards(citations, openCitation));
-  li.append(actions(answer.answer, messageIndex));
+  li.append(actions(answer.answer, answer.turn_id));
   if (answer.suggestions && answer.suggestions.length) li.append(suggestions(answer.suggestions, ask));
 }
 
-function actions(text, messageIndex) {
+function actions(text, turnId) {
   const bar = element("div");
   bar.className = "actions";
   const copy = element("button", "Copy");
@@ -112,25 +114,35 @@ function actions(text, messageIndex) {
     }
   });
   bar.append(copy);
+  if (!turnId) return bar; // not stored: nothing to rate
   for (const [label, rating] of [["Helpful", 1], ["Not helpful", -1]]) {
     const button = element("button", label);
     button.type = "button";
     button.setAttribute("aria-pressed", "false");
-    button.addEventListener("click", () => sendFeedback(bar, button, messageIndex, rating));
+    button.addEventListener("click", () => sendFeedback(bar, button, turnId, rating));
     bar.append(button);
   }
   return bar;
 }
 
-async function sendFeedback(bar, button, messageIndex, rating) {
-  const response = await fetch("/api/feedback", {
-    method: "POST",
-    headers: headers(),
-    body: JSON.stringify({ conversation_id: state.conversationId, message_index: messageIndex, rating }),
-  });
-  if (response.ok) {
+async function sendFeedback(bar, button, turnId, rating) {
+  const note = bar.querySelector(".status") || bar.appendChild(status(""));
+  note.textContent = "";
+  let response = null;
+  try {
+    response = await fetch("/api/feedback", {
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify({ conversation_id: state.conversationId, turn_id: turnId, rating }),
+    });
+  } catch {
+    // shown below, like a refusal
+  }
+  if (response && response.ok) {
     for (const b of bar.querySelectorAll("button[aria-pressed]")) b.setAttribute("aria-pressed", "false");
     button.setAttribute("aria-pressed", "true");
+  } else {
+    note.textContent = "Your rating was not saved. Try again in a moment.";
   }
 }
 
@@ -171,7 +183,6 @@ function openCitation(citation) {
 
 async function ask(question) {
   const li = (addUser(question), addAssistant());
-  const messageIndex = state.messageCount;
   busy(true);
   state.controller = new AbortController();
   let text = "";
@@ -199,8 +210,7 @@ async function ask(question) {
         li.replaceChildren(renderMarkdown(text, [], openCitation));
       } else if (event === "done") {
         remember(data.conversation_id);
-        renderAnswer(li, data, messageIndex);
-        state.messageCount += 1;
+        renderAnswer(li, data);
       } else if (event === "error") {
         renderSources(li, data);
       }
@@ -247,7 +257,6 @@ function remember(id) {
 
 function forgetConversation() {
   state.conversationId = null;
-  state.messageCount = 0;
   localStorage.removeItem(STORAGE_KEY);
 }
 
@@ -258,17 +267,16 @@ async function restore() {
   if (response.status === 401) return keyRefused();
   if (!response.ok) return forgetConversation();
   const conversation = await response.json();
-  conversation.messages.forEach((message, index) => {
+  for (const message of conversation.messages) {
     if (message.role === "user") {
-      addUser(message.content);
+      addUser(message.content); // as it was typed
     } else {
       const li = element("li");
       li.className = "message assistant";
       $("messages").append(li);
-      renderAnswer(li, { answer: message.content, citations: message.citations, refused: false }, index);
-      state.messageCount += 1;
+      renderAnswer(li, { ...message, answer: message.content }); // the answer whole, as it was shown
     }
-  });
+  }
 }
 
 function newChat() {

@@ -21,14 +21,47 @@ function svg(tag, attributes) {
 
 export function inline(text, citations, onCite) {
   const fragment = document.createDocumentFragment();
+  const quoted = quotedMarkers(text, citations);
   let last = 0;
   for (const match of text.matchAll(INLINE)) {
     if (match.index > last) fragment.append(text.slice(last, match.index));
-    fragment.append(token(match[0], citations, onCite));
+    const isText = quoted.has(match.index);
+    fragment.append(isText ? document.createTextNode(match[0]) : token(match[0], citations, onCite));
     last = match.index + match[0].length;
   }
   if (last < text.length) fragment.append(text.slice(last));
   return fragment;
+}
+
+const MARKER = /\[\d+\]/g;
+const CONTEXT = 40; // characters of a quote either side of a bracketed number, to find it by
+
+// An article may itself write "[1]" (its own footnotes). Where the answer quotes such a
+// passage, that "[1]" is the article's text, not a citation: it is found by the quote's
+// text around it (a real marker follows a quote, never sits inside one). The offsets of
+// those brackets in `text`.
+export function quotedMarkers(text, citations) {
+  const found = new Set();
+  for (const citation of citations) {
+    const quote = citation.quote || "";
+    for (const match of quote.matchAll(MARKER)) {
+      const end = match.index + match[0].length;
+      const before = quote.slice(Math.max(0, match.index - CONTEXT), match.index).split("\n").pop();
+      const after = quote.slice(end, end + CONTEXT).split("\n")[0];
+      if (!before.trim() && !after.trim()) continue; // a quote of nothing but the number
+      const needle = before + match[0] + after;
+      for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+        found.add(at + before.length);
+      }
+    }
+  }
+  return found;
+}
+
+// Whether `text` carries a citation marker of its own (not one quoted from an article).
+function hasMarker(text, citations) {
+  const quoted = quotedMarkers(text, citations);
+  return [...text.matchAll(MARKER)].some((m) => !quoted.has(m.index));
 }
 
 function token(raw, citations, onCite) {
@@ -46,8 +79,10 @@ function token(raw, citations, onCite) {
   return document.createTextNode(raw); // any other scheme stays plain text
 }
 
+// A source marker reads "[n]" in a box, never a bare number: a plan's "Step 1 [6]" must not
+// read as "Step 16".
 export function citeButton(citation, onCite) {
-  const button = element("button", String(citation.n));
+  const button = element("button", `[${citation.n}]`);
   button.type = "button";
   button.className = "cite";
   button.setAttribute("aria-label", `Source ${citation.n}: ${citation.title}`);
@@ -66,16 +101,24 @@ function externalLink(text, href) {
 const TABLE_LINE = /^\s*\|.*\|\s*$/;
 const NUMBERED = /^\s*\d+[.)]\s+(.*)$/;
 
-// Paragraphs, bullets, numbered lists and markdown tables. `skip.tables` / `skip.numbered`
-// leave those out where the answer's own `table` / `steps` fields are shown instead.
-export function renderMarkdown(text, citations = [], onCite = () => {}, skip = {}) {
+// Paragraphs, bullets, numbered lists and markdown tables. `parts.table` / `parts.steps`
+// (nodes built from the answer's own `table` / `steps` fields) stand where the text has its
+// first table / numbered list, so an answer reads in its own order; further copies are left
+// out, and a part the text has no place for comes last.
+export function renderMarkdown(text, citations = [], onCite = () => {}, parts = {}) {
   const root = element("div");
   root.className = "body";
+  const pending = { table: parts.table || null, steps: parts.steps || null };
+  const place = (name) => {
+    if (pending[name]) root.append(pending[name]);
+    pending[name] = null;
+  };
   let list = null;
   let listTag = null;
   let tableLines = [];
   const flushTable = () => {
-    if (tableLines.length && !skip.tables) root.append(markdownTable(tableLines, citations, onCite));
+    if (tableLines.length && parts.table) place("table");
+    else if (tableLines.length) root.append(markdownTable(tableLines, citations, onCite));
     tableLines = [];
   };
   for (const line of text.split("\n")) {
@@ -87,7 +130,11 @@ export function renderMarkdown(text, citations = [], onCite = () => {}, skip = {
     flushTable();
     const bullet = line.match(/^\s*[-*•]\s+(.*)$/);
     const numbered = line.match(NUMBERED);
-    if (numbered && skip.numbered) continue;
+    if (numbered && parts.steps) {
+      list = null;
+      place("steps");
+      continue;
+    }
     const item = bullet || numbered;
     if (item) {
       const tag = bullet ? "ul" : "ol";
@@ -109,6 +156,8 @@ export function renderMarkdown(text, citations = [], onCite = () => {}, skip = {
     }
   }
   flushTable();
+  place("table");
+  place("steps");
   return root;
 }
 
@@ -127,6 +176,9 @@ function markdownTable(lines, citations, onCite) {
 export function table(data, citations, onCite) {
   const wrap = element("div");
   wrap.className = "table-wrap";
+  wrap.tabIndex = 0; // a table wider than the screen scrolls inside its box, by keyboard too
+  wrap.setAttribute("role", "region");
+  wrap.setAttribute("aria-label", data.caption || "Table");
   const t = element("table");
   if (data.caption) t.append(element("caption", data.caption));
   const head = element("thead");
@@ -162,7 +214,7 @@ export function steps(items, citations, onCite) {
     if (step.label) li.append(element("strong", step.label), document.createTextNode(" "));
     li.append(inline(step.text, citations, onCite));
     const citation = citations.find((c) => c.n === step.citation);
-    if (citation && !/\[\d+\]/.test(step.text)) li.append(document.createTextNode(" "), citeButton(citation, onCite));
+    if (citation && !hasMarker(step.text, citations)) li.append(document.createTextNode(" "), citeButton(citation, onCite));
     ol.append(li);
   }
   return ol;

@@ -104,6 +104,7 @@ class Answer:
     gaps: list[str] = field(default_factory=list)  # what was asked that no article covers, as asked
     profile: dict[str, Any] | None = None  # what the advisor has read about the asker (Profile.to_json)
     about: dict[str, Any] | None = None  # what the answer was about, for follow-ups (referents.About)
+    turn_id: str | None = None  # the stored turn's id (feedback names it); None when not stored
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,4 +123,5 @@ class Answer:
             "not_covered": self.gaps,
             "profile": self.profile,
             "about": self.about,
+            "turn_id": self.turn_id,
         }

@@ -348,7 +348,10 @@ _SIDE_SPLIT = re.compile(
     r"\s+(?:vs\.?|versus|or|compared? (?:to|with)|rather than|instead of|against|and)\s+", _F
 )
 # Words after which a side's name has ended: "Gazebo or Webots for a laptop", "... which pays more".
-_SIDE_ENDS = r"\s+(?:which|who|what|in terms|for|as an?|pays?|earns?|makes?|needs?|requires?|is|are|has|have|offers?)\b"
+_SIDE_ENDS = (
+    r"\s+(?:which|who|what|in terms|for|as an?|"
+    r"pays?|earns?|makes?|needs?|requires?|is|are|has|have|offers?)\b"  # a verb ends a noun phrase
+)
 _SIDE_NOISE = re.compile(
     r"^(?:.*\b(?:between|is|are|does|do|should i (?:become|choose|pick|go for)|pick|choose|compare|"
     rf"being|become|as)\s+)?(?:an?\s+|the\s+)?|(?:[?,!:;]|\.(?=\s|$)).*$|{_SIDE_ENDS}.*$",

@@ -74,7 +74,8 @@ def install_error_handlers(app: FastAPI) -> None:
         """Every error the advisor raises on purpose: its class says the status and the code."""
         if exc.status >= 500:
             log.warning("%s on %s: %s", type(exc).__name__, request.url.path, exc)
-        return error(request, exc.status, exc.message, exc.detail(), param=exc.param, code=exc.code)
+        return error(request, exc.status, exc.message, exc.detail(), exc.headers() or None,
+                     param=exc.param, code=exc.code)  # fmt: skip
 
     @app.exception_handler(HTTPException)
     async def http(request: Request, exc: HTTPException) -> JSONResponse:

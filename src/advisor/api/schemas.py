@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from advisor.engine import MAX_QUESTION_CHARS
 
@@ -22,6 +22,7 @@ __all__ = [
     "HitOut",
     "JsonInt",
     "LibraryEntryOut",
+    "MessageOut",
     "OkOut",
     "ReadyOut",
     "ReindexIn",
@@ -195,6 +196,7 @@ class AnswerOut(BaseModel):
     suggestions: list[str] = []
     not_covered: list[str] = []  # what was asked that no article covers, as asked
     profile: ProfileOut | None = None  # what the advisor has read about the asker in this conversation
+    turn_id: str | None = None  # the stored turn, for feedback; null when nothing was stored
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -207,6 +209,7 @@ class AnswerOut(BaseModel):
                     "chart": [{"label": "Junior ML Engineer, UK", "low": 45000, "high": 65000,
                                "currency": "£", "citation": 1}],
                     "suggestions": ["What does a senior ML engineer earn in the UK?"],
+                    "turn_id": "5d0c2b9e7f8a4c1d9e3b6a2f1c0d4e5b",
                 }
             ]
         }
@@ -214,9 +217,25 @@ class AnswerOut(BaseModel):
 
 
 class MessageOut(BaseModel):
+    """A question as typed (`corrected`: as the advisor read it), or an answer with the rest of
+    its ANSWER fields, as it was shown (null for answers stored before 0.3.0)."""
+
     role: str
     content: str
     citations: list[CitationOut]
+    turn_id: str | None = None  # a question and its answer share it; feedback names it
+    corrected: str | None = None
+    refused: bool | None = None
+    mode: Literal["extractive", "llm"] | None = None
+    query: str | None = None
+    unsupported: list[str] | None = None
+    kind: str | None = None
+    table: TableOut | None = None
+    steps: list[StepOut] | None = None
+    chart: list[ChartBarOut] | None = None
+    suggestions: list[str] | None = None
+
+    model_config = ConfigDict(extra="allow")  # ANSWER fields added later come back too
 
 
 class ConversationOut(BaseModel):
@@ -227,10 +246,17 @@ class ConversationOut(BaseModel):
         json_schema_extra={
             "examples": [
                 {"id": "9f2c41d07a0e4c35", "messages": [
-                    {"role": "user", "content": "What does a junior ML engineer earn in the UK?",
-                     "citations": []},
+                    {"role": "user", "content": "What does a junor ML engineer earn in the UK?",
+                     "corrected": "What does a junior ML engineer earn in the UK?", "citations": [],
+                     "turn_id": "5d0c2b9e7f8a4c1d9e3b6a2f1c0d4e5b"},
                     {"role": "assistant", "citations": [CITATION_EXAMPLE],
-                     "content": "Junior ML engineers in the UK earn £45,000 – £65,000 [1]."},
+                     "content": "Junior ML engineers in the UK earn £45,000 – £65,000 [1].",
+                     "turn_id": "5d0c2b9e7f8a4c1d9e3b6a2f1c0d4e5b", "refused": False,
+                     "mode": "extractive", "query": "What does a junior ML engineer earn in the UK?",
+                     "unsupported": [], "kind": "salary", "table": None, "steps": None,
+                     "chart": [{"label": "Junior ML Engineer, UK", "low": 45000, "high": 65000,
+                                "currency": "£", "citation": 1}],
+                     "suggestions": ["What does a senior ML engineer earn in the UK?"]},
                 ]}
             ]
         }
@@ -238,17 +264,29 @@ class ConversationOut(BaseModel):
 
 
 class FeedbackIn(_In):
+    """One answer's vote, named by its `turn_id` (or, as 0.2.0 clients do, its `message_index`)."""
+
     conversation_id: str = Field(max_length=64)
-    message_index: JsonInt = Field(ge=0)
+    turn_id: str | None = Field(default=None, min_length=1, max_length=64)
+    message_index: JsonInt | None = Field(default=None, ge=0, le=2**31 - 1)  # 0 is the first question
     rating: Annotated[Literal[1, -1], BeforeValidator(_json_integer)]
     comment: str = Field(default="", max_length=2000)
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"conversation_id": "9f2c…", "message_index": 1, "rating": 1, "comment": "clear"}]
+            "examples": [
+                {"conversation_id": "9f2c…", "turn_id": "5d0c2b9e…", "rating": 1, "comment": "clear"},
+                {"conversation_id": "9f2c…", "message_index": 1, "rating": -1},
+            ]
         },
     )
+
+    @model_validator(mode="after")
+    def _names_one_answer(self) -> FeedbackIn:
+        if (self.turn_id is None) == (self.message_index is None):
+            raise ValueError("give the answer's turn_id (or its message_index), not both")
+        return self
 
 
 class OkOut(BaseModel):

@@ -51,10 +51,52 @@ BASELINE = (
     )""",
 )
 
+# One vote per answer per voter (the caller's owner hash, '' for a caller without one): the
+# table is made again with that key, keeping each answer's latest vote from older databases.
+_FEEDBACK_BY_VOTER = (
+    """CREATE TABLE feedback_by_voter (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        message_index INTEGER NOT NULL,
+        voter TEXT NOT NULL DEFAULT '',
+        rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+        comment TEXT NOT NULL DEFAULT '',
+        created DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (conversation_id, message_index, voter)
+    )""",
+    """INSERT INTO feedback_by_voter (conversation_id, message_index, voter, rating, comment, created)
+    SELECT conversation_id, message_index, voter, rating, comment, created FROM (
+        SELECT f.conversation_id, f.message_index, COALESCE(c.owner, '') AS voter, f.rating, f.comment,
+               f.created, ROW_NUMBER() OVER (PARTITION BY f.conversation_id, f.message_index
+                                             ORDER BY f.created DESC) AS latest
+        FROM feedback f JOIN conversations c ON c.id = f.conversation_id
+    ) votes WHERE latest = 1""",
+    "DROP TABLE feedback",
+    "ALTER TABLE feedback_by_voter RENAME TO feedback",
+)
+_WHOLE_TURNS = (
+    # Both messages of a turn carry its id; older turns get "t<n>", n counting from 0.
+    "ALTER TABLE messages ADD COLUMN turn_id TEXT",
+    "UPDATE messages SET turn_id = 't' || CAST(idx / 2 AS TEXT)",
+    "ALTER TABLE messages ADD COLUMN typed TEXT",  # the question as typed (content: as corrected)
+    "ALTER TABLE messages ADD COLUMN shown TEXT",  # the rest of the ANSWER's JSON, as the page shows it
+    # Last activity (for ADVISOR_RETENTION_DAYS) and answered turns (for the per-owner cap).
+    "ALTER TABLE conversations ADD COLUMN updated DOUBLE PRECISION",
+    "ALTER TABLE conversations ADD COLUMN turns INTEGER NOT NULL DEFAULT 0",
+    """UPDATE conversations SET
+        updated = COALESCE((SELECT MAX(m.created) FROM messages m WHERE m.conversation_id = conversations.id),
+                           created),
+        turns = (SELECT COUNT(*) FROM messages m
+                 WHERE m.conversation_id = conversations.id AND m.role = 'assistant')""",
+    "CREATE INDEX conversations_by_owner ON conversations (owner)",
+    "CREATE INDEX conversations_by_updated ON conversations (updated)",
+)
+
 MIGRATIONS = (
     # NULL for conversations from 0.1.0 and from the command line: whoever has the id may read them.
     Migration(1, "conversations.owner: a hash of the API key or client token that created it",
               ("ALTER TABLE conversations ADD COLUMN owner TEXT",)),
+    Migration(2, "turn ids, typed questions, whole answers, last activity, one vote per answer per voter",
+              (*_WHOLE_TURNS, *_FEEDBACK_BY_VOTER)),
 )  # fmt: skip
 LATEST_VERSION = MIGRATIONS[-1].version
 
