@@ -241,7 +241,8 @@ class Advisor:
             answer.suggestions = answer.suggestions or suggester.follow_ups(turn.understood)
         answer.query = turn.query
         answer.profile = turn.profile.to_json()
-        answer.about = about_of(turn.understood, answer, retriever.version.vocabulary).to_json()
+        asked = turn.asks[0].question if len(turn.asks) == 1 else turn.understood  # its entities, tailored
+        answer.about = about_of(asked, answer, retriever.version.vocabulary).to_json()
         if dated := mark_freshness(answer, self._freshness):  # figures from stale articles say so
             yield Event("token", {"text": dated})
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
@@ -290,10 +291,17 @@ class Advisor:
     ) -> tuple[Question, Profile]:
         """Resolve the follow-up against the last answered turn, read the asker, classify."""
         vocabulary = retriever.version.vocabulary
-        # Bounded work: a follow-up reads the last few turns, each capped like a question, and
-        # the standalone query it makes is capped (the LLM answerer trims history to a budget).
-        last = last_turn(_turns(history)[-RECENT_QUESTIONS:], vocabulary)
-        about = _last_about(history, last, vocabulary)
+        state = _stored_state(history)
+        if state is not None:  # what the last answered turn kept: its query, what it named, the asker
+            last: LastTurn | None = state.last(vocabulary)
+            about: About | None = state.about
+            earlier = state.profile
+        else:  # turns stored before 0.3.0, or sent by a client (/v1): read from their text
+            # Bounded work: a follow-up reads the last few turns, each capped like a question, and
+            # the standalone query it makes is capped (the LLM answerer trims history to a budget).
+            last = last_turn(_turns(history)[-RECENT_QUESTIONS:], vocabulary)
+            about = _about_from_text(history, last, vocabulary)
+            earlier = _profile(history, vocabulary)
         ladder = list(dict.fromkeys(vocabulary.levels.values()))
         pointed = point_back(question, about, retriever.version.salaries, ladder) if about else None
         query = resolve_follow_up(pointed[:MAX_QUESTION_CHARS] if pointed else question, last, vocabulary)
@@ -301,22 +309,43 @@ class Advisor:
             with contextlib.suppress(LLMError):  # the rule-based resolution stands
                 condensed = self._llm.condense(question, history)[:MAX_QUESTION_CHARS]
                 query = retriever.correct(condensed).text  # the LLM's words, spelled like the articles
-        profile = read_profile(question, vocabulary).over(_profile(history, vocabulary))
+        profile = read_profile(question, vocabulary).over(earlier)
         return read_question(question, vocabulary, query), profile
 
 
-def _last_about(history: list[Message], last: LastTurn | None, vocabulary: Vocabulary) -> About | None:
-    """What the last answer was about: as stored with it, or read from its text (older turns)."""
+@dataclass(frozen=True)
+class _State:
+    """What the last answered turn of a stored conversation kept with its answer."""
+
+    query: str
+    about: About | None
+    profile: Profile
+
+    def last(self, vocabulary: Vocabulary) -> LastTurn:
+        """The turn as follow-up resolution reads it: its standalone query, and what it named."""
+        about = self.about or About()
+        return LastTurn(read_question(self.query, vocabulary), about.roles, about.items)
+
+
+def _stored_state(history: list[Message]) -> _State | None:
+    """The state the last answered (not refused) turn stored, if it stored one (0.3.0 on)."""
     for message in reversed(history):
-        if message.role != "assistant":
+        shown = message.shown if message.role == "assistant" else None
+        if not shown or shown.get("refused"):
             continue
-        stored = About.from_json((getattr(message, "shown", None) or {}).get("about"))
-        if stored is not None:
-            return stored
-        if last is None:
+        if not shown.get("query"):
             return None
-        return about_of(last.question, Answer(message.content, [], False, "extractive"), vocabulary)
+        about = About.from_json(shown.get("about"))
+        return _State(str(shown["query"]), about, Profile.from_json(shown.get("profile")))
     return None
+
+
+def _about_from_text(history: list[Message], last: LastTurn | None, vocabulary: Vocabulary) -> About | None:
+    """What the last answer was about, read from its text (turns that kept no state)."""
+    reply = next((m for m in reversed(history) if m.role == "assistant"), None)
+    if reply is None or last is None:
+        return None
+    return about_of(last.question, Answer(reply.content, [], False, "extractive"), vocabulary)
 
 
 def _merged(found: list[list[Hit]]) -> list[Hit]:

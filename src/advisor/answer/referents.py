@@ -90,6 +90,9 @@ def about_of(question: Question, answer: Answer, vocabulary: Vocabulary) -> Abou
     unique = list({n.lower(): (n, line) for n, line in names}.values())[:MAX_ITEMS]
     entities = question.entities
     roles = question.sides if len(question.sides) >= 2 else entities.roles
+    if not roles:  # "what's the fastest growing role?": the role its opening names is what it was about
+        opening = answer.answer.strip().split("\n\n", 1)[0]
+        roles = vocabulary.find_roles(opening)[:1]
     return About(
         roles=tuple(roles),
         levels=entities.levels,
