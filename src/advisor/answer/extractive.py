@@ -414,9 +414,12 @@ class ExtractiveAnswerer:
         ("which tool ...?") opens with that item; one asking for several, with the list."""
         quotes = quotes_from_hits(whole_sections(hits, self.library), self.library.units)
         ranked = [s for s in self.opening.rank(_asked(question), question.query, quotes)[:LIST_CANDIDATES]]
+        topic = question.list_topic
         best = next((s for s in ranked if s.quote.kind == "item" and s.quote.context), None)
         if best is None or best.focus < LIST_FOCUS:
             return None
+        if topic and topic != "options" and not names_topic(best.quote.header, topic):
+            return None  # a list of something else ("Six-Month Plan" is no list of projects)
         items = self._whole(best.quote)
         if len(items) < 2:
             return None
