@@ -6,6 +6,10 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
+# Where `make run` serves: `make run PORT=8080 HOST=0.0.0.0`.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 # The fast tier: tests that start no process, server, LLM, browser or database (pyproject's markers).
 FAST := not (process or server or llm or browser or database or slow)
 
@@ -30,7 +34,7 @@ index/CURRENT: | $(BIN)/.installed-run
 	$(BIN)/advisor index
 
 run: $(BIN)/.installed-run index/CURRENT
-	$(BIN)/advisor serve --host 127.0.0.1 --port 8000
+	$(BIN)/advisor serve --host $(HOST) --port $(PORT)
 
 index: $(BIN)/.installed-run
 	$(BIN)/advisor index

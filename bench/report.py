@@ -20,6 +20,7 @@ from typing import Any
 import api
 import ask
 import build
+import cli
 import encoders
 import load
 import scale
@@ -57,6 +58,7 @@ SECTIONS: dict[str, Any] = {
     "build": lambda args: build.main(),
     "search": lambda args: search.main(),
     "ask": lambda args: ask.main(),
+    "cli": lambda args: cli.run(),
     "api": lambda args: api.main(),
     "ttft": lambda args: ttft.main(),
     "encoders": lambda args: encoders.main(),
@@ -97,6 +99,7 @@ def render(r: dict[str, Any]) -> str:
         _row("floor: encode the query + one FAISS search", s["floor_encode_plus_faiss"]),
         _row("`advisor ask`, extractive, first pass (bench/ask.py)", a["first_pass"]),
         _row("`advisor ask`, extractive, repeated", a["repeated"]),
+        *_cli_rows(r.get("cli")),
         _row("`/api/search` on loopback (bench/api.py)", h["api_search"]),
         _row("`/api/chat` on loopback, extractive", h["api_chat"]),
         _row("first event of a streamed `/api/chat`", h["chat_stream_first_event"]),
@@ -200,6 +203,17 @@ def _encoder_lines(enc: dict[str, Any] | None, measured: dict[str, Any] | None) 
         lines.append(f"| {name} | {b['query']['p50_ms']} | {b['batch_of_8']['p50_ms']} | {b['min_cosine_to_torch']} | "
                      f"{q['dev']} | {q['test']} | {q['both']} |")  # fmt: skip
     return [*lines, ""]
+
+
+def _cli_rows(c: dict[str, Any] | None) -> list[str]:
+    """`advisor` commands from a cold process (bench/cli.py): seconds, shown as ms like the rest."""
+    if not c:
+        return []
+    return [
+        f"| `advisor {name}`, whole cold process (bench/cli.py, {c['runs']} runs; p95 column: worst) | "
+        f"{c[name]['median_s'] * 1000:.0f} | {c[name]['worst_s'] * 1000:.0f} | |"
+        for name in ("ask", "search", "help")
+    ]
 
 
 def _row(name: str, p: dict[str, float]) -> str:

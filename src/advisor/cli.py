@@ -1,4 +1,9 @@
-"""The `advisor` command: index the corpus, search it, and (later) ask and serve."""
+"""The `advisor` command: index the corpus, search it, ask, chat and serve.
+
+Each command imports what it uses when it runs (the engine, the index builder, the server),
+so that a command loads only its own part of the house: `advisor ask` never loads the web
+framework, `advisor index` never the answer composers, and none of them PyTorch.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +13,17 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from advisor.answer.models import Answer, Citation
 from advisor.config import Settings, check_corpus_dir, load_settings
-from advisor.conversation import ConversationNotFound, ConversationStore
-from advisor.conversation.gaps import Gap, gap_report
-from advisor.embedding import embedding_model_name, load_embedder
-from advisor.engine import Advisor, AnswerUnavailable, BadQuestion, clean_question
 from advisor.errors import AdvisorError, BadInput
-from advisor.index.build import build_index
-from advisor.index.library import LibraryEntry, library
-from advisor.index.store import load_index
-from advisor.retrieval import Hit, open_retriever
-from advisor.services import open_advisor
+
+if TYPE_CHECKING:
+    from advisor.answer.models import Answer, Citation
+    from advisor.conversation.gaps import Gap
+    from advisor.engine import Advisor
+    from advisor.index.library import LibraryEntry
+    from advisor.retrieval import Hit
 
 __all__ = ["main"]
 
@@ -52,14 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         return int(args.run(args, settings))
-    except ConversationNotFound as exc:
-        print(f"advisor: no conversation with id {exc}", file=sys.stderr)
-        return exc.exit_code
-    except AnswerUnavailable as exc:
-        print(f"advisor: {exc}; the sources were: {_source_list(exc.hits)}", file=sys.stderr)
-        return exc.exit_code
     except AdvisorError as exc:  # bad usage or input exits 2, anything else 1 (errors.py)
-        print(f"advisor: {exc}", file=sys.stderr)
+        print(f"advisor: {_explain(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("advisor: interrupted", file=sys.stderr)
@@ -67,6 +63,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last resort: one line, no traceback
         print(f"advisor: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+
+
+def _explain(exc: AdvisorError) -> str:
+    """The error's line: an unknown conversation names its id, a failed LLM the sources found."""
+    if "advisor.engine" not in sys.modules:  # neither error is raised before the engine is loaded
+        return str(exc)
+    from advisor.conversation import ConversationNotFound
+    from advisor.engine import AnswerUnavailable
+
+    if isinstance(exc, ConversationNotFound):
+        return f"no conversation with id {exc}"
+    if isinstance(exc, AnswerUnavailable):
+        return f"{exc}; the sources were: {_source_list(exc.hits)}"
+    return str(exc)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,19 +132,32 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.embedding import Embedder, embedding_model_name, load_embedder
+    from advisor.index.build import build_index
+    from advisor.retrieval.expansion import load_word_vectors
+
     corpus = args.corpus or settings.corpus_dir
     index_dir = args.index or settings.index_dir
     check_corpus_dir(corpus)
     kind = "hnsw" if args.hnsw else settings.index_kind
+    loaded: list[Embedder] = []
+
+    def model() -> Embedder:  # called by the build only when it has something to embed
+        loaded.append(load_embedder(settings))
+        return loaded[0]
+
     report = build_index(
         corpus,
         index_dir,
-        lambda: load_embedder(settings),
+        model,
         model_name=embedding_model_name(settings),
         full=args.full,
         kind=kind,
         progress=not args.json,
     )
+    if loaded:  # the thesaurus's word vectors (once per model) are made now, not at the first question
+        words_progress = None if args.json else "embedding English words"
+        load_word_vectors(loaded[0], settings.encoder_cache_dir(), words_progress)
     for skipped in report.skipped:
         print(f"advisor: {skipped}", file=sys.stderr)
     for flag in report.flagged:  # kept out of answers unless ADVISOR_ALLOW_FLAGGED=1
@@ -154,6 +177,8 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.retrieval.retriever import open_retriever
+
     if not 1 <= args.k <= 100:
         raise UsageError("-k must be between 1 and 100")
     if args.query == "-":
@@ -175,10 +200,15 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _check_query(query: str) -> str:
+    from advisor.engine import clean_question
+
     return clean_question(query)
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.engine import AnswerUnavailable, BadQuestion, clean_question
+    from advisor.services import open_advisor
+
     if args.question != "-":
         clean_question(args.question)  # a bad question fails before the model loads
     advisor = open_advisor(settings)
@@ -203,6 +233,8 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.services import open_advisor
+
     advisor = open_advisor(settings)
     print(f"Career Advisor ({advisor.mode} answers). /sources shows the last sources, /new starts over,")
     print("/quit leaves. Ask about AI and ML careers:")
@@ -230,21 +262,25 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat_turn(advisor: Advisor, question: str, conversation: str | None) -> Answer | None:
-    print("advisor> ", end="", flush=True)
+    from advisor.engine import AnswerUnavailable, BadQuestion
+
+    error: AnswerUnavailable | None = None
     try:
-        for event in advisor.stream(question, conversation):
-            if event.kind == "token":
-                print(event.data["text"], end="", flush=True)
-            elif event.kind == "error":
-                error: AnswerUnavailable = event.data["exception"]
-                print(f"\n[{error}] The sources I found: {_source_list(error.hits)}")
-                return None
-            elif event.kind == "done":
-                answer: Answer = event.data["answer"]
-                print()
-                return answer
+        with _Reply() as reply:
+            for event in advisor.stream(question, conversation):
+                if event.kind == "token":
+                    reply.add(event.data["text"])
+                elif event.kind == "error":
+                    error = event.data["exception"]
+                    break
+                elif event.kind == "done":
+                    answer: Answer = event.data["answer"]
+                    reply.finish(answer.answer)
+                    return answer
     except BadQuestion as exc:
         print(f"[{exc}]")
+    if error is not None:  # printed below the part of the answer that came
+        print(f"[{error}] The sources I found: {_source_list(error.hits)}")
     return None
 
 
@@ -256,6 +292,9 @@ def _day(text: str) -> dt.date:
 
 
 def _library(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.index.library import library
+    from advisor.index.store import load_index
+
     entries = library(load_index(settings.index_dir), dt.date.today(), settings.stale_after_days)
     if args.json:
         _print_json([e.to_json() for e in entries])
@@ -265,6 +304,10 @@ def _library(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _gaps(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.conversation import ConversationStore
+    from advisor.conversation.gaps import gap_report
+    from advisor.embedding import load_embedder
+
     store = ConversationStore(settings.conversation_store_location())
     try:
         gaps = gap_report(store, lambda: load_embedder(settings), args.since)
@@ -277,7 +320,50 @@ def _gaps(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class _Reply:
+    """A streamed answer as it arrives: on a terminal, its Markdown rendered by rich and redrawn
+    as it grows (the whole answer once it is done); elsewhere, the text as it comes."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._live: Any = None
+        if sys.stdout.isatty():
+            from rich.console import Console
+            from rich.live import Live
+            from rich.markdown import Markdown
+
+            self._live = Live(
+                console=Console(),
+                get_renderable=lambda: Markdown("".join(self._parts)),
+                refresh_per_second=8,
+                vertical_overflow="ellipsis",  # while it streams; the end shows all of it
+            )
+
+    def __enter__(self) -> _Reply:
+        print("advisor>" if self._live else "advisor> ", end="\n" if self._live else "", flush=True)
+        if self._live:
+            self._live.start()
+        return self
+
+    def add(self, text: str) -> None:
+        self._parts.append(text)
+        if not self._live:
+            print(text, end="", flush=True)
+
+    def finish(self, text: str) -> None:
+        """The answer as stored, which may differ from what streamed (citations checked)."""
+        if self._live:
+            self._parts[:] = [text]
+
+    def __exit__(self, *exc: object) -> None:
+        if self._live:
+            self._live.stop()
+        elif self._parts:
+            print()
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.index.store import load_index
     from advisor.server import serve
 
     if not 1 <= args.workers <= 64:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-import httpx2 as httpx  # the transport the openai client (3.x) is built on
-import openai
+from typing import TYPE_CHECKING, Any, Protocol
 
 from advisor.errors import Unavailable
+
+if TYPE_CHECKING:  # openai and its transport are imported by the first client (0.5 s otherwise)
+    import httpx2 as httpx
 
 __all__ = [
     "ChatMessage",
@@ -106,6 +106,9 @@ class OpenAICompatibleClient:
         max_retries: int = 1,
         http_client: httpx.Client | None = None,
     ) -> None:
+        import httpx2 as httpx  # the transport the openai client (3.x) is built on
+        import openai
+
         self.model = model
         self._client = openai.OpenAI(
             base_url=base_url,
@@ -133,6 +136,8 @@ class OpenAICompatibleClient:
         stop: Sequence[str] = (),
         report: StreamReport | None = None,
     ) -> Iterator[str]:
+        import openai  # already loaded by __init__
+
         report = report if report is not None else StreamReport()
         with _translated_errors():
             chunks: Any = self._client.chat.completions.create(  # type: ignore[call-overload]
@@ -172,6 +177,9 @@ class _Progress:
 def _translated_errors(progress: _Progress | None = None) -> Iterator[None]:
     """Map the openai/httpx exception zoo onto LLMUnavailable and LLMRequestTooLarge, saying
     how far the call got: a backend that answered part-way is not one that "cannot be reached"."""
+    import httpx2 as httpx
+    import openai
+
     progress = progress or _Progress()
     try:
         yield

@@ -141,7 +141,9 @@ def _roles_of(last: LastTurn) -> tuple[str, ...]:
     background = (question.background or "").lower()
     roles = tuple(r for r in question.entities.roles if r.lower() not in background)
     # a turn that named no role was about the one role its answer named, if it named one
-    return roles or (last.answer_roles[:1] if question.kind is Kind.ROLE_FIT or len(last.answer_roles) == 1 else ())
+    return roles or (
+        last.answer_roles[:1] if question.kind is Kind.ROLE_FIT or len(last.answer_roles) == 1 else ()
+    )
 
 
 def _topic(last: LastTurn, text: str, mine: Entities) -> str:

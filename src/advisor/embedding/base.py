@@ -6,6 +6,7 @@ import sys
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from concurrent.futures import Future
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,16 +26,19 @@ class Embedder(ABC):
     def embed_batch(self, texts: Sequence[str]) -> Vectors:
         """Embed texts, returning an (n, dim) float32 array of L2-normalised rows."""
 
-    def embed(self, texts: Sequence[str], batch_size: int = 64, progress: bool = False) -> Vectors:
-        """Embed any number of texts in batches; a progress bar when asked and on a terminal."""
+    def embed(self, texts: Sequence[str], batch_size: int = 64, progress: str | None = None) -> Vectors:
+        """Embed any number of texts in batches; with a progress label, a bar of that name on
+        stderr when it is a terminal (counting texts), and none when it is not."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        batches = range(0, len(texts), batch_size)
-        if progress and sys.stderr.isatty() and len(texts) > batch_size:
-            from tqdm import tqdm
-
-            batches = tqdm(batches, desc="embedding", unit="batch", file=sys.stderr)
-        parts = [self.embed_batch(texts[i : i + batch_size]) for i in batches]
+        bar = _bar(progress, len(texts))
+        parts = []
+        for i in range(0, len(texts), batch_size):
+            parts.append(self.embed_batch(texts[i : i + batch_size]))
+            if bar is not None:
+                bar.update(len(parts[-1]))
+        if bar is not None:
+            bar.close()
         stacked: Vectors = np.vstack(parts).astype(np.float32, copy=False)
         return stacked
 
@@ -51,3 +55,12 @@ class Embedder(ABC):
         future: Future[Vectors] = Future()
         future.set_result(self.embed_query(text))
         return future
+
+
+def _bar(label: str | None, total: int) -> Any:
+    """A tqdm bar on stderr, or None: not asked for, or stderr is not a terminal (a log, a pipe)."""
+    if not label or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit=" texts", file=sys.stderr, dynamic_ncols=True)

@@ -9,9 +9,12 @@ uses torch.onnx and the quantisation ONNX Runtime's own `quantize_dynamic`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 
 from advisor.embedding.base import Embedder, Vectors
+from advisor.embedding.tokenizer import load_tokenizer
 
 __all__ = ["OnnxEmbedder", "Precision", "export_onnx"]
 
@@ -26,21 +30,42 @@ Precision = Literal["fp32", "int8"]
 OPSET = 17
 PADDING_SLACK = 1.25  # a group's longest text has at most this many times its shortest's tokens
 MAX_GROUP = 64
+DEFAULT_MAX_TOKENS = 512  # BERT's, for a model folder that names no limit
+_LENGTH_SETTINGS = (
+    ("sentence_bert_config.json", "max_seq_length"),
+    ("tokenizer_config.json", "model_max_length"),
+)
 
 
-def _fingerprint(model_dir: Path) -> str:
-    """A hash of the weights and configuration files, so a changed model is exported again."""
+def _fingerprint(model_dir: Path, cache_dir: Path) -> str:
+    """A hash of the weights and configuration files, so a changed model is exported again.
+
+    Reading and hashing 90 MB of weights costs every start 0.1 s, so the hash is remembered in
+    cache_dir under the files' names, sizes and modification times: a changed file is hashed again.
+    """
+    files = sorted(p for p in model_dir.rglob("*") if p.is_file() and p.suffix != ".md")
+    names = [p.relative_to(model_dir).as_posix() for p in files]
+    stats = [(name, p.stat().st_size, p.stat().st_mtime_ns) for name, p in zip(names, files, strict=True)]
+    remembered = (
+        cache_dir / "fingerprints" / hashlib.sha256(repr([str(model_dir), stats]).encode()).hexdigest()
+    )
+    with contextlib.suppress(OSError):
+        if len(known := remembered.read_text()) == 16:
+            return known
     digest = hashlib.sha256()
-    for path in sorted(p for p in model_dir.rglob("*") if p.is_file() and p.suffix != ".md"):
-        digest.update(path.relative_to(model_dir).as_posix().encode())
+    for name, path in zip(names, files, strict=True):
+        digest.update(name.encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    with contextlib.suppress(OSError):  # a read-only cache folder only costs the hashing next time
+        remembered.parent.mkdir(parents=True, exist_ok=True)
+        _atomic(remembered, lambda path: path.write_text(digest.hexdigest()[:16]))
     return digest.hexdigest()[:16]
 
 
 def export_onnx(model_dir: str, cache_dir: Path, precision: Precision = "int8") -> Path:
     """The model's ONNX file in cache_dir (exported and quantised on first use); its path."""
     source = Path(model_dir)
-    target = cache_dir / f"{source.name}-{_fingerprint(source)}"
+    target = cache_dir / f"{source.name}-{_fingerprint(source, cache_dir)}"
     wanted = target / ("model_int8.onnx" if precision == "int8" else "model.onnx")
     if wanted.exists():
         return wanted
@@ -57,7 +82,7 @@ def export_onnx(model_dir: str, cache_dir: Path, precision: Precision = "int8") 
 
 def _atomic(path: Path, write: Any) -> None:
     """Write through a temporary file in the same folder, so readers never see half a file."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".onnx.tmp")
+    fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     try:
         write(Path(temporary))
@@ -67,9 +92,12 @@ def _atomic(path: Path, write: Any) -> None:
 
 
 def _export(model_dir: Path, path: Path) -> None:
+    """Trace the model on PyTorch into an ONNX file: the one step of this backend that needs PyTorch."""
     import torch
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # "Loading weights": not the build's progress
     model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True).eval()
     preprocess = getattr(model, "preprocess", None) or model.tokenize
     features = preprocess(["an example sentence to trace", "another"])
@@ -84,11 +112,25 @@ def _export(model_dir: Path, path: Path) -> None:
             return self.model(dict(zip(names, tensors, strict=True)))["sentence_embedding"]  # type: ignore[no-any-return]
 
     axes = {name: {0: "batch", 1: "tokens"} for name in names} | {"embedding": {0: "batch"}}
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        _quiet_tracing(torch)
         torch.onnx.export(
             Pooled(), tuple(features[n] for n in names), str(path), input_names=names,
             output_names=["embedding"], dynamic_axes=axes, opset_version=OPSET, dynamo=False,
         )  # fmt: skip
+
+
+def _quiet_tracing(torch: Any) -> None:
+    """Silence what tracing says about every model and that does not apply to this export.
+
+    TracerWarning: Python conditions on tensor shapes (transformers' masks, the pooling's
+    length check) are recorded as constants; the batch and token axes stay dynamic, and
+    test_onnx_embedding checks the file against PyTorch on inputs of other shapes.
+    The aten::index UserWarning is about negative indices; the graph's only indexing is
+    transformers' padding mask read at batch and token positions from arange, never negative.
+    """
+    warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+    warnings.filterwarnings("ignore", message="Exporting aten::index operator", category=UserWarning)
 
 
 class OnnxEmbedder(Embedder):
@@ -96,11 +138,10 @@ class OnnxEmbedder(Embedder):
 
     def __init__(self, model_dir: str, onnx_file: Path, name: str, threads: int = 1) -> None:
         import onnxruntime as ort
-        from transformers import AutoTokenizer
 
         self.name = name
-        self._tokenizer: Any = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-        self.max_tokens = _max_seq_length(Path(model_dir), self._tokenizer)
+        self.max_tokens = _max_seq_length(Path(model_dir))
+        self._tokenizer = load_tokenizer(Path(model_dir), self.max_tokens)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -117,7 +158,7 @@ class OnnxEmbedder(Embedder):
         question padded to a long one's length costs as much as the long one. Sorting by
         length and cutting where the padding would pass PADDING_SLACK keeps that waste small.
         """
-        ids = self._tokenizer(list(texts), truncation=True, max_length=self.max_tokens)["input_ids"]
+        ids = self._tokenizer.ids(texts)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         out = np.empty((len(ids), self.dim), dtype=np.float32)
         for group in _similar_lengths(order, [len(i) for i in ids]):
@@ -139,7 +180,7 @@ class OnnxEmbedder(Embedder):
 
     def count_tokens(self, text: str) -> int:
         """Word pieces as the model's own tokenizer counts them (with [CLS] and [SEP])."""
-        return len(self._tokenizer(text)["input_ids"])
+        return self._tokenizer.count(text)
 
 
 def _similar_lengths(order: list[int], lengths: list[int]) -> list[list[int]]:
@@ -153,10 +194,10 @@ def _similar_lengths(order: list[int], lengths: list[int]) -> list[list[int]]:
     return groups
 
 
-def _max_seq_length(model_dir: Path, tokenizer: Any) -> int:
-    import json
-
-    config = model_dir / "sentence_bert_config.json"
-    if config.exists():
-        return int(json.loads(config.read_text()).get("max_seq_length", tokenizer.model_max_length))
-    return int(tokenizer.model_max_length)
+def _max_seq_length(model_dir: Path) -> int:
+    """The longest input the model is used with: sentence-transformers' setting, else the tokenizer's."""
+    for name, key in _LENGTH_SETTINGS:
+        config = model_dir / name
+        if config.exists() and isinstance(value := json.loads(config.read_text()).get(key), int):
+            return value
+    return DEFAULT_MAX_TOKENS

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -82,7 +83,11 @@ def build_index(
     kind: IndexKind = "flat",
     progress: bool = False,
 ) -> IndexReport:
-    """Bring the index in line with the corpus; a new version only when something changed."""
+    """Bring the index in line with the corpus; a new version only when something changed.
+
+    progress: on a terminal, a bar for each step that runs the model (loading it, then the
+    chunks, units and quotes embedded); nothing is printed when stderr is not a terminal.
+    """
     started = time.perf_counter()
     with writer_lock(index_dir):
         documents, skipped = load_corpus(corpus_dir)
@@ -127,9 +132,9 @@ def build_index(
             for doc in to_embed
             for chunk in new_chunks[doc.doc_id]
         ]
-        model = _Model(embedder_factory)
+        model = _Model(embedder_factory, progress)
         embedder = model.get() if texts or previous is None else None
-        vectors = embedder.embed(texts, progress=progress) if embedder else np.zeros((0, 0))
+        vectors = embedder.embed(texts, progress=_label("chunks", progress)) if embedder else np.zeros((0, 0))
         report.embedded = len(texts)
         dim = embedder.dim if embedder else previous.dim  # type: ignore[union-attr]
 
@@ -143,11 +148,13 @@ def build_index(
         old_units = _stored(previous.unit_vectors if previous is not None else None)
         unit_kind = unit_index_kind(kind, len(units))
         unit_vectors, embedded = _unit_vectors(
-            old_units, units, unit_embedding_text, unit_kind, dim, model, progress
+            old_units, units, unit_embedding_text, unit_kind, dim, model, _label("units", progress)
         )
         old_quotes = _stored(previous.quote_vectors if previous is not None else None)
         # searched too (score fusion's second view of each line), so as large as the unit index
-        quote_vectors, quoted = _unit_vectors(old_quotes, units, quote_text, unit_kind, dim, model, progress)
+        quote_vectors, quoted = _unit_vectors(
+            old_quotes, units, quote_text, unit_kind, dim, model, _label("quotes", progress)
+        )
         report.units_embedded = embedded + quoted
         report.version = save_index(
             index_dir,
@@ -168,17 +175,35 @@ def build_index(
         return report
 
 
+def _label(step: str, progress: bool) -> str | None:
+    """The name of a step's progress bar (Embedder.embed shows it on a terminal only)."""
+    return f"embedding {step}" if progress else None
+
+
 class _Model:
     """The embedder, loaded at the first need only (a no-op re-index loads no model)."""
 
-    def __init__(self, factory: EmbedderFactory) -> None:
+    def __init__(self, factory: EmbedderFactory, progress: bool = False) -> None:
         self._factory = factory
+        self._progress = progress and sys.stderr.isatty()
         self._embedder: Embedder | None = None
 
     def get(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = self._factory()
+            self._embedder = self._load()
         return self._embedder
+
+    def _load(self) -> Embedder:
+        """The model; on a terminal, a one-step bar while it loads (the first load exports it)."""
+        if not self._progress:
+            return self._factory()
+        from tqdm import tqdm
+
+        bar_format = "{desc}: {n_fmt}/{total_fmt} [{elapsed}]"  # one step: no rate, no bar
+        with tqdm(total=1, desc="loading the model", bar_format=bar_format, file=sys.stderr) as bar:
+            embedder = self._factory()
+            bar.update()
+        return embedder
 
 
 def _unit_vectors(
@@ -188,7 +213,7 @@ def _unit_vectors(
     kind: IndexKind,
     dim: int,
     model: _Model,
-    progress: bool,
+    progress: str | None,
 ) -> tuple[VectorStore, int]:
     """A store of one text of each unit; vectors the previous version holds are copied, not redone."""
     texts = [text_of(u) for u in units]

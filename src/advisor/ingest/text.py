@@ -5,7 +5,6 @@ from __future__ import annotations
 from advisor.ingest.blocks import classify, fenced_lines
 from advisor.ingest.cleaning import CleaningRules, default_rules
 from advisor.ingest.files import doc_id
-from advisor.ingest.html import html_to_markdown
 from advisor.ingest.metadata import (
     Metadata,
     front_matter,
@@ -31,6 +30,8 @@ def parse_document(text: str, source: str, rules: CleaningRules | None = None) -
     is_markdown = name.endswith(".md")
     page = Metadata()
     if is_html:
+        from advisor.ingest.html import html_to_markdown  # lxml and trafilatura: only for pages
+
         text, page = html_to_markdown(text)
     lines, front = front_matter(_normalise(text))
     if is_markdown:  # while blank lines still part paragraphs; a byline's lines stay apart

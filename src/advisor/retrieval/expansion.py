@@ -42,15 +42,16 @@ class WordVectors:
         return {word: i for i, word in enumerate(self.words)}
 
 
-def load_word_vectors(embedder: Embedder, cache_dir: Path) -> WordVectors:
-    """The model's vectors of common English words, from cache_dir or embedded (once) and saved there."""
+def load_word_vectors(embedder: Embedder, cache_dir: Path, progress: str | None = None) -> WordVectors:
+    """The model's vectors of common English words, from cache_dir or embedded (once) and saved there
+    (progress: the label of a bar shown on a terminal meanwhile)."""
     words = sorted(w for w, count in english_words().items() if count >= MIN_COUNT and w.isalpha())
     key = hashlib.sha256("\n".join([embedder.name, str(embedder.dim), *words]).encode()).hexdigest()[:16]
     path = cache_dir / f"words-{key}.npy"
     if path.exists():
         vectors = np.load(path, mmap_mode="r")  # server workers share the pages
     else:
-        vectors = embedder.embed(words, batch_size=256)
+        vectors = embedder.embed(words, batch_size=256, progress=progress)
         cache_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".npy", delete=False) as out:
             np.save(out, vectors)
