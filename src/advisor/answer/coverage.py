@@ -23,16 +23,18 @@ __all__ = ["Coverage"]
 
 MIN_SALIENCE = 0.06  # 1 - cosine(ask, ask without the word): how much of the ask's meaning it carries
 MAX_RELEVANCE = 0.2  # an ask whose best passage is this relevant is covered, whatever its words
-MAX_FOCUS = 0.25  # an ask whose best line holds this share of its weighted focus is covered ...
+MAX_FOCUS = 0.3  # an ask whose best line holds this share of its weighted focus is covered ...
 STRONG_SALIENCE = 0.18  # ... unless the word no article has carries this much of its meaning
 MAX_FOCUS_STRONG = 0.6  # ... and even then, a line holding this much of the rest answers it
 MIN_INFORMATION = 7.5  # a word this common in English (spelling.information) is no topic of its own
+NOUN_REACH = 3  # words back to the determiner or question word that introduces a named thing
+_DETERMINERS = frozenset({"a", "an", "the", "any", "some", "which", "what", "whats", "this", "that", "these"})
 _OWN = frozenset({"my", "our", "your", "his", "her", "their"})
 _TOKEN = re.compile(r"[A-Za-z][\w'-]*")
 # Kinds that read their subject elsewhere: pay says which role it has no figure for, role fit
-# reads a background that is the asker's, not the topic, a comparison names its two sides, and a
-# plan is a plan whatever it should lead to.
-_ELSEWHERE = frozenset({Kind.SALARY, Kind.ROLE_FIT, Kind.COMPARISON, Kind.PLAN, Kind.OUT_OF_SCOPE})
+# reads a background that is the asker's, not the topic, a comparison names its two sides, a plan
+# is a plan whatever it should lead to, and a list question finds a list of what it asks or none.
+_ELSEWHERE = frozenset({Kind.SALARY, Kind.ROLE_FIT, Kind.COMPARISON, Kind.PLAN, Kind.LIST, Kind.OUT_OF_SCOPE})
 
 
 class Coverage:
@@ -63,6 +65,8 @@ class Coverage:
         for i in unseen:
             if i > 0 and tokens[i - 1].lower() in _OWN:  # "my CV" is the asker's, not the topic
                 continue
+            if not any(t.lower() in _DETERMINERS for t in tokens[max(0, i - NOUN_REACH) : i]):
+                continue  # a topic is a thing named ("a laptop", "which bootcamp"), not a verb or a mood
             salience = self._salience(text, tokens[i], whole)
             # A word carrying much of the ask is its topic even where a line holds its other words.
             if salience < MIN_SALIENCE or (best_focus >= MAX_FOCUS and salience < STRONG_SALIENCE):

@@ -45,7 +45,7 @@ from advisor.answer.listing import (
     whole_sections,
 )
 from advisor.answer.models import Answer, Step
-from advisor.answer.opening import Focus, Opening
+from advisor.answer.opening import Focus, Opening, stems
 from advisor.answer.parts import Part, join_parts
 from advisor.answer.pay import compose_pay, find_figures, levels_in_years
 from advisor.answer.plan import (
@@ -99,8 +99,10 @@ RELATED = 2  # lines offered after saying a topic is not covered
 RELATED_FOCUS = 0.6  # ... each holding this share of the ask's weighted focus
 DIRECT_FOCUS = 0.45  # a line holding this share of the ask's weighted focus answers it directly (dev)
 # Kinds whose structure is the direct answer: pay lines, a verdict and its table, steps, the line
-# that defines the term, the roles that fit.
-_STRUCTURE_ANSWERS = frozenset({Kind.SALARY, Kind.COMPARISON, Kind.PLAN, Kind.DEFINITION, Kind.ROLE_FIT})
+# that defines the term, the roles that fit, the list asked for (which opens with its item).
+_STRUCTURE_ANSWERS = frozenset(
+    {Kind.SALARY, Kind.COMPARISON, Kind.PLAN, Kind.DEFINITION, Kind.ROLE_FIT, Kind.LIST}
+)
 _REFERS = re.compile(r"\b(this|it|these|they|them)\b", re.I)
 _TIMED_PLAN = re.compile(r"\b(?:days?|weeks?|months?|years?|plan|roadmap|timeline|schedule)\b", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I)
@@ -161,7 +163,8 @@ class ExtractiveAnswerer:
         ranked = self.opening.rank(
             _asked(question), question.query, quotes_from_hits(hits, self.library.units)
         )
-        gap = self.coverage.uncovered(question, hits, ranked[0].focus if ranked else 0.0)
+        names = unmentioned_names(question.text, self.mentions)  # said first below, with what is there
+        gap = [] if names else self.coverage.uncovered(question, hits, ranked[0].focus if ranked else 0.0)
         if gap:  # in scope, but about something no article treats: said at the level of the question
             return self._not_covered(question, hits, gap)
         composed: Answer | None = None
@@ -190,8 +193,7 @@ class ExtractiveAnswerer:
 
     def _not_covered(self, question: Question, hits: list[Hit], gap: list[str]) -> Answer:
         """Says what the articles do not cover, then at most two lines about the rest of the ask."""
-        shown = " or ".join(f"“{g}”" for g in gap)
-        lines = [f"None of the articles covers {shown}, so I can't answer that from them."]
+        lines = [f"{not_covered_line(gap)} I can't answer that from them."]
         quotes = quotes_from_hits(hits, self.library.units)
         related = [s.quote for s in self.opening.rank(_asked(question), question.query, quotes)
                    if s.focus >= RELATED_FOCUS][:RELATED]  # fmt: skip
@@ -403,7 +405,8 @@ class ExtractiveAnswerer:
 
     def _list(self, question: Question, hits: list[Hit]) -> Answer | None:
         # A role's own list ("what skills does a prompt engineer need?") is read from its sections.
-        named_role = bool(question.entities.roles)
+        vocabulary = self.library.version.vocabulary
+        named_role = any(r in vocabulary.roles for r in vocabulary.find_roles(question.text))  # named in full
         return (None if named_role else self._item_list(question, hits)) or self._lists_of_topic(
             question, hits
         )
@@ -615,13 +618,21 @@ class ExtractiveAnswerer:
         lines: list[str] = []
         if found:  # the articles' own word on this background comes first
             role = role_of(found[0])  # a line in a role's own section says which role it speaks of
-            named_role = f"**{role}**: " if role and role.lower() not in found[0].text.lower() else ""
-            lines = [f"{named_role}{self._line(found[0], citer, shown)}"]
+            line = self._line(found[0], citer, shown)
+            lines = [f"**{role}**: {line}" if role and role.lower() not in line.lower() else line]
             lines += ["", *(f"- {self._line(q, citer, shown)}" for q in found[1:])] if len(found) > 1 else []
         if fits:
             best, others = fits[0], fits[1:]
             line = self._line(best.quote, citer, shown)
             lines = [f"From what you describe, the closest fit is **{best.role}**: {line}"]
+            if background and not any(stems(background) & stems(f.quote.text) for f in fits):
+                # no line speaks of this background: say so, then whom each role suits in its own words
+                article = "an" if background[:1].lower() in "aeiou" else "a"
+                names = ", ".join(f.role for f in fits)
+                lines = [f"None of the articles says which role suits {article} {background}.", "",
+                         f"The roles whose descriptions come closest: {names}.", ""]  # fmt: skip
+                lines += [f"- **{f.role}**: {self._line(f.quote, citer, shown)}" for f in fits]
+                others = []
             if others:
                 lines += ["", "Also worth a look:", ""]
                 lines += [f"- **{f.role}**: {self._line(f.quote, citer, shown)}" for f in others]

@@ -26,10 +26,11 @@ from advisor.answer.quotes import Quote, QuoteRanker, is_aside
 __all__ = ["ASKING_WORDS", "Focus", "Opening", "Scored", "stems"]
 
 W_FOCUS = 0.8  # the share of the ask's weighted focus a line holds, against its cosine to the ask
-W_HEADER = 0.5  # focus held only by a line's lead-in or heading counts this much
+W_HEADER = 0.8  # focus held only by a line's lead-in or heading counts this much
 W_SHAPE = 0.2  # a line of the shape the ask wants
 LEAD_IN_PENALTY = 0.3  # a line that only introduces what follows ("Here are the major tracks:")
 ASIDE_PENALTY = 0.25
+ROW_PENALTY = 0.3
 CANDIDATES = 24  # lines embedded and scored in full, by their focus first
 
 _STEMMER = Stemmer.Stemmer("english")
@@ -50,7 +51,8 @@ ASKING_WORDS = stems(
     "these those there here a an the some any much many more most really actually even just also "
     "ok okay so please tell know want like need get getting go going good best better worth use used "
     "using thing things way ways kind sort type one ones lot lots someone anyone somebody people "
-    "and or of to in on for with at by from as into about than then if not no yes be been being"
+    "and or of to in on for with at by from as into about than then if not no yes be been being "
+    "long take takes taking"  # "how long does it take": the form of a question about duration
 )
 _DURATION = re.compile(
     r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|several)"
@@ -127,7 +129,7 @@ class Opening:
             return []
         terms = self.focus.terms(ask)
         own = np.array([self.focus.share(terms, q.text) for q in quotes])
-        around = np.array([self.focus.share(terms, f"{q.text} {q.header}") for q in quotes])
+        around = np.array([self.focus.share(terms, f"{q.text} {q.header} {q.hit.title}") for q in quotes])
         focus = own + W_HEADER * (around - own)
         shape = np.array([W_SHAPE * _has_shape(ask, q) for q in quotes])
         penalty = np.array([_penalty(ask, q) for q in quotes])
@@ -157,6 +159,8 @@ def _has_shape(ask: str, quote: Quote) -> bool:
 def _penalty(ask: str, quote: Quote) -> float:
     text = quote.text.strip()
     penalty = ASIDE_PENALTY if is_aside(quote, ask) else 0.0
+    if quote.kind == "row" and not _ASKS_MONEY.search(ask):  # a table row answers what its table is of
+        penalty += ROW_PENALTY
     if text.endswith(":") and len(text.split()) < 20:  # a lead-in says nothing until its list
         penalty += LEAD_IN_PENALTY
     return penalty

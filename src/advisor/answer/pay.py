@@ -305,7 +305,8 @@ def _row_line(row: SalaryRow) -> str:
     region = f", {row.region}" if row.region else ""
     after = row.quote.split(row.range, 1)[-1].strip()  # "(at OpenAI, DeepMind, ...)"
     note = f" {after}" if after.startswith("(") else ""
-    return f"**{role_label(row)}{region}**: {row.range}{note}"
+    levels = " (all levels together)" if level_of(row) is None else ""
+    return f"**{role_label(row)}{region}**{levels}: {row.range}{note}"
 
 
 def _direct(subject: str, summary: list[PayLine], levels: Sequence[str]) -> str:

@@ -257,7 +257,8 @@ def _background(text: str) -> str | None:
 
 # What a self-description's noun phrase is not: an age, a want, the pronoun itself.
 _NOT_BACKGROUND = re.compile(
-    r"^(?:i'?m|im|i|looking|trying|interested|thinking|hoping|planning|bit|little|lot|few|year|month)\b|\d",
+    r"^(?:i'?m|im|i|looking|trying|interested|thinking|hoping|planning|bit|little|lot|few|year|month|"
+    r"in|on|at|for|of|about|with|from|to|what|which|how|where|when|why|who|is|are|do|does|can|so|and|but|ok)\b|\d",
     _F,
 )
 

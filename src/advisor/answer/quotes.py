@@ -55,6 +55,11 @@ _BULLET = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 _CODE = re.compile(r"^(import|from|def|class|return)\b|[({\[,]$")
 # Asides, told apart by their form, never by what one article says.
 _FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|my|me|we|We|our|Our|us)\b")
+# An article speaking of itself ("This guide describes the roles, the tools ...") says what it covers,
+# not what is true of any of it.
+_ABOUT_ITSELF = re.compile(
+    r"\b(?:this|the present|our) (?:guide|article|post|piece|blog|page|series|report)\b", re.I
+)
 _MARKET_FIGURE = re.compile(r"\d[\d.,]*\s*(?:%|(?:percent|billion|million|trillion)\b)", re.I)
 _ASKS_MARKET = re.compile(
     r"\b(market|demand|growth|grow|growing|jobs?|hiring|openings|statistic|trend)", re.I
@@ -171,6 +176,8 @@ def content_words(text: str) -> frozenset[str]:
 def is_aside(quote: Quote, question: str) -> bool:
     """An author's anecdote, a tagline or a market statistic the question did not ask for."""
     text = quote.text
+    if _ABOUT_ITSELF.search(text):
+        return True
     if _FIRST_PERSON.search(text) and not _ASKS_PERSONAL.search(question):
         return True
     if _MARKET_FIGURE.search(text) and not _ASKS_MARKET.search(question):
