@@ -15,7 +15,8 @@ import trafilatura
 from lxml import etree
 
 from advisor.ingest.dates import find_date
-from advisor.ingest.metadata import Metadata, web_url
+from advisor.ingest.hidden import drop_hidden_elements
+from advisor.ingest.metadata import Metadata, split_names, web_url
 
 __all__ = ["html_to_markdown"]
 
@@ -32,6 +33,7 @@ def html_to_markdown(html: str) -> tuple[str, Metadata]:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         return "", Metadata()
+    drop_hidden_elements(tree)  # comments, hidden elements: what the page does not show
     for graphic in tree.xpath("//svg | //math | //template"):
         graphic.drop_tree()  # an icon's <title> is a label for screen readers, not text ("Share on X")
     found = trafilatura.extract_metadata(copy.deepcopy(tree), date_config=_DATES)
@@ -56,7 +58,7 @@ def html_to_markdown(html: str) -> tuple[str, Metadata]:
     )
     meta = Metadata(
         title=_clean(found.title) if found else None,
-        author=_clean(found.author) if found else None,
+        authors=split_names(_clean(found.author) or "") if found else (),
         date=find_date(found.date or "") if found else None,
         url=web_url(found.url or "") if found else None,
     )
