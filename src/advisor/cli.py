@@ -17,6 +17,7 @@ from advisor.engine import Advisor, AnswerUnavailable, BadQuestion, clean_questi
 from advisor.errors import AdvisorError, BadInput
 from advisor.index.build import build_index
 from advisor.index.store import load_index
+from advisor.ingest import shown
 from advisor.retrieval.retriever import Hit, open_retriever
 from advisor.services import open_advisor
 
@@ -121,6 +122,8 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     )
     for skipped in report.skipped:
         print(f"advisor: {skipped}", file=sys.stderr)
+    for warning in report.warnings:  # what ingest could not read (also kept with the index version)
+        print(f"advisor: warning: {shown(warning['source'])}: {warning['warning']}", file=sys.stderr)
     for flag in report.flagged:  # kept out of answers unless ADVISOR_ALLOW_FLAGGED=1
         where = f" › {flag['section']}" if flag["section"] else ""
         excerpt = flag["excerpt"]
