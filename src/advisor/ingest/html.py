@@ -24,7 +24,9 @@ __all__ = ["html_to_markdown"]
 # every aside as a sidebar, so those are handed over as ordinary blocks. Asides outside the
 # article stay asides.
 _ASIDES_IN_ARTICLE = "//article//aside | //main//aside | //*[@role='main']//aside"
-_DATES = {"original_date": True, "extensive_search": False}  # the publication date, from markup
+# The publication date, from markup. An article may be dated after the machine's clock (a post
+# scheduled ahead, a clock behind): htmldate refuses dates after today unless told a later bound.
+_DATES = {"original_date": True, "extensive_search": False, "max_date": "2100-12-31"}
 
 
 def html_to_markdown(html: str) -> tuple[str, Metadata]:
@@ -39,6 +41,8 @@ def html_to_markdown(html: str) -> tuple[str, Metadata]:
     found = trafilatura.extract_metadata(copy.deepcopy(tree), date_config=_DATES)
     for aside in tree.xpath(_ASIDES_IN_ARTICLE):
         aside.tag = "div"
+    for pre in tree.xpath("//pre[not(.//code)]"):
+        _as_code(pre)  # trafilatura fences <pre><code> only: a bare <pre> came out as loose lines
     for caption in tree.xpath("//table/caption"):
         # trafilatura renders a caption as a fake first row; it is the table's title, said before it
         table = caption.getparent()
@@ -63,6 +67,17 @@ def html_to_markdown(html: str) -> tuple[str, Metadata]:
         url=web_url(found.url or "") if found else None,
     )
     return _unescape(text or ""), meta
+
+
+def _as_code(pre: etree._Element) -> None:
+    """A <pre>'s text put in a <code> inside it, as most pages write a listing; markup inside a
+    listing (<b>, <span>) is no part of its text."""
+    code = lxml.html.Element("code")
+    code.text = "".join(pre.itertext())
+    for child in list(pre):
+        pre.remove(child)
+    pre.text = None
+    pre.append(code)
 
 
 # markdown's backslash escapes ("max\_pages"); an escaped | stays, it is a pipe inside a table cell
