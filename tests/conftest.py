@@ -30,7 +30,7 @@ from advisor.retrieval.retriever import Retriever, open_retriever
 ROOT = Path(__file__).resolve().parent.parent
 # The five shipped articles as the tests were written against them: a copy of their own, so an
 # operator's articles in the checkout's corpus/ change no test.
-CORPUS = ROOT / "tests" / "data" / "shipped"
+CORPUS = ROOT / "tests" / "data" / "corpus"
 
 # Nor does the checkout's .env or the shell's ADVISOR_* settings: they are cleared, and the tests
 # (and the servers and commands they start) run in a folder of their own, where no .env is.

@@ -43,6 +43,7 @@ def html_to_markdown(html: str) -> tuple[str, Metadata]:
         aside.tag = "div"
     for pre in tree.xpath("//pre[not(.//code)]"):
         _as_code(pre)  # trafilatura fences <pre><code> only: a bare <pre> came out as loose lines
+    _collapse_spaces(tree)
     for caption in tree.xpath("//table/caption"):
         # trafilatura renders a caption as a fake first row; it is the table's title, said before it
         table = caption.getparent()
@@ -67,6 +68,24 @@ def html_to_markdown(html: str) -> tuple[str, Metadata]:
         url=web_url(found.url or "") if found else None,
     )
     return _unescape(text or ""), meta
+
+
+_RUN_OF_SPACE = re.compile(r"\s*\n\s*")
+
+
+def _collapse_spaces(tree: etree._Element) -> None:
+    """A line break in a page's source is a space on the page, outside a listing: a paragraph
+    wrapped in the source next to a <br> came out as two lines, and so two paragraphs."""
+    for node in tree.iter():
+        if not isinstance(node.tag, str) or node.tag in ("pre", "code", "textarea", "script", "style"):
+            continue
+        inside = any(a.tag in ("pre", "code") for a in node.iterancestors())
+        if not inside and node.text and "\n" in node.text:
+            node.text = _RUN_OF_SPACE.sub(" ", node.text)
+        parent = node.getparent()
+        in_listing = parent is not None and (parent.tag in ("pre", "code") or inside)
+        if node.tail and "\n" in node.tail and not in_listing:
+            node.tail = _RUN_OF_SPACE.sub(" ", node.tail)
 
 
 def _as_code(pre: etree._Element) -> None:

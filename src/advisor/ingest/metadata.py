@@ -261,7 +261,8 @@ def _labelled(line: str, rules: CleaningRules) -> str | None:
     if match is None:
         return None
     label = match.group(1).lower().removesuffix("by").split()  # "Written by: ...", "By: ..."
-    return match.group(2).strip() if all(word in rules.byline_roles for word in label) else None
+    known = all(word in rules.byline_roles or word.removesuffix("s") in rules.byline_roles for word in label)
+    return match.group(2).strip() if known else None  # "Authors: ..." too
 
 
 def is_byline_line(line: str, rules: CleaningRules) -> bool:
@@ -271,7 +272,7 @@ def is_byline_line(line: str, rules: CleaningRules) -> bool:
     return bool(signed) or _is_dated_byline(text) or _labelled(text, rules) is not None
 
 
-def _names(text: str, rules: CleaningRules) -> tuple[str, ...]:
+def _names(text: str, rules: CleaningRules | None) -> tuple[str, ...]:
     """The names a byline part lists ("Anjali Rao and Tom Becker"), or () if it is no list of names."""
     parts = [p.strip(" .") for p in _NAME_SEPARATORS.split(text.strip()) if p.strip(" .")]
     return tuple(parts) if parts and all(_is_name(p, rules) for p in parts) else ()
@@ -301,9 +302,12 @@ def _is_dated_byline(line: str) -> bool:
 
 
 def _is_byline_shaped(line: str) -> bool:
+    """Little else but a date, or a date and the names that signed it ("By A, B and C · date")."""
     rest = _DATE_TEXT.sub(" ", line)
     rest = _READ_TIME.sub(" ", rest)
-    return len(re.findall(r"[A-Za-z]+", rest)) <= 8
+    if len(re.findall(r"[A-Za-z]+", rest)) <= 8:
+        return True
+    return any(_names(_BY.sub("", part.strip()), None) for part in _SEGMENTS.split(rest))
 
 
 def _is_byline_residue(line: str, title: str, rules: CleaningRules) -> bool:
