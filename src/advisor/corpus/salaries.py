@@ -44,10 +44,14 @@ _SALARY_WORDS = re.compile(
     r"a year|per year|annually|per annum|a month|per month|ctc)\b",
     re.I,
 )
-# Words next to a figure that make it something else: a price, a day rate, a bonus, a company's size.
-_NOT_SALARY = re.compile(
-    r"\b(a day|per day|daily|day rates?|an hour|per hour|hourly|costs?|price[sd]?|fees?|voucher|"
-    r"budget|tuition|charges?|bonus(?:es)?|stock|equity|assets|revenue|funding|valuation|raised)\b",
+# Words next to a figure that make it something else: a price, a bonus, a day rate, a company's size.
+_NOT_SALARY_BEFORE = re.compile(
+    r"\b(costs?|price[sd]?|fees?|voucher|budget|tuition|charges?|bonus(?:es)?|stock|equity|raised|funding|"
+    r"valuation|revenue|assets)\W+(?:\w+\W+)?$",
+    re.I,
+)
+_NOT_SALARY_AFTER = re.compile(
+    r"^\W*(?:a day|per day|daily|an hour|per hour|hourly|in (?:assets|revenue|funding|sales)|valuation)\b",
     re.I,
 )
 _LARGEST_SALARY = 1e8  # no yearly salary runs into billions, in any currency (₹1 crore is 1e7)
@@ -57,6 +61,7 @@ _YEARLY = re.compile(r"\b(annual|annually|year|yearly|per annum|p\.?a\.?|/yr|lpa
 _LEVEL = re.compile(r"\d|\b(junior|entry|mid|senior|staff|principal|lead)\b", re.IGNORECASE)
 _LEVEL_WORDS = frozenset(w for alias in LEVELS for w in re.split(r"[\s-]+", alias))
 _ROLE = re.compile(rf"((?:[A-Z][\w/&+.-]*\s+){{0,4}}(?:{'|'.join(n.title() for n in ROLE_NOUNS)})s?)\b")
+_PLACE_COLUMN = re.compile(r"^(city|cities|location|region|country|market|metro|area|state|province)\b", re.I)
 _CLAUSE = re.compile(r",\s*(?:while|whereas|but|and)\s+|;\s*")
 
 
@@ -110,7 +115,7 @@ def _table_row(document: Document, block: Block, context: str | None, above: str
         money_at = [i for i in money_at if not _MONTHLY.search(header[i])]  # the yearly figures count
     if not money_at:
         return []
-    place = _place(cells[0])
+    place = _place(cells[0]) or (cells[0] if _PLACE_COLUMN.match(header[0]) else None)
     role, level = _role_and_level(cells[0]) if place is None else (context, None)
     if role is not None and _only_level_or_noun(role, context):
         role, level = above or context, level or cells[0]
@@ -212,12 +217,11 @@ def _salary_ranges(clause: str) -> list[Figure]:
     """The clause's salary ranges: no price, day rate, bonus or company size."""
     found = []
     for figure in find_money(clause):
-        before = clause[max(0, figure.start - 20) : figure.start]  # "signing bonuses of ..."
-        after = clause[figure.end : figure.end + 14]  # "... in assets", "... a day"
+        before, after = clause[: figure.start], clause[figure.end :]  # "signing bonuses of ...", "... a day"
         if (
             figure.is_range
             and figure.high.value < _LARGEST_SALARY
-            and not _NOT_SALARY.search(before + " " + after)
+            and not (_NOT_SALARY_BEFORE.search(before) or _NOT_SALARY_AFTER.search(after))
         ):
             found.append(figure)
     return found
@@ -231,7 +235,12 @@ def _role_in(text: str, context: str | None = None) -> str | None:
 
 def _roles_in(text: str, context: str | None = None) -> list[str]:
     """The roles a text names: capitalised titles, else ones in lower case ("computer vision
-    engineers"), else, for a bare job noun the context role ends in ("researchers"), that role."""
+    engineers"), else, for a bare job noun the context role ends in ("researchers"), that role.
+
+    Of several, the first before the salary's verb (the sentence's subject: "fleet analysts at
+    large operators earn ..."), with those joined to it by "and" or "or" ("senior ML engineers
+    and research scientists earn ...").
+    """
     found = [r for r in (role_lead(r).strip() for r in _ROLE.findall(text)) if r]
     found = found or [_titled(p) for p in role_phrases(text)]
     noun = context.split()[-1].lower() if context else None
@@ -239,7 +248,26 @@ def _roles_in(text: str, context: str | None = None) -> list[str]:
         bare = re.search(rf"\b({'|'.join(ROLE_NOUNS)})s?\b", text, re.I)
         return [context] if context and bare and noun == bare.group(1).lower() else []
     names = [n[:-1] if n.endswith("s") and not n.endswith("ss") else n for n in (f.strip() for f in found)]
-    return list(dict.fromkeys(context if context and n.lower() == noun else n for n in names))
+    names = [context if context and n.lower() == noun else n for n in names]
+    return _subject(text, list(dict.fromkeys(names)))
+
+
+def _subject(text: str, names: list[str]) -> list[str]:
+    """The first role before the salary's verb, and those "and" or "or" join to it."""
+    low = text.lower()
+    verb = _SALARY_WORDS.search(text)
+    at = sorted(
+        (i, n) for n in names if 0 <= (i := low.find(n.lower())) < (verb.start() if verb else len(text))
+    )
+    if not at:
+        return names[-1:]
+    chosen = [at[0]]
+    for i, name in at[1:]:  # "A and B earn": both; "A at B earn": A
+        previous, end = chosen[-1]
+        if not re.fullmatch(r"s?\s*(?:,|and|or|&)\s*", low[previous + len(end) : i]):
+            break
+        chosen.append((i, name))
+    return [n for _, n in chosen]
 
 
 def _titled(phrase: str) -> str:
