@@ -118,11 +118,11 @@ def _table_row(document: Document, block: Block, context: str | None, above: str
     place = _place(cells[0]) or (cells[0] if _PLACE_COLUMN.match(header[0]) else None)
     role, level = _role_and_level(cells[0]) if place is None else (context, None)
     if role is not None and _only_level_or_noun(role, context):
-        role, level = above or context, level or cells[0]
+        role, level = above or context, cells[0]  # the level as the row names it: "Principal / Distinguished"
     if role is None:
         return []
     if len(cells) > 2 and not find_money(cells[1]):  # a column of levels or years: "0–2 years"
-        level = cells[1] if level in (None, cells[0]) else level
+        level = level or cells[1]
     rows = []
     for i in money_at:
         figures = find_money(cells[i])
@@ -237,9 +237,7 @@ def _roles_in(text: str, context: str | None = None) -> list[str]:
     """The roles a text names: capitalised titles, else ones in lower case ("computer vision
     engineers"), else, for a bare job noun the context role ends in ("researchers"), that role.
 
-    Of several, the first before the salary's verb (the sentence's subject: "fleet analysts at
-    large operators earn ..."), with those joined to it by "and" or "or" ("senior ML engineers
-    and research scientists earn ...").
+    Of several, the first before the salary's verb, the sentence's subject.
     """
     found = [r for r in (role_lead(r).strip() for r in _ROLE.findall(text)) if r]
     found = found or [_titled(p) for p in role_phrases(text)]
@@ -253,21 +251,14 @@ def _roles_in(text: str, context: str | None = None) -> list[str]:
 
 
 def _subject(text: str, names: list[str]) -> list[str]:
-    """The first role before the salary's verb, and those "and" or "or" join to it."""
+    """The first role before the salary's verb ("fleet analysts at large operators earn ...":
+    the analysts), else the last one named."""
     low = text.lower()
     verb = _SALARY_WORDS.search(text)
     at = sorted(
         (i, n) for n in names if 0 <= (i := low.find(n.lower())) < (verb.start() if verb else len(text))
     )
-    if not at:
-        return names[-1:]
-    chosen = [at[0]]
-    for i, name in at[1:]:  # "A and B earn": both; "A at B earn": A
-        previous, end = chosen[-1]
-        if not re.fullmatch(r"s?\s*(?:,|and|or|&)\s*", low[previous + len(end) : i]):
-            break
-        chosen.append((i, name))
-    return [n for _, n in chosen]
+    return [at[0][1]] if at else names[-1:]
 
 
 def _titled(phrase: str) -> str:

@@ -135,11 +135,17 @@ def find_places(text: str) -> list[Place]:
 
 
 def find_regions(text: str) -> tuple[str, ...]:
-    """The canonical regions a text names, in order; a country is left out when a city of it is
-    named too ("Melbourne, Australia" asks about Melbourne)."""
+    """The canonical regions a text names, in order. A country named with one of its cities is
+    that city ("Melbourne, Australia"); with several, the country, its cities examples of it
+    ("Australia (Sydney or Melbourne)")."""
     named = list(dict.fromkeys(p.name for p in find_places(text)))
-    within = {CITIES[n] for n in named if n in CITIES}
-    return tuple(n for n in named if n not in within)
+    cities = [n for n in named if n in CITIES]
+    one_city = {CITIES[n] for n in cities if sum(CITIES[c] == CITIES[n] for c in cities) == 1}
+    return tuple(
+        n
+        for n in named
+        if n not in one_city and not (n in cities and CITIES[n] in named and CITIES[n] not in one_city)
+    )
 
 
 def region_in(text: str) -> str | None:
