@@ -36,7 +36,10 @@ CORPUS = ROOT / "tests" / "data" / "corpus"
 # (and the servers and commands they start) run in a folder of their own, where no .env is.
 for _name in [n for n in os.environ if n.startswith("ADVISOR_") and n != "ADVISOR_ENCODER_DIR"]:
     del os.environ[_name]
-os.chdir(tempfile.mkdtemp(prefix="advisor-tests-"))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    os.chdir(tempfile.mkdtemp(prefix="advisor-tests-"))  # once pytest has found the tests
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # The model's ONNX export is made once per machine (keyed by the weights' hash), not in
