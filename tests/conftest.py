@@ -41,6 +41,7 @@ for _name in [n for n in os.environ if n.startswith("ADVISOR_") and n != "ADVISO
 def pytest_sessionstart(session: pytest.Session) -> None:
     os.chdir(tempfile.mkdtemp(prefix="advisor-tests-"))  # once pytest has found the tests
 
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # The model's ONNX export is made once per machine (keyed by the weights' hash), not in
 # every test's index folder; subprocesses get the same folder through ADVISOR_ENCODER_DIR.
