@@ -28,7 +28,19 @@ from advisor.index.build import build_index
 from advisor.retrieval import Retriever, open_retriever
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+# The five shipped articles as the tests were written against them: a copy of their own, so an
+# operator's articles in the checkout's corpus/ change no test.
+CORPUS = ROOT / "tests" / "data" / "corpus"
+
+# Nor does the checkout's .env or the shell's ADVISOR_* settings: they are cleared, and the tests
+# (and the servers and commands they start) run in a folder of their own, where no .env is.
+for _name in [n for n in os.environ if n.startswith("ADVISOR_") and n != "ADVISOR_ENCODER_DIR"]:
+    del os.environ[_name]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    os.chdir(tempfile.mkdtemp(prefix="advisor-tests-"))  # once pytest has found the tests
+
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # The model's ONNX export is made once per machine (keyed by the weights' hash), not in

@@ -102,3 +102,27 @@ def test_ask_bad_input_exits_2(indexed_env: dict[str, str]) -> None:
         result = run(args, indexed_env)
         assert result.returncode == 2, (args[:2], result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_index_says_what_it_could_not_read(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """One line per article and thing: no title, date or author; a table's figures unread."""
+    corpus = tmp_path / "mine" / "corpus"
+    corpus.mkdir(parents=True)
+    (corpus / "crane-notes.md").write_text(
+        "harbour crane notes\n\nCranes lift containers all day long at every port on the coast.\n\n"
+        "| Level | Pay |\n|---|---|\n| Trainee | 38,000 – 42,000 |\n"
+    )
+    env = cli_env | {"ADVISOR_CORPUS_DIR": str(corpus)}
+    shown = run(["index"], env)
+    assert shown.returncode == 0, shown.stderr
+    lines = [line for line in shown.stderr.splitlines() if line.startswith("advisor: warning: ")]
+    assert lines == [
+        "advisor: warning: corpus/crane-notes.md: no title found: it is named after its file",
+        "advisor: warning: corpus/crane-notes.md: no date found (front matter `date:`, or a dated byline under the title)",
+        "advisor: warning: corpus/crane-notes.md: no author found (front matter `author:`, or a byline such as “By Jane Doe”)",
+        "advisor: warning: corpus/crane-notes.md: a table gives figures with no currency: no salary is read from them",
+    ]
+    report = json.loads(run(["index", "--json"], env).stdout)  # a no-op re-index reads them from the version
+    assert report["unchanged"] == 1 and [w["warning"] for w in report["warnings"]] == [
+        line.split(": ", 3)[3] for line in lines
+    ]

@@ -30,6 +30,7 @@ _FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 def composed_text(answer: Answer) -> str:
     """The answer without its verbatim quotes: what the templates wrote."""
     text = re.sub(r"\[\d+\]", " ", answer.answer)
+    text = re.sub(r"\bacross \d+ articles\b", " ", text)  # how many cited articles agree: a count, no figure
     for citation in sorted(answer.citations, key=lambda c: -len(c.quote)):
         text = text.replace(citation.quote, " ")
     return text

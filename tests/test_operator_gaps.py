@@ -21,7 +21,7 @@ from advisor.conversation import ConversationStore, StoredTurn
 from advisor.conversation.gaps import failure_reasons, find_gaps, gap_report
 from advisor.embedding import Embedder
 from advisor.engine import Advisor
-from advisor.retrieval.retriever import Retriever
+from advisor.retrieval import Retriever
 
 QUESTIONS = json.loads((Path(__file__).parent / "data" / "gaps" / "questions.json").read_text())
 SIZES = {

@@ -78,3 +78,71 @@ def test_a_role_written_in_lower_case_in_a_sentence() -> None:
     assert [(r.role, r.level, r.region, r.range) for r in rows] == [
         ("Computer Vision Engineer", "entry", "US", "$105,000 and $135,000")
     ]
+
+
+def _rows(text: str, name: str = "pay.md") -> list[tuple[str, str | None, str | None, str]]:
+    from advisor.ingest import parse_document
+
+    return [(r.role, r.level, r.region, r.range) for r in salary_rows(parse_document(text, name))]
+
+
+def test_a_sentence_that_opens_with_a_country_files_its_figure_there_not_in_the_role() -> None:
+    text = (
+        "# Data Protection Careers\n\n## Pay\n\n"
+        "In the Netherlands, data protection officers typically earn between €70,000 and €95,000 a year. "
+        "In the United Kingdom Privacy Engineers earn £60,000 to £85,000.\n"
+    )
+    assert _rows(text) == [
+        ("Data Protection Officer", None, "Netherlands", "€70,000 and €95,000"),
+        ("Privacy Engineer", None, "UK", "£60,000 to £85,000"),
+    ]
+
+
+def test_a_figure_without_a_place_takes_its_currencys_country() -> None:
+    text = (
+        "# Becoming a Fleet Analyst\n\n## Salaries\n\n"
+        "| Role | Experience | Annual CTC (startups) | Annual CTC (enterprise) |\n|---|---|---|---|\n"
+        "| Fleet Analyst | 0–2 years | ₹4 – 7 LPA | ₹6 – 10 LPA |\n\n"
+        "Experienced fleet analysts at large operators usually land between ₹14 lakh and ₹22 lakh a year.\n"
+    )
+    assert _rows(text) == [
+        ("Fleet Analyst", "0–2 years", "India", "₹4 – 7 LPA"),
+        ("Fleet Analyst", "0–2 years", "India", "₹6 – 10 LPA"),
+        ("Fleet Analyst", None, "India", "₹14 lakh and ₹22 lakh"),
+    ]
+
+
+def test_a_table_of_cities_by_level_prices_the_role_its_heading_names() -> None:
+    text = (
+        "# Port Jobs in Nigeria\n\n## What crane operators earn\n\n"
+        "| City | Junior (0–2 yrs) | Senior (6+ yrs) |\n|---|---|---|\n"
+        "| Lagos | ₦4M – ₦7M | ₦9M – ₦14M |\n| Port Harcourt | ₦3M – ₦5M | ₦7M – ₦11M |\n"
+    )
+    rows = _rows(text)
+    assert rows[:2] == [
+        ("Crane Operator", "Junior (0–2 yrs)", "Lagos", "₦4M – ₦7M"),
+        ("Crane Operator", "Senior (6+ yrs)", "Lagos", "₦9M – ₦14M"),
+    ]
+    assert {r[2] for r in rows[2:]} == {"Port Harcourt"}  # a city the data does not know, under "City"
+
+
+def test_a_row_naming_only_a_level_belongs_to_the_role_above_and_yearly_figures_win() -> None:
+    text = (
+        "# Harbour Pilots in Norway\n\n## Pay\n\n"
+        "| Level | Monthly | Annual |\n|---|---|---|\n"
+        "| Junior pilot | NOK 50,000 – 55,000 | NOK 600,000 – 660,000 |\n"
+        "| Senior / lead | NOK 70,000 – 80,000 | NOK 840,000 – 960,000 |\n"
+    )
+    assert _rows(text) == [
+        ("Harbour Pilot", "Junior pilot", "Norway", "NOK 600,000 – 660,000"),
+        ("Harbour Pilot", "Senior / lead", "Norway", "NOK 840,000 – 960,000"),
+    ]
+
+
+def test_bonuses_day_rates_and_company_sizes_are_no_salary() -> None:
+    text = (
+        "# Cloud Security Pay\n\n## Pay\n\n"
+        "Recruiters say cloud security engineers at banks with $5 billion to $50 billion in assets earn between "
+        "$145,000 and $185,000, with signing bonuses of $15,000 to $25,000. Contractors charge $800 to $1,100 a day.\n"
+    )
+    assert _rows(text) == [("Cloud Security Engineer", None, None, "$145,000 and $185,000")]

@@ -134,6 +134,7 @@ def _parser() -> argparse.ArgumentParser:
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     from advisor.embedding import Embedder, embedding_model_name, load_embedder
     from advisor.index.build import build_index
+    from advisor.ingest import shown
     from advisor.retrieval.expansion import load_word_vectors
 
     corpus = args.corpus or settings.corpus_dir
@@ -160,6 +161,8 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         load_word_vectors(loaded[0], settings.encoder_cache_dir(), words_progress)
     for skipped in report.skipped:
         print(f"advisor: {skipped}", file=sys.stderr)
+    for warning in report.warnings:  # what ingest could not read (also kept with the index version)
+        print(f"advisor: warning: {shown(warning['source'])}: {warning['warning']}", file=sys.stderr)
     for flag in report.flagged:  # kept out of answers unless ADVISOR_ALLOW_FLAGGED=1
         where = f" › {flag['section']}" if flag["section"] else ""
         excerpt = flag["excerpt"]
@@ -177,7 +180,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
-    from advisor.retrieval.retriever import open_retriever
+    from advisor.retrieval import open_retriever
 
     if not 1 <= args.k <= 100:
         raise UsageError("-k must be between 1 and 100")

@@ -27,7 +27,7 @@ __all__ = [
     "whole_list",
 ]
 
-MAX_LIST = 8  # items of one list shown whole
+MAX_LIST = 20  # items of one list shown; a longer one says how many more it has
 _ASKED = re.compile(
     r"^\W*(?:so |and |ok,? )?(?:what(?:'s| is| are)|define|explain|meaning of|who (?:is|are))\s+"
     r"(?:an? |the )?(.+?)\s*\??$|^\W*what does (?:an? |the )?(.+?) (?:mean|stand for)\s*\??$",
@@ -84,13 +84,14 @@ def on_role(quotes: Sequence[Quote], roles: Sequence[str]) -> list[Quote]:
 
 
 def whole_list(item: Quote, library: Library) -> list[Quote]:
-    """Every item of the list an item belongs to (same passage, same lead-in), in order."""
+    """Every item of the list an item belongs to (same passage, same lead-in), in order (callers
+    show MAX_LIST of them and say how many more)."""
     items = [
         replace(q, hit=item.hit)
         for q in library.quotes(item.hit.chunk_id)
         if q.kind == "item" and q.context == item.context
     ]
-    return sorted(items, key=lambda q: q.position)[:MAX_LIST] or [item]
+    return sorted(items, key=lambda q: q.position) or [item]
 
 
 def best_quotes(query: str, hits: Sequence[Hit], roles: Sequence[str], library: Library,

@@ -12,11 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from advisor.answer.advice import direct_answers
+from advisor.answer.advice import direct_answers, faq_reply
 from advisor.answer.asks import Ask, heading_of
 from advisor.answer.comparison import compose_comparison
 from advisor.answer.coverage import Coverage
 from advisor.answer.definition import (
+    MAX_LIST,
     asked_term,
     best_quotes,
     defining_quote,
@@ -34,6 +35,7 @@ from advisor.answer.listing import (
     labelled_lines,
     list_items,
     modified_list,
+    more_note,
     narrowed,
     role_of,
     role_sections,
@@ -184,6 +186,8 @@ class ExtractiveAnswerer:
             composed = self._definition(question, hits)
         elif question.kind is Kind.ADVICE:
             composed = self._advice(question, hits)
+        if question.kind in (Kind.DEFINITION, Kind.ROLE_FIT, Kind.GENERAL):  # an FAQ asking it answers first
+            composed = self._faq(question.query, hits) or composed
         answer = composed or self._general(question.query, hits, asked=_asked(question))
         situated = question.kind is Kind.PLAN and bool(also)  # a plan, for someone coming from somewhere
         if composed is not None and (question.kind not in _STRUCTURE_ANSWERS or situated):
@@ -281,8 +285,7 @@ class ExtractiveAnswerer:
             )
             items = [item for item in list_after(quote, self.library) if item.text not in listed]
             listed.update(item.text for item in items)  # the list its paragraph goes on to give
-            indent = "  " if i == 0 else "    "
-            lines += [f"{indent}- {item.text} [{citer.quote(item)}]" for item in items]
+            lines += _item_lines(items, citer, "  " if i == 0 else "    ")
         return Answer("\n".join(lines), citer.citations, False, "extractive")
 
     def _steps_of_one_plan(self, chosen: list[Quote], citer: Citer | None) -> Answer | None:
@@ -502,12 +505,12 @@ class ExtractiveAnswerer:
         names = [e.name for e in entries if e.name]
         lead = f"The articles list these {topic}:"
         if names:
-            lead = f"The articles name these {topic}: {', '.join(names)}."
+            lead = f"The articles name these {topic}: {', '.join(names)}{more_note(entries)}."
         listed = [lead, *compose_entries(entries, citer)] if entries else []
         if entries and not names and all(len(e.quote.text.split()) <= BARE_NAME_WORDS for e in entries):
             # Items that are names alone ("Data Scientist") answer in the opening line, each cited.
             named = ", ".join(f"{e.quote.text.rstrip('.')} [{citer.quote(e.quote)}]" for e in entries)
-            listed = [f"The articles name these {topic}: {named}."]
+            listed = [f"The articles name these {topic}: {named}{more_note(entries)}."]
         lines = [*opening, *([""] if opening and listed else []), *listed]
         return Answer("\n".join(lines), citer.citations, False, "extractive")
 
@@ -558,7 +561,7 @@ class ExtractiveAnswerer:
                 if (quote.hit.chunk_id, quote.context) not in lists:
                     lists.add((quote.hit.chunk_id, quote.context))
                     support.append(f"- *{quote.context.rstrip(':').strip()}:*")
-                    support += [f"  - {i.text} [{citer.quote(i)}]" for i in whole_list(quote, self.library)]
+                    support += _item_lines(whole_list(quote, self.library), citer, "  ")
             elif not self._leads_in(quote) and (after is None or quote.text != after.text):
                 support.append(f"- {self._line(quote, citer, shown)}")
         lines += ["", *support] if support else []
@@ -574,10 +577,26 @@ class ExtractiveAnswerer:
             for q in self.library.quotes(quote.hit.chunk_id)
         )
 
+    def _faq(self, query: str, hits: list[Hit], searched: list[Hit] | None = None) -> Answer | None:
+        """An FAQ whose own question asks this (among `searched`, else `hits`): its reply first,
+        then the best other quotes."""
+        reply = faq_reply(query, searched or hits, self.library.units, self.ranker.embedder.embed_query,
+                          self.evidence.weight)  # fmt: skip
+        if reply is None:
+            return None
+        quotes = [q for q in quotes_from_hits(hits, self.library.units) if q.text not in reply.text]
+        support = self.ranker.best(query, quotes, MAX_SUPPORT)
+        citer, shown = Citer(), set[str]()
+        lines = [f"{reply.text} [{citer.quote(reply)}]"]
+        lines += ["", *(f"- {self._line(q, citer, shown)}" for q in support)] if support else []
+        return Answer("\n".join(lines), citer.citations, False, "extractive")
+
     def _advice(self, question: Question, hits: list[Hit]) -> Answer | None:
         """A passage's own "No. Many ... without ..." opens the answer when it is about the question."""
         found = self.retriever.search(question.query, k=ADVICE_K)  # an FAQ reply often ranks lower
         found = self.evidence.order(question.query, found)
+        if faq := self._faq(question.query, hits, found):
+            return faq
         direct = self.ranker.best(
             question.query, direct_answers(quotes_from_hits(found, self.library.units)), 1
         )
@@ -644,6 +663,13 @@ def _asked(question: Question) -> str:
     (a follow-up's topic, the person's interest); a long message's capped query adds nothing."""
     query, text = question.query, question.text
     return text if text.startswith(query.rstrip(" ?")) else query
+
+
+def _item_lines(items: list[Quote], citer: Citer, indent: str) -> list[str]:
+    """A list's items as answer lines, MAX_LIST of them, and how many more there are."""
+    lines = [f"{indent}- {item.text} [{citer.quote(item)}]" for item in items[:MAX_LIST]]
+    more = len(items) - MAX_LIST
+    return lines + ([f"{indent}- … and {more} more the article lists"] if more > 0 else [])
 
 
 def _on_topic_for(entry: Entry, roles: tuple[str, ...], topic: str) -> bool:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from advisor.answer.quotes import content_words
+from advisor.text.money import has_money
 from advisor.text.spelling import english_words
 
 __all__ = [
@@ -92,7 +93,6 @@ _MEASURE_WORDS = content_words(
     "usually typically much pay paid roughly about around"
 )
 _PRICE_WORDS = re.compile(r"\b(?:costs?|prices?|priced|pricing|fees?|tuition|charges?)\b", re.I)
-_FIGURE = re.compile(r"[$£€]\s?\d|\d\s?(?:USD|EUR|GBP|dollars|pounds|euros)\b", re.I)
 
 
 def asked_measure(question: str) -> str | None:
@@ -113,7 +113,7 @@ def unpriced_line(question: str, texts: Iterable[str]) -> str | None:
     words = _ASKS_RATE if measure == "rate" else _PRICE_WORDS
     # A line gives the price asked when it also names something the question does ("Isaac Sim").
     subject = content_words(question) - _MEASURE_WORDS
-    if any(_FIGURE.search(t) and words.search(t) and subject & content_words(t) for t in texts):
+    if any(has_money(t) and words.search(t) and subject & content_words(t) for t in texts):
         return None
     if measure == "rate":
         return (
@@ -124,4 +124,4 @@ def unpriced_line(question: str, texts: Iterable[str]) -> str | None:
 
 def is_pay_figure(text: str) -> bool:
     """A line giving money figures (a salary row): no answer to a price or an hourly rate."""
-    return bool(_FIGURE.search(text)) and not _PRICE_WORDS.search(text)
+    return has_money(text) and not _PRICE_WORDS.search(text)

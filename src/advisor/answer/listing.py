@@ -20,6 +20,7 @@ __all__ = [
     "labelled_lines",
     "list_items",
     "modified_list",
+    "more_note",
     "narrowed",
     "role_sections",
     "role_topic_line",
@@ -30,7 +31,7 @@ __all__ = [
     "whole_sections",
 ]
 
-MAX_ITEMS = 10  # items per list
+MAX_ITEMS = 20  # items shown of one list; a longer one says how many more it has
 MAX_LISTS = 3  # lists (one per article) in one answer
 ITEM_RATIO = 0.7  # a list's best item scores at least this share of the best list's
 PHRASE_BONUS = 0.5  # a line naming the background as one phrase
@@ -50,6 +51,22 @@ class Entry:
 
     name: str | None
     quote: Quote
+    more: int = 0  # items of its list left out after this one (a list past MAX_ITEMS)
+
+
+def _shown_items(quotes: Sequence[Quote]) -> list[Entry]:
+    """A list's items in document order, up to MAX_ITEMS; the last one shown counts the rest."""
+    ordered = sorted(quotes, key=lambda q: q.position)
+    entries = [Entry(None, q) for q in ordered[:MAX_ITEMS]]
+    if len(ordered) > MAX_ITEMS:
+        entries[-1] = Entry(None, entries[-1].quote, len(ordered) - MAX_ITEMS)
+    return entries
+
+
+def more_note(entries: Sequence[Entry]) -> str:
+    """ " and 3 more the article lists" when a list was cut, else ""."""
+    more = sum(e.more for e in entries)
+    return f" and {more} more the article lists" if more else ""
 
 
 def _lists(quotes: list[Quote]) -> list[tuple[str, str, int]]:
@@ -109,7 +126,7 @@ def list_items(
     entries: list[Entry] = []
     for key in chosen:
         items = [q for q, k in zip(quotes, keys, strict=True) if k == key]
-        entries += [Entry(None, q) for q in sorted(items, key=lambda q: q.position)[:MAX_ITEMS]]
+        entries += _shown_items(items)
     return entries
 
 
@@ -228,7 +245,7 @@ def modified_list(modifier: Sequence[str], hits: Sequence[Hit], library: Library
         items = [q for q in quotes if (q.hit.chunk_id, q.context) == key]
         header = f"{key[1] or ''} {items[0].hit.section or ''}"
         if len(items) >= 2 and wanted <= content_words(header):
-            return [Entry(None, q) for q in sorted(items, key=lambda q: q.position)[:MAX_ITEMS]]
+            return _shown_items(items)
     return []
 
 
@@ -410,4 +427,6 @@ def compose_entries(entries: list[Entry], citer: Citer) -> list[str]:
                 lines.append("")
         lead = f"**{entry.name}**: " if entry.name and not quote.text.startswith(entry.name) else ""
         lines.append(f"- {lead}{quote.text} [{citer.quote(quote)}]")
+        if entry.more:
+            lines.append(f"- …{more_note([entry])}")
     return lines

@@ -15,6 +15,8 @@ from advisor.answer.models import ChartBar
 from advisor.answer.sources import Citer, Library
 from advisor.corpus.salaries import SalaryRow
 from advisor.text.lexicon import LEVELS, canonical_region, normalize_term
+from advisor.text.money import Money, parse_range
+from advisor.text.places import covers
 
 __all__ = [
     "Figures",
@@ -29,32 +31,12 @@ __all__ = [
 
 MAX_ROWS = 12
 ROLE_SLACK = 0.2  # row roles this close to the best match are the same role written differently
-_MONEY = re.compile(r"((?:[A-Z]{1,3})?[$£€])\s?(\d[\d,]*(?:\.\d+)?)\s*([kK])?(\+)?")
 _YEARS = re.compile(r"(\d+)\s*(?:\+|[-–]\s*\d+)?\s*(?:years?|yrs?)?")
 # Seniority by years of experience, for rows that give years instead of a word.
 _BY_YEARS = ((8, "staff"), (5, "senior"), (2, "mid"), (0, "junior"))
 _LEVEL_PREFIX = re.compile(
     r"^(?:(?:junior|senior|staff|principal|lead|entry[- ]level|mid[- ]level)\s+)+", re.I
 )
-
-
-@dataclass(frozen=True)
-class Money:
-    text: str  # as written: "$100,000", "£65,000+"
-    value: float
-    currency: str
-
-
-def parse_range(written: str) -> tuple[Money, Money] | None:
-    """'$100,000 – $130,000' -> its low and high as written and as numbers."""
-    found = list(_MONEY.finditer(written))
-    if not found:
-        return None
-    amounts = []
-    for m in found:
-        value = float(m.group(2).replace(",", "")) * (1000 if m.group(3) else 1)
-        amounts.append(Money(m.group(0).strip(), value, m.group(1)))
-    return amounts[0], amounts[-1]
 
 
 def levels_in_years(text: str) -> tuple[str, ...]:
@@ -86,11 +68,13 @@ def region_of(row: SalaryRow) -> str | None:
 def in_regions(row: SalaryRow, regions: Sequence[str]) -> bool:
     """The row is for one of the regions: by its label, or a place its label names
     ("Global tech hubs (Berlin, Toronto, Singapore)" is in Germany)."""
-    if region_of(row) in regions:
+    if any(covers(asked, region_of(row)) for asked in regions):
         return True
     label = row.quote.split(row.range, 1)[0] if row.region else ""
-    places = re.findall(r"\(([^)]*)\)", label)
-    return any(canonical_region(p.strip()) in regions for group in places for p in group.split(","))
+    places = [
+        canonical_region(p.strip()) for group in re.findall(r"\(([^)]*)\)", label) for p in group.split(",")
+    ]
+    return any(covers(asked, place) for asked in regions for place in places)
 
 
 def _role_key(role: str) -> set[str]:
@@ -167,11 +151,13 @@ def pay_lines(rows: Sequence[SalaryRow], by_level: bool = True, by_role: bool = 
         low, high = parsed
         level = level_of(row) if by_level else None
         role = role_label(row) if by_role else ""
-        groups.setdefault((level, region_of(row), low.currency, role), []).append((row, low, high))
+        groups.setdefault((level, region_of(row), low.key, role), []).append((row, low, high))
     lines = []
     for (level, region, _, role), members in groups.items():
         low = min((m[1] for m in members), key=lambda money: money.value)
         high = max((m[2] for m in members), key=lambda money: money.value)
+        one_level = {level_of(m[0]) for m in members}  # rows merged across levels may share one
+        level = level or (one_level.pop() if len(one_level) == 1 else None)
         lines.append(PayLine(level, region, low, high, tuple(m[0] for m in members), role or None))
     order = {lv: i for i, lv in enumerate(dict.fromkeys(LEVELS.values()))}
     rows_in = {ln.region: 0 for ln in lines}
@@ -316,7 +302,7 @@ def _direct(subject: str, summary: list[PayLine], levels: Sequence[str]) -> str:
     if first.role:  # several roles: each its own figures, never one span across them
         level = f" at {' or '.join(levels)} level" if levels else ""
         return f"The articles give these figures{level}{in_region_phrase(first.region)}, role by role:"
-    same = [ln for ln in summary if ln.region == first.region and ln.low.currency == first.low.currency]
+    same = [ln for ln in summary if ln.region == first.region and ln.low.key == first.low.key]
     low = min((ln.low for ln in same), key=lambda m: m.value)
     high = max((ln.high for ln in same), key=lambda m: m.value)
     articles = len({r.doc_id for ln in same for r in ln.rows})

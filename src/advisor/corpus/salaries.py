@@ -1,19 +1,28 @@
-"""Salary facts from an article's tables and salary lists: Document -> SalaryRow list (pure).
+"""Salary facts from an article's tables, salary lists and sentences: Document -> SalaryRow list.
 
-Four shapes occur in articles: a markdown table (role x level, regions in the header), a
-table whose cell separators were lost (role x region, ranges glued together), per-role
-"Salary range:" lists of "Region: range" items, and prose ("In Canada, AI Product
-Designers typically earn between CA$95,000 and CA$140,000"). Each row keeps the exact
-text it came from, so an answer can quote it verbatim.
+Shapes that occur: a table of roles by level or by region (regions in the header, or places
+in its first column: "| Sydney | A$90k – A$110k | ..."), per-role "Salary range:" lists of
+"Region: range" items, and prose ("In Canada, AI Product Designers typically earn between
+CA$95,000 and CA$140,000"). Money is read by text/money.py, places by text/places.py.
+
+A figure's region comes from its column, else from its row's place, else from its sentence
+(the place it opens with, a city it names, or one named earlier in the paragraph), else from
+its currency ("₹" is India's); a role from its row or sentence, else, where the row or
+sentence names only a level or a bare job noun ("Senior / lead", "junior researchers"), the
+role its table's heading or the article's title names. Each row keeps the exact text it came
+from, so an answer can quote it verbatim.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from advisor.ingest import Block, Document
-from advisor.text.lexicon import LEVELS, REGIONS, ROLE_NOUNS, canonical_region, role_phrases, split_sentences
+from advisor.ingest import Block, Document, table_cells
+from advisor.text.lexicon import LEVEL_PREFIX, LEVELS, ROLE_NOUNS, role_lead, role_phrases, split_sentences
+from advisor.text.money import Figure, find_money
+from advisor.text.places import canonical_region, currency_country, find_places, region_in
 
 __all__ = ["SalaryRow", "salary_rows"]
 
@@ -30,46 +39,56 @@ class SalaryRow:
     quote: str  # the line of the article this row comes from, verbatim
 
 
-_CURRENCY = r"(?:[A-Z]{1,3})?[$£€]"  # "$", "£", "€", and prefixed dollars: "CA$", "A$", "S$"
-_RANGE = re.compile(
-    rf"{_CURRENCY}\s?\d[\d,.]*\s*[kK]?\+?(?:\s*[–-]\s*(?:{_CURRENCY})?\s?\d[\d,.]*\s*[kK]?\+?)?"
+_SALARY_WORDS = re.compile(
+    r"\b(earn\w*|salar\w*|pay|pays|paid|compensation|make|makes|offers?|land|start(?:s|ing)? at|"
+    r"a year|per year|annually|per annum|a month|per month|ctc)\b",
+    re.I,
 )
-# Prose: "between CA$95,000 and CA$140,000", "A$170,000 to A$205,000", "$90,000–$120,000".
-_PROSE_RANGE = re.compile(
-    rf"(?:between\s+)?({_CURRENCY}\s?\d[\d,.]*\s*[kK]?)\s*(?:and|to|[–-])\s*({_CURRENCY}\s?\d[\d,.]*\s*[kK]?\+?)"
+# Words next to a figure that make it something else: a price, a bonus, a day rate, a company's size.
+_NOT_SALARY_BEFORE = re.compile(
+    r"\b(costs?|price[sd]?|fees?|voucher|budget|tuition|charges?|bonus(?:es)?|stock|equity|raised|funding|"
+    r"valuation|revenue|assets)\W+(?:\w+\W+)?$",
+    re.I,
 )
-_SALARY_WORDS = re.compile(r"\b(earn\w*|salar\w*|pay|pays|paid|compensation|make|makes)\b", re.I)
+_NOT_SALARY_AFTER = re.compile(
+    r"^\W*(?:a day|per day|daily|an hour|per hour|hourly|in (?:assets|revenue|funding|sales)|valuation)\b",
+    re.I,
+)
+_LARGEST_SALARY = 1e8  # no yearly salary runs into billions, in any currency (₹1 crore is 1e7)
 _SALARY_LEAD_IN = re.compile(r"^(salary|salaries|pay|compensation)\b.*:$", re.IGNORECASE)
-
-
-def _region(label: str) -> str:
-    return canonical_region(label)
-
-
+_MONTHLY = re.compile(r"\b(month|monthly|per month|a month|/mo)\b", re.I)
+_YEARLY = re.compile(r"\b(annual|annually|year|yearly|per annum|p\.?a\.?|/yr|lpa|ctc)\b", re.I)
 _LEVEL = re.compile(r"\d|\b(junior|entry|mid|senior|staff|principal|lead)\b", re.IGNORECASE)
-
-
-def _role_and_level(text: str) -> tuple[str, str | None]:
-    """'Junior ML Engineer (0-2 years)' -> role and level; '(LLM/GenAI)' stays in the role."""
-    match = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", text.strip())
-    if match and _LEVEL.search(match.group(2)):
-        return match.group(1), match.group(2)
-    return text.strip(), None
+_LEVEL_WORDS = frozenset(w for alias in LEVELS for w in re.split(r"[\s-]+", alias))
+_ROLE = re.compile(rf"((?:[A-Z][\w/&+.-]*\s+){{0,4}}(?:{'|'.join(n.title() for n in ROLE_NOUNS)})s?)\b")
+_PLACE_COLUMN = re.compile(r"^(city|cities|location|region|country|market|metro|area|state|province)\b", re.I)
+_CLAUSE = re.compile(r",\s*(?:while|whereas|but|and)\s+|;\s*")
 
 
 def salary_rows(document: Document) -> list[SalaryRow]:
     """Every salary figure the article states per role, with its level and region."""
     rows: list[SalaryRow] = []
     heading: str | None = None
+    context = _role_in(document.title)  # the role a table or sentence leaves unnamed
+    place = region_in(document.title)  # where a section's sentences are, unless they say
     in_salary_list = False
+    above: str | None = None  # the role of the table row above
     for block in document.blocks:
+        if block.kind != "row":
+            above = None
         if block.kind == "heading":
             heading, in_salary_list = block.text, False
+            context = _role_in(block.text) or _role_in(document.title)
+            place = region_in(block.text) or region_in(document.title)
         elif block.kind == "row" and block.table_header:
-            rows.extend(_table_row(document, block))
+            found = _table_row(document, block, context, above)
+            above = LEVEL_PREFIX.sub("", found[0].role).strip() if found else above
+            rows.extend(found)
         elif block.kind == "paragraph":
             in_salary_list = bool(_SALARY_LEAD_IN.match(block.text))
-            rows.extend(_prose(document, block.text))
+            found = list(_prose(document, block.text, context, place))
+            place = region_in(block.text) or place
+            rows.extend(found)
         elif block.kind == "item" and in_salary_list and heading:
             rows.extend(_list_item(document, block, heading))
     return rows
@@ -81,82 +100,167 @@ def _row(document: Document, quote: str, role: str, level: str | None, region: s
                      document.date, quote)  # fmt: skip
 
 
-def _table_row(document: Document, block: Block) -> list[SalaryRow]:
-    header = [c.strip() for c in (block.table_header or "").strip("|").split("|")]
-    if block.text.startswith("|"):
-        cells = [c.strip() for c in block.text.strip("|").split("|")]
-        money_at = [i for i, c in enumerate(cells) if _RANGE.search(c)]
-        if not money_at or len(cells) != len(header):
-            return []
-        level = cells[1] if len(cells) > 2 and 1 not in money_at else None
-        return [_row(document, block.text, cells[0], level, _region(header[i]), cells[i]) for i in money_at]
-    # Glued: "Junior ML Engineer (0-2 years)$100,000 – $130,000£45,000 – £65,000..."
-    ranges = _RANGE.findall(block.text)
-    role, level = _role_and_level(block.text[: _RANGE.search(block.text).start()])  # type: ignore[union-attr]
-    regions = header[1:] if len(header) - 1 == len(ranges) else [None] * len(ranges)
-    return [
-        _row(document, block.text, role, level, _region(r) if r else None, money)
-        for r, money in zip(regions, ranges, strict=True)
-    ]
+# tables ---------------------------------------------------------------------------------
+
+
+def _table_row(document: Document, block: Block, context: str | None, above: str | None) -> list[SalaryRow]:
+    """One row's figures. A first cell that names only a level ("Principal / Distinguished")
+    takes the role of the row above it (`above`, its level left out), or the context's."""
+    header = table_cells(block.table_header or "")
+    cells = table_cells(block.text)
+    if len(cells) != len(header):
+        return []
+    money_at = [i for i, c in enumerate(cells) if i and find_money(c)]
+    if _MONTHLY.search(block.table_header or "") and any(_YEARLY.search(header[i]) for i in money_at):
+        money_at = [i for i in money_at if not _MONTHLY.search(header[i])]  # the yearly figures count
+    if not money_at:
+        return []
+    place = _place(cells[0]) or (cells[0] if _PLACE_COLUMN.match(header[0]) else None)
+    role, level = _role_and_level(cells[0]) if place is None else (context, None)
+    if role is not None and _only_level_or_noun(role, context):
+        role, level = above or context, cells[0]  # the level as the row names it: "Principal / Distinguished"
+    if role is None:
+        return []
+    if len(cells) > 2 and not find_money(cells[1]):  # a column of levels or years: "0–2 years"
+        level = level or cells[1]
+    rows = []
+    for i in money_at:
+        figures = find_money(cells[i])
+        column = _place(header[i])
+        region = column or place or _currency_region(figures) or _label(header[i])
+        column_level = header[i] if _LEVEL.search(header[i]) and not column else None
+        rows.append(_row(document, block.text, role, level or column_level, region, cells[i]))
+    return rows
+
+
+def _place(label: str) -> str | None:
+    """The region a label names ("United Kingdom", "Sydney", "US Compensation (Total)"), or None."""
+    canonical = canonical_region(label)
+    return canonical if canonical != _cleaned(label) or find_places(label) else None
+
+
+def _cleaned(label: str) -> str:
+    return re.sub(r"\s*\(.*?\)|\bcompensation\b|\btotal\b", "", label, flags=re.I).strip()
+
+
+def _label(header: str) -> str | None:
+    """A column header that names no place, kept as the region label it is ("Global tech hubs")."""
+    cleaned = _cleaned(header)
+    return cleaned if cleaned and not _LEVEL.search(cleaned) and not _YEARLY.search(cleaned) else None
+
+
+def _currency_region(figures: list[Figure]) -> str | None:
+    return currency_country(figures[0].low.code) if figures else None
+
+
+def _role_and_level(text: str) -> tuple[str, str | None]:
+    """'Junior ML Engineer (0-2 years)' -> role and level; '(LLM/GenAI)' stays in the role."""
+    match = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", text.strip())
+    if match and _LEVEL.search(match.group(2)):
+        return match.group(1), match.group(2)
+    return text.strip(), None
+
+
+def _only_level_or_noun(cell: str, context: str | None) -> bool:
+    """A first cell that names a level and at most the context role's own noun: "Senior / lead",
+    "Junior researcher" under "UX Researcher"."""
+    words = [w.lower() for w in re.findall(r"[\w+#]+", cell)]
+    rest = [w for w in words if w not in _LEVEL_WORDS]
+    if not words or len(rest) == len(words):
+        return False
+    noun = context.split()[-1].lower() if context else None
+    return not rest or (noun is not None and rest in ([noun], [f"{noun}s"]))
+
+
+# salary lists ---------------------------------------------------------------------------
 
 
 def _list_item(document: Document, block: Block, heading: str) -> list[SalaryRow]:
     text = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", block.text)
     label, _, rest = text.partition(":")
-    money = _RANGE.search(rest)
-    if not money:
+    figures = find_money(rest)
+    if not figures:
         return []
     role = re.sub(r"^\d+\.\s*", "", heading)
-    return [_row(document, text, role, None, _region(label), money.group(0))]  # quote without "•"
+    region = canonical_region(label)  # a label that names no place stays as written ("Global tech hubs")
+    return [_row(document, text, role, None, region, figures[0].text)]  # quote without "•"
 
 
-_ROLE = re.compile(rf"((?:[A-Z][\w/&+.-]*\s+){{0,4}}(?:{'|'.join(n.title() for n in ROLE_NOUNS)})s?)\b")
-_CLAUSE = re.compile(r",\s*(?:while|whereas|but|and)\s+|;\s*")
+# sentences ------------------------------------------------------------------------------
 
 
-def _prose(document: Document, paragraph: str) -> list[SalaryRow]:
-    """Rows stated in sentences: a role, a range and a region, carried across clauses.
+def _prose(document: Document, paragraph: str, context: str | None, place: str | None) -> Iterator[SalaryRow]:
+    """Rows stated in sentences: a role, a figure and a region, carried across clauses.
 
     A clause without a role or region ("while senior positions ... reach X to Y") takes
-    those of the clause or sentence before it in the same paragraph.
+    those of the clause or sentence before it in the same paragraph; a paragraph without a
+    region, its currency's country, else the one its section or the article's title names.
     """
-    rows: list[SalaryRow] = []
     region: str | None = None
     for line in paragraph.splitlines():
         for sentence in split_sentences(line):
+            region = region_in(sentence) or region
             if not _SALARY_WORDS.search(sentence):
-                region = _region_in(sentence) or region
                 continue
-            role: str | None = None
-            region = _region_in(sentence) or region
+            roles: list[str] = []
             for clause in _CLAUSE.split(sentence):
-                role = _role_in(clause) or role
-                clause_region = _region_in(clause) or region
+                roles = _roles_in(clause, context) or roles
+                clause_region = region_in(clause) or region
                 level = next((w for w in re.findall(r"[a-z]+", clause.lower()) if w in LEVELS), None)
-                for money in _PROSE_RANGE.finditer(clause):
-                    if role:
-                        written = money.group(0).removeprefix("between").strip().rstrip(".,")
-                        rows.append(_row(document, sentence, role, level, clause_region, written))
-    return rows
+                for figure in _salary_ranges(clause):
+                    where = clause_region or currency_country(figure.low.code) or place
+                    for role in roles:
+                        yield _row(document, sentence, role, level, where, figure.text.rstrip(".,"))
 
 
-def _role_in(text: str) -> str | None:
-    # Running text often writes a role in lower case: "entry-level computer vision engineers earn".
-    found = _ROLE.findall(text) or [_titled(p) for p in role_phrases(text)]
+def _salary_ranges(clause: str) -> list[Figure]:
+    """The clause's salary ranges: no price, day rate, bonus or company size."""
+    found = []
+    for figure in find_money(clause):
+        before, after = clause[: figure.start], clause[figure.end :]  # "signing bonuses of ...", "... a day"
+        if (
+            figure.is_range
+            and figure.high.value < _LARGEST_SALARY
+            and not (_NOT_SALARY_BEFORE.search(before) or _NOT_SALARY_AFTER.search(after))
+        ):
+            found.append(figure)
+    return found
+
+
+def _role_in(text: str, context: str | None = None) -> str | None:
+    """The last role a text names (see _roles_in)."""
+    roles = _roles_in(text, context)
+    return roles[-1] if roles else None
+
+
+def _roles_in(text: str, context: str | None = None) -> list[str]:
+    """The roles a text names: capitalised titles, else ones in lower case ("computer vision
+    engineers"), else, for a bare job noun the context role ends in ("researchers"), that role.
+
+    Of several, the first before the salary's verb, the sentence's subject.
+    """
+    found = [r for r in (role_lead(r).strip() for r in _ROLE.findall(text)) if r]
+    found = found or [_titled(p) for p in role_phrases(text)]
+    noun = context.split()[-1].lower() if context else None
     if not found:
-        return None
-    name = str(found[-1]).strip()
-    return name[:-1] if name.endswith("s") and not name.endswith("ss") else name
+        bare = re.search(rf"\b({'|'.join(ROLE_NOUNS)})s?\b", text, re.I)
+        return [context] if context and bare and noun == bare.group(1).lower() else []
+    names = [n[:-1] if n.endswith("s") and not n.endswith("ss") else n for n in (f.strip() for f in found)]
+    names = [context if context and n.lower() == noun else n for n in names]
+    return _subject(text, list(dict.fromkeys(names)))
+
+
+def _subject(text: str, names: list[str]) -> list[str]:
+    """The first role before the salary's verb ("fleet analysts at large operators earn ...":
+    the analysts), else the last one named."""
+    low = text.lower()
+    verb = _SALARY_WORDS.search(text)
+    at = sorted(
+        (i, n) for n in names if 0 <= (i := low.find(n.lower())) < (verb.start() if verb else len(text))
+    )
+    return [at[0][1]] if at else names[-1:]
 
 
 def _titled(phrase: str) -> str:
     """ "computer vision engineers" -> "Computer Vision Engineers": a role as a title writes it."""
     return " ".join(word[:1].upper() + word[1:] for word in phrase.split())
-
-
-def _region_in(text: str) -> str | None:
-    low = text.lower()
-    for alias in sorted(REGIONS, key=len, reverse=True):
-        if re.search(rf"(?<![\w.]){re.escape(alias)}(?!\w)", low) and (alias != "us" or "US" in text):
-            return REGIONS[alias]
-    return None

@@ -121,7 +121,7 @@ def sequence_label(text: str) -> str | None:
     numbered = _NUMBERED.match(body)
     if numbered:
         body = body[numbered.end() :].strip()
-    word = _WORD_LABEL.match(body)
+    word = _WORD_LABEL.match(body.lstrip("*_"))  # "1. **Months 1–2: Networking.** ..."
     if word:
         return word.group(0).strip()
     return f"{numbered.group(1)}." if numbered else None

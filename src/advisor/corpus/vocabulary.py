@@ -21,12 +21,11 @@ from advisor.text.lexicon import (
     REGIONS,
     ROLE_NOUN,
     ROLE_NOUNS,
-    is_us,
     level_pattern,
     normalize_term,
-    region_pattern,
     role_phrases,
 )
+from advisor.text.places import find_regions
 
 if TYPE_CHECKING:
     from advisor.corpus.chunking import Chunk
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Vocabulary", "build_vocabulary"]
 
-FORMAT = 3  # bump when what is learned changes: a stored vocabulary of another format is relearned
+FORMAT = 4  # bump when what is learned changes: a stored vocabulary of another format is relearned
 
 # A role name: up to four capitalised or acronym words, then a head noun, as titles are written.
 _ROLE_NAME = re.compile(rf"\b((?:[A-Z][\w/+.-]*\s+){{0,4}}(?:{ROLE_NOUN.title()})s?)\b")
@@ -66,14 +65,9 @@ class Vocabulary:
         return tuple(dict.fromkeys(name for _, name in sorted(found)))
 
     def find_regions(self, text: str) -> tuple[str, ...]:
-        """Canonical regions the text names ("in Britain" -> "UK")."""
-        low = text.lower()
-        hits = [
-            (m.start(), canonical)
-            for alias, canonical in self.regions.items()
-            if (m := region_pattern(alias).search(low)) and (alias != "us" or is_us(text, m.start()))
-        ]
-        return tuple(dict.fromkeys(c for _, c in sorted(hits)))
+        """Canonical regions the text names ("in Britain" -> "UK"; "Melbourne, Australia" ->
+        "Melbourne"), by text/places.py: countries from pycountry, cities and others as data."""
+        return find_regions(text)
 
     def find_levels(self, text: str) -> tuple[str, ...]:
         """Canonical seniority levels the text names ("entry-level" -> "junior")."""

@@ -55,6 +55,7 @@ class IndexReport:
     version: str | None = None
     skipped: list[Skipped] = field(default_factory=list)
     flagged: list[dict[str, str]] = field(default_factory=list)  # passages kept out of answers (flags.py)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # what ingest could not read, per article
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +71,7 @@ class IndexReport:
             "version": self.version,
             "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
             "flagged": self.flagged,
+            "warnings": self.warnings,
         }
 
 
@@ -124,6 +126,7 @@ def build_index(
             report.documents, report.chunks = len(old_docs), previous.chunk_count
             report.version = previous.name
             report.flagged = _flagged(previous.chunks.values(), old_docs)
+            report.warnings = _warnings(old_docs)
             report.seconds = time.perf_counter() - started
             return report
 
@@ -171,6 +174,7 @@ def build_index(
         )
         report.documents, report.chunks = len(records), len(chunks)
         report.flagged = _flagged(chunks.values(), records)
+        report.warnings = _warnings(records)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -247,6 +251,15 @@ def _flagged(chunks: Iterable[Chunk], records: dict[str, DocRecord]) -> list[dic
     ]  # fmt: skip
 
 
+def _warnings(records: dict[str, DocRecord]) -> list[dict[str, str]]:
+    """What `advisor index` reports an article's ingest could not read, one line each."""
+    return [
+        {"source": r.source, "warning": w}
+        for r in sorted(records.values(), key=lambda r: r.source)
+        for w in r.warnings
+    ]
+
+
 def _units(
     previous: IndexVersion | None,
     records: dict[str, DocRecord],
@@ -267,7 +280,8 @@ def _units(
 
 def _fingerprint(document: Document, chunks: list[Chunk], salaries: list[SalaryRow]) -> str:
     """A hash of exactly what is indexed: a better parser or chunker re-embeds what it changed."""
-    payload: list[object] = [document.title, document.author, document.date, document.source, document.url]
+    payload: list[object] = [document.title, document.author, document.date, document.source, document.url,
+                             list(document.authors), list(document.warnings)]  # fmt: skip
     payload += [[c.chunk_id, c.section, c.text] for c in chunks]
     payload += [[r.role, r.level, r.region, r.range, r.quote] for r in salaries]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()

@@ -11,6 +11,14 @@ import re
 
 from advisor.ingest.cleaning import CleaningRules
 from advisor.ingest.records import Block, BlockKind
+from advisor.ingest.shapes import (
+    faq_questions,
+    glued_cells,
+    numbered_runs,
+    pipe_row,
+    plain_lists,
+    plain_tables,
+)
 
 __all__ = ["classify", "fenced_lines", "looks_like_code", "looks_like_heading"]
 
@@ -25,8 +33,6 @@ _CODE = re.compile(
     """,
     re.VERBOSE,
 )
-_MONEY = r"[$£€]\s?\d[\d,.]*\s*[kK]?\+?(?:\s*[–-]\s*[$£€]?\s?\d[\d,.]*\s*[kK]?\+?)?"
-_GLUED_ROW = re.compile(rf"^[^$£€|]+?{_MONEY}\s*{_MONEY}")  # a table row whose cells lost their separators
 
 
 def looks_like_code(line: str) -> bool:
@@ -42,7 +48,7 @@ def looks_like_heading(text: str) -> bool:
         return False
     if stripped[-1] in ".,;:!" or not (stripped[0].isupper() or stripped[0].isdigit()):
         return False
-    if _CODE.search(stripped) or _GLUED_ROW.match(stripped):
+    if _CODE.search(stripped) or glued_cells(stripped) is not None:
         return False
     long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
     capitalised = [w for w in long_words if w[0].isupper()]
@@ -52,13 +58,35 @@ def looks_like_heading(text: str) -> bool:
 def classify(lines: list[str | None], is_markdown: bool, rules: CleaningRules) -> list[Block]:
     """Kept lines (None marks a dropped one) -> blocks, with promotional sections removed."""
     lines, fenced = _fenced_code(lines)
+    tables = plain_tables([None if i in fenced else line for i, line in enumerate(lines)])
     kinds: list[BlockKind | None] = [
         fenced.get(i) or (None if line is None or not line.strip() else _line_kind(line, is_markdown, rules))
         for i, line in enumerate(lines)
     ]
     _absorb_comments_into_code(lines, kinds)
-    blocks = _blocks(lines, kinds, rules)
+    texts = _shaped(lines, kinds, tables)
+    blocks = _blocks(lines, kinds, rules, texts)
     return _merge_code(_drop_promotional_sections(blocks, rules))
+
+
+def _shaped(
+    lines: list[str | None], kinds: list[BlockKind | None], tables: dict[int, tuple[BlockKind, str]]
+) -> dict[int, str]:
+    """Structure shown by shape alone (shapes.py): kinds set in place; index -> the block's text."""
+    texts: dict[int, str] = {}
+
+    def apply(changes: dict[int, tuple[BlockKind, str]]) -> None:
+        for i, (kind, text) in changes.items():
+            kinds[i], texts[i] = kind, text
+
+    apply(tables)
+    apply(numbered_runs(lines, kinds))  # each reader sees the kinds the one before it set
+    apply(faq_questions(lines, kinds))
+    apply(plain_lists(lines, kinds))
+    for i, line in enumerate(lines):  # a table row whose cells lost their separators
+        if kinds[i] == "row" and line is not None and i not in texts and (cells := glued_cells(line)):
+            texts[i] = pipe_row(cells)
+    return texts
 
 
 def fenced_lines(lines: list[str]) -> frozenset[int]:
@@ -94,7 +122,7 @@ def _line_kind(line: str, is_markdown: bool, rules: CleaningRules) -> BlockKind:
     stripped = line.strip()
     if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
         return "row"
-    if _GLUED_ROW.match(stripped) and not stripped.endswith("."):
+    if glued_cells(stripped) is not None:
         return "row"
     if is_markdown and re.match(r"^#{1,6}\s+\S", stripped):
         return "heading"
@@ -124,14 +152,17 @@ def _is_sentence_case_heading(text: str) -> bool:
         and text[0].isupper()
         and text[-1].isalnum()
         and not _CODE.search(text)
-        and not _GLUED_ROW.match(text)
+        and glued_cells(text) is None
     )
 
 
 def _blocks(
-    lines: list[str | None], kinds: list[BlockKind | None], rules: CleaningRules
+    lines: list[str | None], kinds: list[BlockKind | None], rules: CleaningRules, texts: dict[int, str]
 ) -> list[Block | None]:
-    """One block per kept line; table headers and heading levels resolved; None for dropped lines."""
+    """One block per kept line; table headers and heading levels resolved; None for dropped lines.
+
+    `texts` holds the text of blocks whose line was rewritten (a plain table's cells, a list item
+    given its bullet, a question without its "Q:")."""
     blocks: list[Block | None] = []
     header: str | None = None
     for i, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
@@ -139,7 +170,11 @@ def _blocks(
             if line is None:
                 blocks.append(None)
             continue
-        text = line.rstrip() if kind == "code" else line.strip()
+        text = texts.get(i) or (line.rstrip() if kind == "code" else line.strip())
+        if kind == "header_row":
+            header = text
+            blocks.append(Block("header_row", text))
+            continue
         if kind == "row":
             if _is_table_header(lines, kinds, i):
                 header = text
@@ -148,14 +183,14 @@ def _blocks(
             if header is None and blocks and _is_glued_header(blocks[-1]):
                 previous = blocks.pop()
                 assert previous is not None
-                # Restore the lost cell separators: "Role | United States | United Kingdom | ..."
-                header = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " | ", previous.text)
+                # Restore the lost cell separators: "| Role | United States | United Kingdom | ... |"
+                header = pipe_row(re.split(r"(?<=[a-z])(?=[A-Z][a-z])", previous.text))
                 blocks.append(Block("header_row", header))
             blocks.append(Block("row", text, table_header=header))
             continue
         header = None
         if kind == "heading":
-            text = re.sub(r"^#{1,6}\s+", "", text)
+            text = re.sub(r"^#{1,6}\s+", "", texts.get(i) or text)
             blocks.append(Block("heading", text, level=_heading_level(line, kinds, i, rules)))
         else:
             blocks.append(Block(kind, text))

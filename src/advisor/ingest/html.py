@@ -15,7 +15,8 @@ import trafilatura
 from lxml import etree
 
 from advisor.ingest.dates import find_date
-from advisor.ingest.metadata import Metadata, web_url
+from advisor.ingest.hidden import drop_hidden_elements
+from advisor.ingest.metadata import Metadata, split_names, web_url
 
 __all__ = ["html_to_markdown"]
 
@@ -23,7 +24,9 @@ __all__ = ["html_to_markdown"]
 # every aside as a sidebar, so those are handed over as ordinary blocks. Asides outside the
 # article stay asides.
 _ASIDES_IN_ARTICLE = "//article//aside | //main//aside | //*[@role='main']//aside"
-_DATES = {"original_date": True, "extensive_search": False}  # the publication date, from markup
+# The publication date, from markup. An article may be dated after the machine's clock (a post
+# scheduled ahead, a clock behind): htmldate refuses dates after today unless told a later bound.
+_DATES = {"original_date": True, "extensive_search": False, "max_date": "2100-12-31"}
 
 
 def html_to_markdown(html: str) -> tuple[str, Metadata]:
@@ -32,11 +35,15 @@ def html_to_markdown(html: str) -> tuple[str, Metadata]:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         return "", Metadata()
+    drop_hidden_elements(tree)  # comments, hidden elements: what the page does not show
     for graphic in tree.xpath("//svg | //math | //template"):
         graphic.drop_tree()  # an icon's <title> is a label for screen readers, not text ("Share on X")
     found = trafilatura.extract_metadata(copy.deepcopy(tree), date_config=_DATES)
     for aside in tree.xpath(_ASIDES_IN_ARTICLE):
         aside.tag = "div"
+    for pre in tree.xpath("//pre[not(.//code)]"):
+        _as_code(pre)  # trafilatura fences <pre><code> only: a bare <pre> came out as loose lines
+    _collapse_spaces(tree)
     for caption in tree.xpath("//table/caption"):
         # trafilatura renders a caption as a fake first row; it is the table's title, said before it
         table = caption.getparent()
@@ -56,11 +63,40 @@ def html_to_markdown(html: str) -> tuple[str, Metadata]:
     )
     meta = Metadata(
         title=_clean(found.title) if found else None,
-        author=_clean(found.author) if found else None,
+        authors=split_names(_clean(found.author) or "") if found else (),
         date=find_date(found.date or "") if found else None,
         url=web_url(found.url or "") if found else None,
     )
     return _unescape(text or ""), meta
+
+
+_RUN_OF_SPACE = re.compile(r"\s*\n\s*")
+
+
+def _collapse_spaces(tree: etree._Element) -> None:
+    """A line break in a page's source is a space on the page, outside a listing: a paragraph
+    wrapped in the source next to a <br> came out as two lines, and so two paragraphs."""
+    for node in tree.iter():
+        if not isinstance(node.tag, str) or node.tag in ("pre", "code", "textarea", "script", "style"):
+            continue
+        inside = any(a.tag in ("pre", "code") for a in node.iterancestors())
+        if not inside and node.text and "\n" in node.text:
+            node.text = _RUN_OF_SPACE.sub(" ", node.text)
+        parent = node.getparent()
+        in_listing = parent is not None and (parent.tag in ("pre", "code") or inside)
+        if node.tail and "\n" in node.tail and not in_listing:
+            node.tail = _RUN_OF_SPACE.sub(" ", node.tail)
+
+
+def _as_code(pre: etree._Element) -> None:
+    """A <pre>'s text put in a <code> inside it, as most pages write a listing; markup inside a
+    listing (<b>, <span>) is no part of its text."""
+    code = lxml.html.Element("code")
+    code.text = "".join(pre.itertext())
+    for child in list(pre):
+        pre.remove(child)
+    pre.text = None
+    pre.append(code)
 
 
 # markdown's backslash escapes ("max\_pages"); an escaped | stays, it is a pipe inside a table cell

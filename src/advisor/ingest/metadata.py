@@ -17,7 +17,10 @@ __all__ = [
     "Metadata",
     "front_matter",
     "is_byline_line",
+    "joined_names",
     "markdown_h1",
+    "recased_title",
+    "split_names",
     "squash",
     "strip_header",
     "title_from_filename",
@@ -28,14 +31,68 @@ __all__ = [
 @dataclass(frozen=True)
 class Metadata:
     title: str | None = None
-    author: str | None = None
+    authors: tuple[str, ...] = ()  # each author, in byline order
     date: str | None = None  # YYYY-MM-DD
     url: str | None = None  # the original article on the web (http or https only)
 
+    @property
+    def author(self) -> str | None:
+        """The authors as one line: "Anjali Rao and Tom Becker", "A, B and C"."""
+        return joined_names(self.authors)
+
     def or_else(self, other: Metadata) -> Metadata:
         """Each field from self, or from other where self has none."""
-        return Metadata(self.title or other.title, self.author or other.author, self.date or other.date,
+        return Metadata(self.title or other.title, self.authors or other.authors, self.date or other.date,
                          self.url or other.url)  # fmt: skip
+
+
+def joined_names(names: tuple[str, ...]) -> str | None:
+    if not names:
+        return None
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+_NAME_SEPARATORS = re.compile(r"\s*(?:;|,|&|\band\b)\s*")
+
+
+def split_names(text: str, rules: CleaningRules | None = None) -> tuple[str, ...]:
+    """ "Anjali Rao and Tom Becker", "Liam O'Connor; Priya Nair; Grace Tan", "A, B, and C" ->
+    each name; a value that is not a list of names ("Written for the tests") stays one."""
+    text = " ".join(text.split())
+    parts = [p.strip(" .'\"") for p in _NAME_SEPARATORS.split(text) if p.strip(" .'\"")]
+    if len(parts) > 1 and all(_is_name(p, rules) for p in parts):
+        return tuple(parts)
+    return (text.strip("'\""),) if text else ()
+
+
+_SMALL_WORDS = frozenset("a an and as at but by for from in into nor of on or over the to vs with".split())
+
+
+def _in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+def recased_title(title: str, body: str) -> str:
+    """A title written in capitals ("UX RESEARCHER IN SWEDEN: WHAT THE JOB LOOKS LIKE") in title
+    case; a word the article itself writes in capitals ("UX") stays so. Other titles as written."""
+    if len(title.split()) < 3 or not _in_capitals(title):
+        return title
+    mixed = "\n".join(
+        line for line in body.splitlines() if not _in_capitals(line)
+    )  # not a heading in capitals
+    capitals = set(re.findall(r"\b[A-Z][A-Z0-9+&]+\b", mixed))
+    words: list[str] = []
+    for i, word in enumerate(title.split()):
+        core = word.strip(":;,.!?()\"'")
+        starts = i == 0 or words[-1].endswith((":", "—", "-"))
+        if core in capitals:
+            words.append(word)
+        elif core.lower() in _SMALL_WORDS and not starts:
+            words.append(word.lower())
+        else:
+            words.append(word[:1] + word[1:].lower())
+    return " ".join(words)
 
 
 def squash(text: str) -> str:
@@ -66,6 +123,7 @@ def front_matter(lines: list[str]) -> tuple[list[str], Metadata]:
     fenced = start < len(lines) and lines[start].strip() == "---"
     i = start + 1 if fenced else start
     values: dict[str, str] = {}
+    key = ""
     while i < len(lines):
         line = lines[i]
         if fenced and line.strip() == "---":
@@ -73,19 +131,29 @@ def front_matter(lines: list[str]) -> tuple[list[str], Metadata]:
             break
         match = _KEY_LINE.match(line)
         if match:
-            values[match.group(1)] = match.group(2).strip().strip("'\"")
-        elif not (_LIST_LINE.match(line) and values) and not (fenced and not line.strip()):
+            key = match.group(1)
+            values[key] = match.group(2).strip().strip("'\"")
+        elif _LIST_LINE.match(line) and values:
+            if key in ("author", "authors") and not values[key].strip("[]"):  # a YAML list of authors
+                values[key + "_list"] = (
+                    values.get(key + "_list", "") + "; " + line.strip()[1:].strip().strip("'\"")
+                )
+        elif not (fenced and not line.strip()):
             break
         i += 1
     if not fenced and len(values) < 2:  # one `word: text` line is prose, not front matter
         return lines, Metadata()
     meta = Metadata(
         title=values.get("title") or None,
-        author=values.get("author") or values.get("authors") or None,
+        authors=split_names(_first(values, "author", "authors", "author_list", "authors_list").strip("[]; ")),
         date=find_date(values.get("date") or values.get("published") or ""),
         url=web_url(values.get("url") or values.get("source") or values.get("canonical") or ""),
     )
     return lines[i:], meta
+
+
+def _first(values: dict[str, str], *keys: str) -> str:
+    return next((values[k] for k in keys if values.get(k, "").strip("[]")), "")
 
 
 def web_url(text: str) -> str | None:
@@ -102,8 +170,11 @@ _BY = re.compile(r"^(?:written\s+)?(by|door|von|par|por|di)\s+", re.IGNORECASE) 
 _BYLINE_PARTS = re.compile(r"[•|·,—–]|\s+on\s+")
 _FIELD = re.compile(r"^([A-Za-z]+(?: [A-Za-z]+)?):\s+(\S.*)$")  # "Author: ...", "Written by: ..."
 _DATE_TEXT = re.compile(
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}[-\s][A-Za-z]+\.?[-\s]\d{4}|[A-Za-z]+\.?\s\d{1,2},?\s\d{4}"
+    r"\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:T[\d:.+Z-]+)?|\d{1,2}[/.]\d{1,2}[/.]\d{4}(?:\s*\([DMY/.-]+\))?"
+    r"|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?[-\s][A-Za-z]+\.?[-\s,]+\d{4}"
+    r"|[A-Za-z]+\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s\d{4}"
 )
+_UPDATED = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|revised|edited)\b", re.IGNORECASE)
 
 
 def strip_header(
@@ -124,6 +195,8 @@ def strip_header(
     elif date_at is not None:
         for i in range(date_at - 1, max(date_at - 7, -1), -1):
             above = i == date_at - 1  # the line right above the byline may be in sentence case
+            if is_byline_line(nonblank[i], rules):
+                continue  # "Written by A and B" is never the title
             if _is_h1(nonblank[i]) or _is_title_like(nonblank[i].lstrip("# "), rules, above):
                 title_at, found_title = i, nonblank[i].lstrip("# ").strip()
                 break
@@ -133,23 +206,40 @@ def strip_header(
 
     date_line = _plain(nonblank[date_at])
     first = title_at if title_at is not None else 0
-    author = _author_from(date_line, nonblank[first:date_at], rules)
+    authors = _authors_from(date_line, nonblank[first:date_at], rules)
     # Between title and date only a standfirst (a real sentence or more) is article text.
-    kept = [line for line in nonblank[first:date_at] if len(line.split()) >= 8]
+    kept = [
+        line for line in nonblank[first:date_at] if len(line.split()) >= 8 and not is_byline_line(line, rules)
+    ]
     title = known_title or found_title or ""
     after = date_at + 1
     while after < len(nonblank) and _is_byline_residue(nonblank[after], title, rules):
         after += 1
-    return kept + nonblank[after:], Metadata(found_title, author, find_date(date_line))
+    dated = [_plain(line) for line in nonblank[first:after] if _is_dated_byline(_plain(line))]
+    return kept + nonblank[after:], Metadata(found_title, authors, _publication_date(dated))
 
 
-def _is_name(text: str, rules: CleaningRules) -> bool:
+def _publication_date(lines: list[str]) -> str | None:
+    """The date a byline gives the article: the first not labelled as an update ("Updated: ...")."""
+    published = [line for line in lines if not _UPDATED.match(line)] or lines
+    return next((d for line in published if (d := find_date(line))), None)
+
+
+_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "da", "di", "du", "del", "la", "le", "bin", "al", "ter"}
+)
+
+
+def _is_name(text: str, rules: CleaningRules | None = None) -> bool:
+    """A person's name (or a team's): two to five capitalised words; "van der", "da" may join them."""
     words = text.split()
-    if not 2 <= len(words) <= 4:
+    if not 2 <= len(words) <= 5:
         return False
-    if any(word.lower() in rules.byline_roles for word in words):
+    if rules is not None and any(word.lower() in rules.byline_roles for word in words):
         return False
-    return all(re.fullmatch(r"[A-Z][A-Za-z'\-]*\.?", word) for word in words)
+    capitalised = [re.fullmatch(r"[A-Z][\w'’\-]*\.?", word) is not None for word in words]
+    inner = [c or w in _PARTICLES for c, w in zip(capitalised[1:-1], words[1:-1], strict=True)]
+    return capitalised[0] and capitalised[-1] and all(inner)
 
 
 def _is_title_like(text: str, rules: CleaningRules, sentence_case: bool = False) -> bool:
@@ -171,14 +261,21 @@ def _labelled(line: str, rules: CleaningRules) -> str | None:
     if match is None:
         return None
     label = match.group(1).lower().removesuffix("by").split()  # "Written by: ...", "By: ..."
-    return match.group(2).strip() if all(word in rules.byline_roles for word in label) else None
+    known = all(word in rules.byline_roles or word.removesuffix("s") in rules.byline_roles for word in label)
+    return match.group(2).strip() if known else None  # "Authors: ..." too
 
 
 def is_byline_line(line: str, rules: CleaningRules) -> bool:
     """A line of a byline: "By Jane Doe", a short line with a date, or a field ("Author: ...")."""
     text = _plain(line)
-    signed = _BY.match(text) and _is_name(_BYLINE_PARTS.split(_BY.sub("", text))[0].strip(), rules)
+    signed = _BY.match(text) and _names(_BYLINE_PARTS.split(_BY.sub("", text))[0], rules)
     return bool(signed) or _is_dated_byline(text) or _labelled(text, rules) is not None
+
+
+def _names(text: str, rules: CleaningRules | None) -> tuple[str, ...]:
+    """The names a byline part lists ("Anjali Rao and Tom Becker"), or () if it is no list of names."""
+    parts = [p.strip(" .") for p in _NAME_SEPARATORS.split(text.strip()) if p.strip(" .")]
+    return tuple(parts) if parts and all(_is_name(p, rules) for p in parts) else ()
 
 
 def _plain(line: str) -> str:
@@ -205,9 +302,12 @@ def _is_dated_byline(line: str) -> bool:
 
 
 def _is_byline_shaped(line: str) -> bool:
+    """Little else but a date, or a date and the names that signed it ("By A, B and C · date")."""
     rest = _DATE_TEXT.sub(" ", line)
     rest = _READ_TIME.sub(" ", rest)
-    return len(re.findall(r"[A-Za-z]+", rest)) <= 8
+    if len(re.findall(r"[A-Za-z]+", rest)) <= 8:
+        return True
+    return any(_names(_BY.sub("", part.strip()), None) for part in _SEGMENTS.split(rest))
 
 
 def _is_byline_residue(line: str, title: str, rules: CleaningRules) -> bool:
@@ -220,13 +320,18 @@ def _is_byline_residue(line: str, title: str, rules: CleaningRules) -> bool:
     return len(words) <= 4 and not line.rstrip().endswith((".", ":")) and not line.startswith("#")
 
 
-def _author_from(date_line: str, before: list[str], rules: CleaningRules) -> str | None:
-    for part in _BYLINE_PARTS.split(date_line):
-        part = _BY.sub("", part.strip())
-        if _is_name(part, rules):
-            return part
+_SEGMENTS = re.compile(r"[•|·—–]|\s+on\s+|\s+on$")
+
+
+def _authors_from(date_line: str, before: list[str], rules: CleaningRules) -> tuple[str, ...]:
+    """The authors a byline names: in its dated line ("By A and B, 9 February 2026"), else in a
+    line above it ("Written by A and B", "Author: A")."""
+    undated = _READ_TIME.sub(" ", _DATE_TEXT.sub(" ", date_line))
+    for part in _SEGMENTS.split(undated):
+        if names := _names(_BY.sub("", (_labelled(part, rules) or part).strip()), rules):
+            return names
     for line in reversed(before[-5:]):
-        candidate = _labelled(line, rules) or _BY.sub("", line.strip())
-        if _is_name(candidate, rules):
-            return candidate
-    return None
+        candidate = _labelled(_plain(line), rules) or _BY.sub("", _plain(line))
+        if names := _names(candidate, rules):
+            return names
+    return ()

@@ -1,8 +1,8 @@
-"""How the advisor reads English text: the one sentence splitter, place names, seniority
-levels, job-title nouns and the names of roles as a sentence writes them.
+"""How the advisor reads English text: the one sentence splitter, seniority levels, job-title
+nouns and the names of roles as a sentence writes them (place names are places.py's).
 
-The word lists are data (words.toml), written from general knowledge of English and place
-names, never from the articles; what the articles name is learned in corpus/vocabulary.py.
+The word lists are data (words.toml), written from general knowledge of English, never from
+the articles; what the articles name is learned in corpus/vocabulary.py.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import functools
 import re
 import tomllib
 from importlib.resources import files
+
+from advisor.text.places import REGIONS, canonical_region, find_places, is_us
 
 __all__ = [
     "LEVELS",
@@ -21,7 +23,7 @@ __all__ = [
     "is_us",
     "level_pattern",
     "normalize_term",
-    "region_pattern",
+    "role_lead",
     "role_phrases",
     "split_sentences",
 ]
@@ -37,7 +39,6 @@ def split_sentences(line: str) -> list[str]:
 
 _WORDS = tomllib.loads(files("advisor.text").joinpath("words.toml").read_text(encoding="utf-8"))
 
-REGIONS: dict[str, str] = _WORDS["regions"]  # alias -> canonical short name ("britain" -> "UK")
 LEVELS: dict[str, str] = _WORDS["levels"]  # seniority word -> canonical level ("entry-level" -> "junior")
 ROLE_NOUNS: tuple[str, ...] = tuple(_WORDS["words"]["role_nouns"])  # "engineer", "scientist", ...
 NOT_ROLE_START = frozenset(_WORDS["words"]["not_role_start"])
@@ -70,36 +71,20 @@ def normalize_term(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def region_pattern(alias: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w.]){re.escape(alias)}(?![\w])")
-
-
-@functools.lru_cache(maxsize=4096)
 def level_pattern(alias: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(alias)}s?(?=[^\w-]|$|-level\b)")  # "staff-level", "seniors"
-
-
-def canonical_region(label: str) -> str:
-    """A region label as written ("United Kingdom", "UK (London)") -> its canonical name."""
-    cleaned = re.sub(r"\s*\(.*?\)|\bcompensation\b|\btotal\b", "", label, flags=re.I).strip()
-    return REGIONS.get(cleaned.lower(), cleaned)
-
-
-def is_us(text: str, at: int) -> bool:
-    """ "US" the country, not the pronoun "us": written in capitals, or after "in"/"the"."""
-    word = text[at : at + 2]
-    return word == "US" or bool(re.search(r"\b(in|the|across|for)\s+$", text[:at].lower()))
 
 
 def role_phrases(text: str) -> list[str]:
     """Role names as a text writes them: "AI Product Manager", "computer vision engineers".
 
     The words just before a job-title noun, back to the first word that cannot be part of
-    a title (an article, a verb, a seniority word), make the role.
+    a title (an article, a verb, a seniority word), a place or a comma, make the role: "In
+    Germany, AI product managers earn ..." names "AI product managers".
     """
     found: list[str] = []
     for match in re.finditer(rf"\b({ROLE_NOUN})s?\b", text, re.I):
-        before = re.findall(r"[\w/+#.-]+", text[max(0, match.start() - 60) : match.start()])
+        before = re.findall(r"[\w/+#.-]+", role_lead(text[max(0, match.start() - 60) : match.start()]))
         words: list[str] = []
         for word in reversed(before[-3:]):
             low = word.lower().strip(".")
@@ -109,3 +94,11 @@ def role_phrases(text: str) -> list[str]:
         if words:
             found.append(" ".join([*words, match.group(1)]))
     return found
+
+
+def role_lead(before: str) -> str:
+    """What may belong to a role name of the text before its noun: after the last comma or
+    bracket, and after the last place ("the United Kingdom AI ..." leaves "AI ...")."""
+    before = re.split(r"[,;:()!?]", before)[-1]
+    places = find_places(before)
+    return before[places[-1].end :] if places else before

@@ -1,0 +1,169 @@
+"""Articles as operators write them, indexed for real beside the shipped five.
+
+tests/data/operator_articles/ holds articles written by a helper who never read the code, in
+formats it had not seen (.md, .txt and .html; tables, FAQs, bylines of several authors, lists
+without bullets; rupees, crowns, euros, Australian dollars ...), each set with the metadata its
+writer gave (metadata.json) and questions with checks (questions.jsonl, scored by
+`python eval/answers.py --articles DIR`). `dev` was read while the code was written; `heldout`
+was opened once, when the work was done, and measured as it stood: what it got wrong is listed
+in heldout/known_misses.json and expected to fail here. salary_facts.json lists the salary
+facts each article states, read by hand.
+
+tests/data/mechanism_articles/ holds an article written for these tests: an FAQ of question
+lines, a list of thirteen items without bullets, a table laid out in columns of spaces.
+
+The last test asks a salary question for every fact the index holds: an answer that says no
+article gives a salary never cites a passage that gives one for what was asked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.answer.pay import in_regions, level_of, role_rows
+from advisor.conversation import ConversationStore
+from advisor.corpus.salaries import SalaryRow
+from advisor.embedding import Embedder
+from advisor.engine import Advisor
+from advisor.index.store import IndexVersion
+
+from .conftest import retriever_with_articles
+
+DATA = Path(__file__).parent / "data"
+SETS = [p for p in sorted((DATA / "operator_articles").iterdir()) if (p / "metadata.json").is_file()]
+FACTS = {
+    (s.name, name): facts
+    for s in SETS
+    if (s / "salary_facts.json").is_file()
+    for name, facts in json.loads((s / "salary_facts.json").read_text()).items()
+    if not name.startswith("_")
+}
+
+
+def _known_misses(check: str) -> dict[tuple[str, str], str]:
+    """What the held-out measurement found wrong (known_misses.json): expected to fail, strictly."""
+    misses = {}
+    for folder in SETS:
+        path = folder / "known_misses.json"
+        if path.is_file():
+            misses |= {
+                (folder.name, n): why for n, why in json.loads(path.read_text()).get(check, {}).items()
+            }
+    return misses
+
+
+def _cases(keys: list[tuple[str, str]], check: str) -> list[Any]:
+    misses = _known_misses(check)
+    return [
+        pytest.param(
+            *key, id=f"{key[0]}/{key[1]}", marks=[pytest.mark.xfail(reason=misses[key], strict=True)]
+        )
+        if key in misses
+        else pytest.param(*key, id=f"{key[0]}/{key[1]}")
+        for key in keys
+    ]
+
+
+ARTICLES = {(s.name, e["file"]): e for s in SETS for e in json.loads((s / "metadata.json").read_text())}
+# Articles of the other test sets, so the last test reads every fact the tests' articles hold.
+OTHER_ARTICLES = ["articles", "answer_articles", "robotics_articles", "mechanism_articles"]
+
+
+@pytest.fixture(scope="module")
+def advisor(tmp_path_factory: pytest.TempPathFactory, real_index: Path, real_embedder: Embedder) -> Advisor:
+    root = tmp_path_factory.mktemp("operator-articles")
+    articles = root / "articles"
+    articles.mkdir()
+    for folder in [*SETS, *(DATA / name for name in OTHER_ARTICLES)]:
+        for path in folder.iterdir():
+            if path.suffix in (".md", ".txt", ".html"):
+                shutil.copy(path, articles / path.name)
+    retriever = retriever_with_articles(root / "root", articles, real_index, real_embedder)
+    return Advisor(retriever, ConversationStore(root / "conversations.db"), mode="extractive")
+
+
+def _version(advisor: Advisor) -> IndexVersion:
+    return advisor.retriever.version
+
+
+@pytest.mark.parametrize(("name", "file"), _cases(sorted(ARTICLES), "metadata"))
+def test_title_authors_and_date_are_the_writers(advisor: Advisor, name: str, file: str) -> None:
+    entry = ARTICLES[(name, file)]
+    record = _version(advisor).documents[file]
+    assert (record.title, list(record.authors), record.date) == (
+        entry["title"],
+        entry["authors"],
+        entry["date"],
+    )
+    assert record.warnings == ()  # nothing left unread in an article that gives all three
+
+
+@pytest.mark.parametrize(("name", "file"), _cases(sorted(FACTS), "salary_facts"))
+def test_every_salary_fact_an_article_states_is_read(advisor: Advisor, name: str, file: str) -> None:
+    key = (name, file)
+    rows = [r for r in _version(advisor).salaries if r.doc_id == file]
+    got = sorted((r.role, level_of(r), r.region, r.range) for r in rows)
+    want = sorted(tuple(fact) for fact in FACTS[key])
+    assert len(got) == len(want), got
+    for (role, level, region, figure), (w_role, w_level, w_region, w_figure) in zip(got, want, strict=True):
+        role_right = role.endswith(w_role[1:]) if w_role.startswith("*") else role == w_role
+        assert role_right and (level, region, figure) == (w_level, w_region, w_figure), (got, want)
+
+
+def test_a_reworded_faq_question_is_answered_by_its_reply_first(advisor: Advisor) -> None:
+    answer = advisor.ask("Do I need a university degree to become a crane operator in Norway?")
+    first = answer.answer.splitlines()[0]
+    assert first.startswith("No. Terminals train operators on simulators for twelve weeks"), answer.answer
+    assert "Q:" not in answer.answer and "A:" not in answer.answer
+
+
+def test_a_list_without_bullets_is_answered_whole(advisor: Advisor) -> None:
+    answer = advisor.ask("Which makers and systems does a new crane operator meet? Give me the full list")
+    for name in ("Kalmar", "Navis N4", "Orbcomm", "Camco", "Bromma"):  # the 13th too, not ten
+        assert name in answer.answer, answer.answer
+
+
+def test_crowns_in_a_table_laid_out_in_spaces_answer_a_salary_question(advisor: Advisor) -> None:
+    answer = advisor.ask("What does a trainee crane operator earn in Norway?")
+    assert answer.kind == "salary" and "NOK 456,000" in answer.answer, answer.answer
+    assert not answer.answer.startswith("None of the articles"), answer.answer
+
+
+# ---------------------------------------------------------------------------------- no contradiction
+
+_NONE = re.compile(r"None of the articles gives a salary for")
+
+
+def _question(row: SalaryRow, level: str | None) -> str:
+    where = f" in {row.region}" if row.region else ""
+    return f"What does a {level + ' ' if level else ''}{row.role} earn{where}?"
+
+
+def _gives(row: SalaryRow, asked: SalaryRow, level: str | None) -> bool:
+    """Whether `row` gives a figure for what the question about `asked` asked."""
+    same_role = bool(role_rows(asked.role, [row]))
+    same_level = level is None or level_of(row) in (level, None)
+    same_region = asked.region is None or in_regions(row, [asked.region])
+    return same_role and same_level and same_region
+
+
+def test_no_answer_says_no_article_gives_a_salary_it_cites(advisor: Advisor) -> None:
+    facts = _version(advisor).salaries
+    asked = {(r.role, level_of(r), r.region): r for r in facts}  # one question per role, level, region
+    contradictions = []
+    for (_, level, _), row in sorted(asked.items(), key=lambda item: str(item[0])):
+        question = _question(row, level)
+        answer = advisor.ask(question)
+        if not _NONE.search(answer.answer):
+            continue
+        cited = {c.quote for c in answer.citations}
+        giving = [f for f in facts if f.quote in cited and _gives(f, row, level)]
+        if giving:
+            contradictions.append(f"{question} -> {answer.answer.splitlines()[0]} citing {giving[0].quote!r}")
+    assert len(asked) > 100 and not contradictions, "\n".join(contradictions)
