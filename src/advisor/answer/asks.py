@@ -35,7 +35,11 @@ _JOIN = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[?!.])\s+(?=\S)")
 _POINTS_BACK = re.compile(r"\b(it|that|this|there|here|that kind of role|such a role|the role)\b", _F)
 # An ask about what the ask before it named is part of it: "..., and what is each one used for?"
-_ELABORATES = re.compile(r"\b(each(?: one| of them)?|them|those|these|they|their)\b", _F)
+_ELABORATES = re.compile(
+    r"\b(each(?: one| of them)?|them|those|these|they|their|all of (?:it|them)|the rest|"
+    r"(?:the|a) (?:full|whole|complete|entire) (?:list|thing|set))\b",
+    _F,
+)
 _REALISTIC = re.compile(
     r"\b(?:a|one|two|\d+|six|twelve)\s+(?:years?|months?|weeks?)\b.*\b(?:realistic|enough|possible|doable|feasible)\b|"
     r"\b(?:timeline|timeframe|deadline)\b.*\b(?:realistic|enough|possible|doable|feasible)\b",

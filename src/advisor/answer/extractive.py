@@ -47,7 +47,7 @@ from advisor.answer.listing import (
     whole_sections,
 )
 from advisor.answer.models import Answer, Step
-from advisor.answer.opening import Focus, Opening, stems
+from advisor.answer.opening import Articles, Focus, Opening, stems
 from advisor.answer.parts import Part, join_parts
 from advisor.answer.pay import compose_pay, find_figures, levels_in_years
 from advisor.answer.plan import (
@@ -87,6 +87,7 @@ SIDE_K = 4  # passages retrieved for each side of a comparison
 ADVICE_K = 10  # passages searched for a yes/no question's direct reply
 DIRECT_SHARE = 0.8  # a direct reply is at least this close in meaning as the best other quote
 BACKGROUND_WORDS = 4  # a background this short ("backend developer") can be named in a sentence
+_ASKS_LIST = re.compile(r"^\W*(?:which|what)\s+\w+s\b|\b(?:list|full list|all of them|name them)\b", re.I)
 LIST_CANDIDATES = 3  # a list answers when one of the best lines for the ask is its item ...
 LIST_FOCUS = 0.45  # ... holding this share of the ask's focus
 MAX_ITEMS = 15  # items of one list shown; past that, how many more there are
@@ -127,7 +128,12 @@ class ExtractiveAnswerer:
             *(d.title for d in version.documents.values()),
         ]
         focus = Focus([*self._lines, *headings])  # the library's words, by their rarity among its lines
-        self.opening = Opening(self.ranker, focus)
+        words: dict[str, set[str]] = {}
+        for units in self.library.units.values():
+            for unit in units:
+                words.setdefault(unit.doc_id, set()).update(stems(unit.text))
+        articles = Articles({doc: frozenset(w) for doc, w in words.items()})
+        self.opening = Opening(self.ranker, focus, articles)
         self.coverage = Coverage(focus, retriever.embedder)
         self.mentions = Mentions(
             [*(c.text for c in version.chunks.values()), *(c.section or "" for c in version.chunks.values()),
@@ -186,6 +192,8 @@ class ExtractiveAnswerer:
             composed = self._definition(question, hits)
         elif question.kind is Kind.ADVICE:
             composed = self._advice(question, hits)
+        elif question.kind is Kind.GENERAL and _ASKS_LIST.search(question.text):  # "which makers ...?"
+            composed = self._item_list(question, hits)
         if question.kind in (Kind.DEFINITION, Kind.ROLE_FIT, Kind.GENERAL):  # an FAQ asking it answers first
             composed = self._faq(question.query, hits) or composed
         answer = composed or self._general(question.query, hits, asked=_asked(question))
@@ -422,7 +430,7 @@ class ExtractiveAnswerer:
         ranked = [s for s in self.opening.rank(_asked(question), question.query, quotes)[:LIST_CANDIDATES]]
         topic = question.list_topic
         best = next((s for s in ranked if s.quote.kind == "item" and s.quote.context), None)
-        if best is None or best.focus < LIST_FOCUS:
+        if best is None or best.framed < LIST_FOCUS:  # an item says little; its lead-in says what it lists
             return None
         if topic and topic != "options" and not names_topic(best.quote.header, topic):
             return None  # a list of something else ("Six-Month Plan" is no list of projects)

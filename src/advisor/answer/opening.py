@@ -23,11 +23,13 @@ import Stemmer
 
 from advisor.answer.quotes import Quote, QuoteRanker, is_aside
 
-__all__ = ["ASKING_WORDS", "Focus", "Opening", "Scored", "stems"]
+__all__ = ["ASKING_WORDS", "Articles", "Focus", "Opening", "Scored", "stems"]
 
 W_FOCUS = 0.8  # the share of the ask's weighted focus a line holds, against its cosine to the ask
 W_HEADER = 0.8  # focus held only by a line's lead-in or heading counts this much
 W_SHAPE = 0.2  # a line of the shape the ask wants
+W_ARTICLE = 0.5  # x the share of the ask its article holds anywhere (Articles.share)
+W_PASSAGE = 0.2  # x its passage's relevance (Hit.relevance) against the best passage's
 LEAD_IN_PENALTY = 0.3  # a line that only introduces what follows ("Here are the major tracks:")
 ASIDE_PENALTY = 0.25
 ROW_PENALTY = 0.3
@@ -69,6 +71,8 @@ _ASKS_DURATION = re.compile(
     r"\b(?:a|one|two|\d+|six|twelve)\s+(?:years?|months?|weeks?)\b.*\b(?:realistic|enough|possible|doable|feasible)\b",
     re.I,
 )
+_ASKS_WHEN = re.compile(r"^\W*(?:so |and |but )?(?:when|at what point)\b", re.I)
+_WHEN = re.compile(r"\b(?:once|after|before|until|as soon as|first|then)\b", re.I)
 _ASKS_MONEY = re.compile(r"\b(?:how much|salary|salaries|pay|paid|earn|cost|price)\b", re.I)
 _ASKS_NAME = re.compile(
     r"^\W*(?:which|what)\s+(?:\w+\s+){0,3}?(?:tools?|frameworks?|librar(?:y|ies)|platforms?|languages?|"
@@ -109,19 +113,45 @@ class Focus:
         return sum(terms[w] for w in held) / total
 
 
+class Articles:
+    """Each article's words, for how much of an ask an article holds anywhere. A word is weighed
+    by its rarity among articles: the ask's subject ("robotics") is the word few articles name,
+    and a line from an article that never names it answers another subject."""
+
+    def __init__(self, words: dict[str, frozenset[str]]) -> None:
+        self._words = words
+        counts = Counter(w for held in words.values() for w in held)
+        total = len(words)
+        self._idf = {w: math.log(1 + total / n) for w, n in counts.items()}
+
+    def share(self, terms: dict[str, float], doc_id: str) -> float:
+        """The share of the ask's words (weighed by their rarity among articles) the article holds."""
+        weights = {t: self._idf[t] for t in terms if t in self._idf}  # words no article holds tell none apart
+        total = sum(weights.values())
+        held = self._words.get(doc_id, frozenset())
+        return sum(w for t, w in weights.items() if t in held) / total if total else 0.0
+
+
 @dataclass(frozen=True)
 class Scored:
     quote: Quote
     score: float
     focus: float  # the share of the ask's focus the line itself holds
+    framed: float = 0.0  # ... with its lead-in, heading and title counted (W_HEADER)
 
 
 class Opening:
     """Scores an ask's candidate lines; the best one opens its answer."""
 
-    def __init__(self, ranker: QuoteRanker, focus: Focus) -> None:
+    def __init__(
+        self,
+        ranker: QuoteRanker,
+        focus: Focus,
+        articles: Articles | None = None,
+    ) -> None:
         self.ranker = ranker
         self.focus = focus
+        self.articles = articles or Articles({})
 
     def rank(self, ask: str, query: str, quotes: Sequence[Quote]) -> list[Scored]:
         """The lines best first. `ask` is the question as asked (its focus); `query` what was searched."""
@@ -131,20 +161,26 @@ class Opening:
         own = np.array([self.focus.share(terms, q.text) for q in quotes])
         around = np.array([self.focus.share(terms, f"{q.text} {q.header} {q.hit.title}") for q in quotes])
         focus = own + W_HEADER * (around - own)
+        article = np.array([self.articles.share(terms, q.hit.doc_id) for q in quotes])
         shape = np.array([W_SHAPE * _has_shape(ask, q) for q in quotes])
+        top = max((q.hit.relevance for q in quotes), default=0.0) or 1.0
+        passage = np.array([W_PASSAGE * q.hit.relevance / top for q in quotes])  # how near its passage is
         penalty = np.array([_penalty(ask, q) for q in quotes])
-        cheap = W_FOCUS * focus + shape - penalty
+        cheap = W_FOCUS * focus + W_ARTICLE * article + shape + passage - penalty
         candidates = np.argsort(-cheap)[:CANDIDATES]
         chosen = [quotes[i] for i in candidates]
         cosine = self.ranker.quote_vectors(chosen) @ self.ranker.embedder.embed_query(query)
         scored = [
-            Scored(quotes[i], float(cheap[i] + cosine[n]), float(own[i])) for n, i in enumerate(candidates)
+            Scored(quotes[i], float(cheap[i] + cosine[n]), float(own[i]), float(focus[i]))
+            for n, i in enumerate(candidates)
         ]
         return sorted(scored, key=lambda s: -s.score)
 
 
 def _has_shape(ask: str, quote: Quote) -> bool:
     text = quote.text
+    if _ASKS_WHEN.match(ask):  # "when should I take it?": a line saying once, after or before what
+        return bool(_WHEN.search(text) or _DURATION.search(text))
     if _ASKS_DURATION.search(ask):
         return quote.kind != "row" and bool(_DURATION.search(text))
     if _ASKS_YES_NO.match(ask):
