@@ -69,6 +69,7 @@ class HitOut(BaseModel):
     text: str
     similarity: float
     url: str | None = None  # the original article, when its front matter names one
+    flagged: bool = False  # flagged as instructions to a model, let through by ADVISOR_ALLOW_FLAGGED
 
 
 HIT_EXAMPLE: dict[str, Any] = {
@@ -137,6 +138,7 @@ class CitationOut(BaseModel):
     date: str | None = None
     url: str | None = None  # the original article, when its front matter names one
     context: str | None = None  # what makes the quote readable alone: a table row's header row
+    flagged: bool = False  # a flagged passage let through by ADVISOR_ALLOW_FLAGGED: not advice
 
 
 class TableOut(BaseModel):
@@ -247,8 +249,10 @@ class ReindexOut(BaseModel):
     chunks: int
     seconds: float
     embedded: int = 0
+    units_embedded: int = 0
     version: str | None = None
     skipped: list[dict[str, str]] = []
+    flagged: list[dict[str, str]] = []  # passages kept out of answers, as `advisor index --json` lists them
 
     model_config = ConfigDict(
         json_schema_extra={
