@@ -74,9 +74,13 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
 async def _follow_index(services: Services) -> None:
     """Pick up a version another worker or `advisor index` made current (within a second)."""
+    failing: str | None = None  # the last failure, logged once (not every half second)
     while True:
         await asyncio.sleep(WATCH_SECONDS)
         try:
             await run_in_threadpool(services.reindexer.follow_current)
-        except Exception:  # keep watching whatever happens; the old version keeps serving
-            log.exception("following the index pointer failed")
+            failing = None
+        except Exception as exc:  # keep watching whatever happens; the old version keeps serving
+            if repr(exc) != failing:
+                log.exception("following the index pointer failed")
+            failing = repr(exc)
