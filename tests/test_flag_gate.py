@@ -40,12 +40,16 @@ QUESTIONS = {
 
 
 @pytest.fixture(scope="module")
-def retriever(tmp_path_factory: pytest.TempPathFactory, real_index: Path, real_embedder: Embedder) -> Retriever:
+def retriever(
+    tmp_path_factory: pytest.TempPathFactory, real_index: Path, real_embedder: Embedder
+) -> Retriever:
     return retriever_with_articles(tmp_path_factory.mktemp("flag-gate"), ARTICLES, real_index, real_embedder)
 
 
 def advisor(retriever: Retriever, root: Path, *, allow_flagged: bool = False, llm: object = None) -> Advisor:
-    gated = Retriever(retriever.version, retriever.embedder, allow_flagged=allow_flagged, words=retriever.words)
+    gated = Retriever(
+        retriever.version, retriever.embedder, allow_flagged=allow_flagged, words=retriever.words
+    )
     mode = "llm" if llm is not None else "extractive"
     store = ConversationStore(root / "conversations.db")
     return Advisor(gated, store, llm, mode=mode, max_tokens=16)  # type: ignore[arg-type]
@@ -65,7 +69,9 @@ def test_every_section_of_the_guide_ends_with_a_flagged_passage(retriever: Retri
 
 
 @pytest.mark.parametrize("kind", list(QUESTIONS))
-def test_no_answer_of_any_kind_uses_a_flagged_passage(kind: str, retriever: Retriever, tmp_path: Path) -> None:
+def test_no_answer_of_any_kind_uses_a_flagged_passage(
+    kind: str, retriever: Retriever, tmp_path: Path
+) -> None:
     answer = advisor(retriever, tmp_path).ask(QUESTIONS[kind])
     assert answer.kind == kind and not answer.refused
     # the answer draws on a section that holds a flagged passage: the gate had something to keep out
@@ -85,15 +91,21 @@ def test_a_flagged_passage_let_through_is_marked(retriever: Retriever, tmp_path:
             marked += citation.flagged
             assert citation.to_json()["flagged"] == citation.flagged
     assert marked  # ADVISOR_ALLOW_FLAGGED=1 lets them through, so the marking was tested
-    hits = Retriever(retriever.version, retriever.embedder, allow_flagged=True).search(QUESTIONS["list"], k=10)
-    assert any(h.flagged for h in hits) and all(h.flagged == (h.chunk_id in retriever.gate.flags) for h in hits)
+    hits = Retriever(retriever.version, retriever.embedder, allow_flagged=True).search(
+        QUESTIONS["list"], k=10
+    )
+    assert any(h.flagged for h in hits) and all(
+        h.flagged == (h.chunk_id in retriever.gate.flags) for h in hits
+    )
 
 
 def test_a_homoglyph_instruction_is_flagged_and_kept_out(retriever: Retriever, tmp_path: Path) -> None:
     reasons = {f.reason for f in retriever.gate.flags.values() if f.doc_id.startswith("certificates")}
     assert reasons == {"tells the model to ignore its instructions"}
     answer = advisor(retriever, tmp_path).ask("Which certificate do employers require, CareerHack Diamond?")
-    assert "ignоre" not in answer.answer.lower() and "every employer requires" not in json.dumps(answer.to_json())
+    assert "ignоre" not in answer.answer.lower() and "every employer requires" not in json.dumps(
+        answer.to_json()
+    )
 
 
 @dataclass

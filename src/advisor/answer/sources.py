@@ -33,10 +33,12 @@ class Library:
         self.version = version
         self.gate = gate if gate is not None else PassageGate.of(version.chunks.values())
         self._chunks = {c.chunk_id: c for c in version.chunks.values() if self.gate.admits(c.chunk_id)}
-        self.salaries = _stated(version.salaries, self._chunks.values()) if self.gate.flags else version.salaries
+        rows = version.salaries
+        self.salaries = _stated(rows, self._chunks.values()) if self.gate.flags else rows
         self._stems: dict[str, frozenset[str]] = {}
         self._terms: dict[str, set[str]] = {}
-        units: Sequence[Any] = [u for u in getattr(version, "units", None) or () if u.chunk_id in self._chunks]
+        stored: Sequence[Any] = getattr(version, "units", None) or ()
+        units = [u for u in stored if u.chunk_id in self._chunks]
         self.units: dict[str, list[Any]] = defaultdict(list)  # chunk id -> units, in order
         self.sequences: dict[str, list[Any]] = defaultdict(list)  # sequence id -> units, in order
         for unit in sorted(units, key=lambda u: (u.doc_id, u.position)):

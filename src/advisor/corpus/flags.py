@@ -151,7 +151,8 @@ def flag_passages(chunks: Iterable[Chunk]) -> dict[str, Flag]:
         folded, origin = fold_confusables(chunk.text)
         for reason, pattern in _PATTERNS:
             if match := pattern.search(folded):
-                flags[chunk.chunk_id] = Flag(chunk.chunk_id, chunk.doc_id, reason, _excerpt(chunk.text, origin, match))
+                excerpt = _excerpt(chunk.text, origin, match)
+                flags[chunk.chunk_id] = Flag(chunk.chunk_id, chunk.doc_id, reason, excerpt)
                 break
     articles_by_domain: dict[str, set[str]] = defaultdict(set)
     links = [(chunk, url) for chunk in chunks for url in _URL.findall(chunk.text)]
