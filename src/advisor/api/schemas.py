@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from advisor.engine import MAX_QUESTION_CHARS
 
@@ -27,19 +27,36 @@ __all__ = [
     "SearchOut",
     "StepOut",
     "TableOut",
+    "UnicodeText",
 ]
 
 
 def _json_integer(value: Any) -> Any:
-    """JSON's integers, 25.0 included (JSON Schema counts it as one); never "5", true or 5.5."""
+    """JSON's integers, 25.0 included (JSON Schema counts it as one); never "5", true or 5.5, and
+    none that a 64-bit integer cannot hold (a database column could not store it)."""
     if isinstance(value, (bool, str)):
         raise ValueError("must be a JSON integer, not a string or a boolean")
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        value = int(value)
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        raise ValueError("must fit in a 64-bit integer")
     return value
 
 
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+
+
+def _valid_unicode(value: str) -> str:
+    """A string that UTF-8 can hold: JSON's \\ud800 escapes decode to lone surrogates, which cannot."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("is not valid Unicode (it holds a lone surrogate)") from None
+    return value
+
+
+#: A string that is valid Unicode (constrained strings, such as ChatIn.message, are checked anyway).
+UnicodeText = Annotated[str, AfterValidator(_valid_unicode)]
 
 
 class _In(BaseModel):
