@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 
 from advisor.conversation import ConversationStore
 from advisor.embedding import Embedder
 from advisor.engine import Advisor
+from advisor.index.build import build_index
 from advisor.llm import ChatMessage, OpenAICompatibleClient, StreamReport
 from advisor.retrieval import Retriever
 
-from .conftest import LlamaServer, retriever_with_articles
+from .conftest import LiveServer, LlamaServer, retriever_with_articles, wait_for
 
 ARTICLES = Path(__file__).parent / "data" / "flagged_articles"
 CANARY = "zorblax"  # in every flagged passage of the guide, and nowhere else
@@ -145,3 +148,42 @@ def test_the_llm_prompt_holds_no_flagged_passage(
     sources = re.findall(r"(<source [^>]*>)(.*?)</source>", let_through, re.DOTALL)
     carrying = [tag for tag, text in sources if CANARY in text.lower()]
     assert carrying and all('flagged="not advice"' in tag for tag in carrying)
+
+
+@pytest.fixture(scope="module")
+def allowing_server(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder, real_index: Path
+) -> Iterator[LiveServer]:
+    root = tmp_path_factory.mktemp("allowing")
+    live = LiveServer(root, real_embedder, real_index, {"ADVISOR_ALLOW_FLAGGED": "1"})
+    for article in ARTICLES.iterdir():
+        shutil.copy(article, root / "corpus" / article.name)
+    build_index(root / "corpus", root / "index", lambda: real_embedder, model_name=real_embedder.name)
+    wait_for(lambda: httpx.get(f"{live.url}/health").json()["index"]["documents"] > 7, "the server following")
+    yield live
+    live.stop()
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_the_page_shows_a_passage_let_through_as_not_advice(allowing_server: LiveServer) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"]
+        )
+        page = browser.new_page()
+        page.goto(allowing_server.url)
+        page.fill("#question", QUESTIONS["advice"])
+        page.press("#question", "Enter")
+        answer = page.locator(".message.assistant").last
+        expect(answer.locator(".actions")).to_be_visible(timeout=60_000)
+        marked = answer.locator(".source-card li", has=page.locator(".not-advice"))
+        expect(marked.first).to_be_visible()
+        assert all(CANARY in text.lower() for text in marked.all_inner_texts())  # the flagged ones only
+        unmarked = answer.locator(".source-card li").count() - marked.count()
+        assert unmarked > 0
+        marked.first.locator(".chip").click()
+        expect(page.locator("#citation-meta .not-advice")).to_have_text("not advice")
+        browser.close()
