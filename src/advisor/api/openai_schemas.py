@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from advisor.api.schemas import CitationOut, HitOut, JsonInt, UnicodeText
+from advisor.api.schemas import INT64_MAX, CitationOut, HitOut, JsonInt, UnicodeText
 from advisor.conversation import MAX_TURNS
 
 __all__ = [
@@ -101,7 +101,7 @@ class OpenAIChatIn(BaseModel):
         default=None, description="up to 4 stop sequences (LLM mode)"
     )
     store: bool | None = Field(default=False, description="keep this conversation on the server")
-    n: JsonInt | None = Field(default=None, ge=1, description="only 1 is supported")
+    n: JsonInt | None = Field(default=None, ge=1, le=INT64_MAX, description="only 1 is supported")
     tools: list[dict[str, Any]] | None = Field(default=None, description="not supported: 400")
     functions: list[dict[str, Any]] | None = Field(default=None, description="not supported: 400")
     response_format: dict[str, Any] | None = Field(default=None, description='only {"type": "text"}')

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from advisor.engine import MAX_QUESTION_CHARS
 
 __all__ = [
+    "INT64_MAX",
     "AnswerOut",
     "ChartBarOut",
     "ChatIn",
@@ -44,6 +45,7 @@ def _json_integer(value: Any) -> Any:
 
 
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+INT64_MAX = 2**63 - 1  # a field with no smaller bound says this one in the schema
 
 
 def _valid_unicode(value: str) -> str:
@@ -235,7 +237,7 @@ class ConversationOut(BaseModel):
 
 class FeedbackIn(_In):
     conversation_id: str = Field(max_length=64)
-    message_index: JsonInt = Field(ge=0)
+    message_index: JsonInt = Field(ge=0, le=INT64_MAX)
     rating: Annotated[Literal[1, -1], BeforeValidator(_json_integer)]
     comment: str = Field(default="", max_length=2000)
 
