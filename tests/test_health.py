@@ -24,9 +24,14 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("health")
 
 
+ADMIN = "admin-" + "h" * 20
+
+
 @pytest.fixture(scope="module")
 def server(root: Path, real_embedder: Embedder, real_index: Path) -> Iterator[LiveServer]:
-    live = LiveServer(root, real_embedder, real_index, output=root / "server.log")
+    live = LiveServer(
+        root, real_embedder, real_index, {"ADVISOR_ADMIN_TOKEN": ADMIN}, output=root / "server.log"
+    )
     yield live
     live.stop()
 
@@ -86,7 +91,7 @@ def test_readiness_tells_a_broken_index_pointer_and_recovers(server: LiveServer,
         (index / "CURRENT.tmp").write_text("no-such-version\n")
         (index / "CURRENT.tmp").replace(index / "CURRENT")
         broken = wait_for_ready(client, 503, "no-such-version")
-        assert broken.status_code == 503 and "does not load" in broken.json()["reason"]
+        assert broken.status_code == 503 and "does not exist" in broken.json()["reason"]
         time.sleep(3)  # six rounds of the watcher
         warnings = [line for line in log.read_text().splitlines() if "index/CURRENT names" in line]
         assert len(warnings) == 1  # said once, not every half second
@@ -100,3 +105,56 @@ def test_readiness_tells_a_broken_index_pointer_and_recovers(server: LiveServer,
         assert wait_for_ready(client, 200).json() == {
             "status": "ready", "reason": None, "index": client.get("/health").json()["index"],
         }  # fmt: skip
+
+
+def point_at(index: Path, content: bytes) -> None:
+    (index / "CURRENT.tmp").write_bytes(content)
+    (index / "CURRENT.tmp").replace(index / "CURRENT")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"garbage\x00\xff../../etc\n", "not UTF-8"),  # before: 200 "ready", a traceback every 0.5 s
+        (b"../../etc\n", "not a version's name"),
+        (b"\n", "missing"),
+    ],
+)
+def test_readiness_tells_a_garbage_pointer_in_one_line(
+    server: LiveServer, root: Path, content: bytes, reason: str
+) -> None:
+    index, log = root / "index", root / "server.log"
+    current = (index / "CURRENT").read_bytes()
+    lines_before = len(log.read_text().splitlines())
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        try:
+            point_at(index, content)
+            broken = wait_for_ready(client, 503, reason)
+            assert broken.status_code == 503 and reason in broken.json()["reason"]
+            time.sleep(3)  # six rounds of the watcher
+            assert client.post("/api/search", json={"query": "MLflow"}).status_code == 200  # still serving
+        finally:
+            point_at(index, current)
+        wait_for_ready(client, 200)
+    said = log.read_text().splitlines()[lines_before:]
+    assert not any("Traceback" in line for line in said)
+    assert len([line for line in said if "still serving" in line]) == 1  # one warning, not one a round
+
+
+def test_a_deleted_version_is_unready_and_reindex_says_what_to_run(server: LiveServer, root: Path) -> None:
+    index = root / "index"
+    name = (index / "CURRENT").read_text().strip()
+    hidden = root / "hidden-version"
+    admin = {"authorization": f"Bearer {ADMIN}"}
+    with httpx.Client(base_url=server.url, timeout=300) as client:
+        (index / "versions" / name).rename(hidden)  # the version being served, deleted under it
+        try:
+            broken = wait_for_ready(client, 503, "does not exist")  # before: 200 "ready"
+            assert name in broken.json()["reason"] and "advisor index --full" in broken.json()["reason"]
+            reindex = client.post("/api/reindex", json={"full": False}, headers=admin)
+            assert reindex.status_code == 503  # before: an opaque 500
+            assert "run `advisor index --full`" in reindex.json()["error"]
+            assert client.get("/health").json()["index"]["version"] == name  # still serving it
+        finally:
+            hidden.rename(index / "versions" / name)
+        wait_for_ready(client, 200)

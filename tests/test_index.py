@@ -25,6 +25,7 @@ from advisor.index.store import (
     unit_index_kind,
     writer_lock,
 )
+from advisor.index.vectors import VectorStore
 
 from .conftest import CountingEmbedder
 
@@ -66,6 +67,59 @@ def test_vectors_and_metadata_that_disagree_are_refused(corpus_copy: Path, tmp_p
     chunks.write_text("\n".join(lines[:-1]) + "\n")
     with pytest.raises(IndexUnusable, match="disagree"):
         load_index(index)
+
+
+@pytest.mark.parametrize("file", ["vectors.faiss", "units.faiss", "quotes.faiss"])
+def test_a_vector_file_damaged_in_place_is_refused_at_load(
+    corpus_copy: Path, tmp_path: Path, file: str
+) -> None:
+    index = tmp_path / "index"
+    _build(corpus_copy, index, CountingEmbedder())
+    name = str(current_version_name(index))
+    path = index / "versions" / name / file
+    stored = VectorStore.load(path)
+    ids, vectors = stored.stored()
+    size = path.stat().st_size
+    noise = np.random.default_rng(7).standard_normal(vectors.shape).astype(np.float32)
+    VectorStore.of("flat", stored.dim, ids, noise).save(path)  # the same size, other contents
+    assert path.stat().st_size == size
+    with pytest.raises(IndexUnusable) as caught:  # before: loaded, and search gave score null
+        load_index(index)
+    assert str(caught.value) == (
+        f"index/versions/{name}/{file} does not match its checksum (damaged): run `advisor index --full`"
+    )
+
+
+def test_a_version_written_without_checksums_still_loads(corpus_copy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    _build(corpus_copy, index, CountingEmbedder())
+    manifest = index / "versions" / str(current_version_name(index)) / "manifest.json"
+    written = json.loads(manifest.read_text())
+    assert set(written["checksums"]) == {"vectors.faiss", "units.faiss", "quotes.faiss"}
+    manifest.write_text(json.dumps({k: v for k, v in written.items() if k != "checksums"}))
+    assert load_index(index).chunk_count > 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"garbage\x00\xff../../etc", "index/CURRENT is not UTF-8 text"),
+        (b"../../etc", "index/CURRENT holds '../../etc', which is not a version's name"),
+        (
+            b"20260101T000000-abcdef",
+            "index/CURRENT names version 20260101T000000-abcdef, which does not exist",
+        ),
+    ],
+)
+def test_a_pointer_that_names_no_version_is_refused_in_one_line(
+    corpus_copy: Path, tmp_path: Path, content: bytes, message: str
+) -> None:
+    index = tmp_path / "index"
+    _build(corpus_copy, index, CountingEmbedder())
+    (index / "CURRENT").write_bytes(content)
+    with pytest.raises(IndexUnusable) as caught:
+        load_index(index)
+    assert str(caught.value).startswith(message) and str(caught.value).endswith("run `advisor index --full`")
 
 
 @pytest.mark.parametrize(

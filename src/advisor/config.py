@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     # prometheus_client's own variable: `advisor serve --workers N` sets it for its workers.
     prometheus_multiproc_dir: Path | None = Field(default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR")
     header_timeout: float = Field(default=10.0, gt=0, le=300)  # seconds to send complete request headers
+    body_timeout: float = Field(default=30.0, gt=0, le=600)  # seconds for a whole body (<= 1 MB) after them
+    max_header_bytes: int = Field(default=65_536, ge=4096, le=16_777_216)  # request line + headers: 431 past
+    max_headers: int = Field(default=100, ge=16, le=10_000)  # request headers: 431 past this many
     keep_alive_timeout: int = Field(default=5, ge=1, le=300)  # seconds an idle kept-alive connection stays
     max_connections: int | None = Field(default=None, ge=1)  # default: what the descriptor limit allows
     trusted_proxies: str | None = None  # comma-separated addresses or networks whose X-Forwarded-For counts
@@ -90,6 +93,7 @@ class Settings(BaseSettings):
     allow_flagged: bool = False  # passages flagged as instructions to a model (flags.py) may be used
     # An article older than this many days, or with no date, is stale: its figures are said to be dated.
     stale_after_days: int = Field(default=548, ge=1, le=36_500)
+    metrics_require_admin: bool = False  # /metrics needs the admin token (Authorization: Bearer)
 
     # Query encoding in the server (batching.py): concurrent queries share one model call.
     query_batch_size: int = Field(default=32, ge=0, le=256)  # 0: each request encodes its own query
@@ -206,6 +210,12 @@ class Settings(BaseSettings):
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError("must be an http(s) URL such as http://127.0.0.1:8080/v1")
         return value
+
+    @model_validator(mode="after")
+    def _private_metrics_need_a_token(self) -> Settings:
+        if self.metrics_require_admin and not self.admin_token:
+            raise ValueError("ADVISOR_METRICS_REQUIRE_ADMIN needs ADVISOR_ADMIN_TOKEN")
+        return self
 
     @model_validator(mode="after")
     def _llm_mode_needs_llm(self) -> Settings:

@@ -7,6 +7,7 @@ understand (clean -> resolve the follow-up -> classify) -> retrieve -> compose, 
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -27,7 +28,7 @@ from advisor.answer.refusal import refusal, refusal_reason
 from advisor.answer.suggestions import Suggester
 from advisor.conversation import MAX_TURNS, ConversationStore, Message
 from advisor.corpus.vocabulary import Vocabulary
-from advisor.errors import BadInput, Unavailable
+from advisor.errors import AdvisorError, BadInput, Unavailable
 from advisor.llm import GenerationOptions, LLMClient, LLMError, StreamReport
 from advisor.retrieval import Hit, Retriever
 
@@ -38,9 +39,11 @@ __all__ = [
     "AnswerUnavailable",
     "BadQuestion",
     "Event",
+    "TurnNotStored",
     "clean_question",
 ]
 
+log = logging.getLogger("advisor.engine")
 MAX_QUESTION_CHARS = 4000
 RECENT_QUESTIONS = 10  # earlier questions a follow-up is resolved against
 TOP_K = 5
@@ -79,6 +82,20 @@ class AnswerUnavailable(Unavailable):
             "query": self.query,
             "sources": [h.to_json() for h in self.hits],
         }
+
+
+class TurnNotStored(Unavailable):
+    """The answer was composed but the conversation store would not keep it (a full disk, a
+    database that refuses writes)."""
+
+    code = "store_unavailable"
+
+    def __init__(self, conversation_id: str) -> None:
+        super().__init__("the answer could not be saved, so the conversation did not change: try again")
+        self.conversation_id = conversation_id
+
+    def detail(self) -> dict[str, Any]:
+        return {"conversation_id": self.conversation_id or None}
 
 
 @dataclass(frozen=True)
@@ -223,7 +240,8 @@ class Advisor:
                     yield Event("token", {"text": token})
             except LLMError as exc:
                 if store and turn.new:  # nothing is stored, but the conversation can be retried
-                    self.store.create(owner, turn.conversation_id)
+                    with contextlib.suppress(Exception):  # a store that refuses writes: no conversation
+                        self.store.create(owner, turn.conversation_id)
                 error = AnswerUnavailable(str(exc), turn.hits, turn.conversation_id, turn.query)
                 yield Event("error", {"error": str(exc), "exception": error})
                 return
@@ -248,10 +266,20 @@ class Advisor:
         yield Event("citations", {"citations": [c.to_json() for c in answer.citations]})
         if store:
             shown = answer.to_json()  # kept whole, so a reload shows the answer as it was
-            answer.turn_id = self.store.add_turn(
-                turn.conversation_id, turn.question, turn.query, answer.answer, shown["citations"],
-                typed=turn.typed, shown=shown, new=turn.new, owner=owner,
-            )  # fmt: skip
+            try:
+                answer.turn_id = self.store.add_turn(
+                    turn.conversation_id, turn.question, turn.query, answer.answer, shown["citations"],
+                    typed=turn.typed, shown=shown, new=turn.new, owner=owner,
+                )  # fmt: skip
+            except Exception as exc:
+                # A stream has sent its tokens: it ends with an error event, never a cut. TooManyTurns
+                # (a continue that lost the race for the last turn) is said as it is; a database
+                # failure is logged, and said as TurnNotStored.
+                failed = exc if isinstance(exc, AdvisorError) else TurnNotStored(turn.conversation_id)
+                if not isinstance(exc, AdvisorError):
+                    log.exception("storing a turn failed")
+                yield Event("error", {"error": failed.message, "exception": failed})
+                return
         yield Event("done", {"answer": answer})
 
     def _prepare(

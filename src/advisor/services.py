@@ -15,7 +15,14 @@ from advisor.embedding import Embedder, load_embedder
 from advisor.embedding.batching import BatchingEmbedder, serving_embedder
 from advisor.engine import Advisor
 from advisor.index.build import IndexReport, build_index
-from advisor.index.store import IndexUnusable, IndexVersion, ReindexRunning, current_version_name, load_index
+from advisor.index.store import (
+    IndexUnusable,
+    IndexVersion,
+    ReindexRunning,
+    current_version_name,
+    load_index,
+    version_exists,
+)
 from advisor.llm import LLMClient, OpenAICompatibleClient
 from advisor.metrics import Metrics
 from advisor.retrieval import Retriever, open_retriever
@@ -115,10 +122,13 @@ class Reindexer:
             return False
         try:
             name = current_version_name(self.settings.index_dir)
-        except OSError as exc:
-            return self._broken(f"index/CURRENT cannot be read ({exc.strerror})", None)
+        except IndexUnusable as exc:  # unreadable, not UTF-8, or not a version's name
+            return self._broken(exc.message, None)
         if name is None:
             return self._broken("index/CURRENT is missing", None)
+        if not version_exists(self.settings.index_dir, name):  # the one being served, deleted, too
+            gone = f"index/CURRENT names version {name}, which does not exist (deleted?)"
+            return self._broken(f"{gone}: run `advisor index --full`", None)
         if name == self.advisor.retriever.version.name:
             return self._broken(None, None)
         if name == self._failed:

@@ -1,7 +1,7 @@
 // Career Advisor chat page. Plain JavaScript modules, no build step.
 // Safety: nothing from the server is ever parsed as HTML (render.js builds every node).
 import {
-  chart, element, quoteNodes, renderMarkdown, sourceCards, steps, suggestions, table,
+  chart, element, notAdvice, quoteNodes, renderMarkdown, sourceCards, steps, suggestions, table,
 } from "./render.js";
 
 const STORAGE_KEY = "career-advisor.conversation";
@@ -166,6 +166,7 @@ function openCitation(citation) {
   $("citation-title").textContent = citation.title;
   const meta = [citation.author, citation.date, citation.section].filter(Boolean).join(" · ");
   $("citation-meta").textContent = meta;
+  if (citation.flagged) $("citation-meta").prepend(notAdvice(), document.createTextNode(" "));
   $("citation-quote").replaceChildren(quoteNodes(citation));
   const source = $("citation-source");
   source.replaceChildren(document.createTextNode(`File: ${citation.source}`));

@@ -279,13 +279,24 @@ export function sourceCards(citations, onCite) {
       chip.setAttribute("aria-label", `Source ${c.n}: ${c.title}`);
       chip.addEventListener("click", () => onCite(c));
       const quote = element("q", c.quote.length > 220 ? `${c.quote.slice(0, 220)}…` : c.quote);
-      li.append(chip, document.createTextNode(" "), quote);
+      li.append(chip, document.createTextNode(" "));
+      if (c.flagged) li.append(notAdvice(), document.createTextNode(" "));
+      li.append(quote);
       quotes.append(li);
     }
     card.append(quotes);
     section.append(card);
   }
   return section;
+}
+
+// A passage flagged as instructions to an AI, shown only because the server lets flagged
+// passages through (ADVISOR_ALLOW_FLAGGED): said plainly, never passed off as advice.
+export function notAdvice() {
+  const mark = element("strong", "not advice");
+  mark.className = "not-advice";
+  mark.title = "Flagged when the library was indexed: this passage reads like instructions to an AI";
+  return mark;
 }
 
 export function suggestions(questions, onAsk) {

@@ -116,7 +116,7 @@ class ExtractiveAnswerer:
 
     def __init__(self, retriever: Retriever) -> None:
         self.retriever = retriever
-        self.library = Library(retriever.version)
+        self.library = Library(retriever.version, retriever.gate)
         version = retriever.version
         self.evidence = Evidence(
             f"{version.documents[c.doc_id].title} {c.section or ''} {c.text}" for c in version.chunks.values()

@@ -54,7 +54,7 @@ def fitting(
     if not candidates:
         return []
     about = _about(ask, profile)
-    ranked = opening.rank(about, about, [q for q, _ in candidates])
+    ranked = opening.rank(about, about, [q for q, _ in candidates], subject=False)
     role_of_quote = {id(q): role for q, role in candidates}
     avoid = _avoided(profile, ask)
     best: dict[str, Fit] = {}

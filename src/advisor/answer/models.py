@@ -27,12 +27,13 @@ class Citation:
     date: str | None = None
     url: str | None = None  # the original article on the web, when its metadata names one
     stale: bool | None = None  # older than ADVISOR_STALE_AFTER_DAYS or undated (answer/freshness.py)
+    flagged: bool = False  # a flagged passage let through by ADVISOR_ALLOW_FLAGGED: not advice
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, quote: str) -> Citation:
         """Citation n quoting `quote`, which must be verbatim text of the hit."""
         return cls(n, hit.doc_id, hit.chunk_id, hit.title, hit.source, hit.section, quote,
-                   hit.author, hit.date, hit.url)  # fmt: skip
+                   hit.author, hit.date, hit.url, flagged=hit.flagged)  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

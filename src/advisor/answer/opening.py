@@ -153,15 +153,17 @@ class Opening:
         self.focus = focus
         self.articles = articles or Articles({})
 
-    def rank(self, ask: str, query: str, quotes: Sequence[Quote]) -> list[Scored]:
-        """The lines best first. `ask` is the question as asked (its focus); `query` what was searched."""
+    def rank(self, ask: str, query: str, quotes: Sequence[Quote], subject: bool = True) -> list[Scored]:
+        """The lines best first. `ask` is the question as asked (its focus); `query` what was searched.
+        subject=False: the ask describes a person, not a subject an article is about (role fit),
+        so which article a line comes from does not count."""
         if not quotes:
             return []
         terms = self.focus.terms(ask)
         own = np.array([self.focus.share(terms, q.text) for q in quotes])
         around = np.array([self.focus.share(terms, f"{q.text} {q.header} {q.hit.title}") for q in quotes])
         focus = own + W_HEADER * (around - own)
-        article = np.array([self.articles.share(terms, q.hit.doc_id) for q in quotes])
+        article = np.array([self.articles.share(terms, q.hit.doc_id) if subject else 0.0 for q in quotes])
         shape = np.array([W_SHAPE * _has_shape(ask, q) for q in quotes])
         top = max((q.hit.relevance for q in quotes), default=0.0) or 1.0
         passage = np.array([W_PASSAGE * q.hit.relevance / top for q in quotes])  # how near its passage is

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from advisor.answer.models import ChartBar
+from advisor.answer.outliers import Figure, disagreeing
 from advisor.answer.sources import Citer, Library
 from advisor.corpus.salaries import SalaryRow
 from advisor.text.lexicon import LEVELS, canonical_region, normalize_term
@@ -263,6 +264,10 @@ def compose_pay(figures: Figures, library: Library, citer: Citer) -> tuple[list[
             return lines, []
         lines.append("The nearest figures they give are these; they are not for what you asked:")
     several = figures.subject == "these roles"  # no role asked: each role's figures on their own
+    rows, apart = _agreeing(figures.rows, one_role=not several)
+    if not rows:  # every figure disagrees with another article's: none is a headline
+        return [*lines, *_apart_lines(apart, library, citer)], []
+    figures = replace(figures, rows=rows)
     summary = pay_lines(figures.rows, by_level=not figures.gap or bool(figures.levels), by_role=several)
     chart: list[ChartBar] = []
     summary_lines: list[str] = []
@@ -278,7 +283,10 @@ def compose_pay(figures: Figures, library: Library, citer: Citer) -> tuple[list[
                               cite_row(line.rows[0], library, citer)))  # fmt: skip
     if not figures.gap:
         lines.append(_direct(figures.subject, summary, figures.levels))
-    lines += summary_lines if not figures.gap else ["", *summary_lines]
+    lines += [
+        *(summary_lines if not figures.gap else ["", *summary_lines]),
+        *_apart_lines(apart, library, citer),
+    ]
     if figures.gap or all(len(line.rows) == 1 for line in summary):  # each line is its one row
         return lines, chart
     lines += ["", "The rows behind these figures:", ""]
@@ -293,6 +301,33 @@ def _row_line(row: SalaryRow) -> str:
     note = f" {after}" if after.startswith("(") else ""
     levels = " (all levels together)" if level_of(row) is None else ""
     return f"**{role_label(row)}{region}**{levels}: {row.range}{note}"
+
+
+def _agreeing(rows: list[SalaryRow], one_role: bool) -> tuple[list[SalaryRow], list[SalaryRow]]:
+    """(rows that count, rows far outside what other articles give: outliers.py decides)."""
+    priced: list[tuple[SalaryRow, Figure]] = []
+    for row in rows:
+        bounds = parse_range(row.range)
+        if bounds is not None:
+            role = None if one_role else frozenset(_role_key(row.role))
+            group = (role, level_of(row), region_of(row), bounds[0].currency)
+            priced.append((row, Figure(row.doc_id, group, bounds[0].value, bounds[1].value)))
+    far = disagreeing([figure for _, figure in priced])
+    apart = [row for (row, _), outside in zip(priced, far, strict=True) if outside]
+    return [r for r in rows if r not in apart], apart
+
+
+def _apart_lines(apart: list[SalaryRow], library: Library, citer: Citer) -> list[str]:
+    """Each figure that disagrees with the other articles, said apart and not counted."""
+    lines = []
+    for row in apart:
+        region = f", {row.region}" if row.region else ""
+        n = cite_row(row, library, citer)
+        lines.append(
+            f"- One article claims {row.range} for {role_label(row)}{region} [{n}], "
+            "far outside what the other articles give for it; it is not counted above."
+        )
+    return ["", *lines] if lines else []
 
 
 def _direct(subject: str, summary: list[PayLine], levels: Sequence[str]) -> str:

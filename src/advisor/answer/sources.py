@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.answer.models import Citation
 from advisor.answer.quotes import UNRANKED, Quote, content_words, quotes_from_hits
+from advisor.corpus.chunking import Chunk
+from advisor.corpus.flags import PassageGate
+from advisor.corpus.salaries import SalaryRow
 from advisor.index.store import IndexVersion
 from advisor.retrieval import Hit
 from advisor.text.lexicon import normalize_term
@@ -18,15 +21,24 @@ __all__ = ["Citer", "Library"]
 
 
 class Library:
-    """One index version seen by chunk and document: passages, units and sequences."""
+    """One index version seen by chunk and document: passages, units and sequences.
 
-    def __init__(self, version: IndexVersion) -> None:
+    Only the passages the gate admits are here (corpus/flags.py's PassageGate, the retriever's):
+    a composer that reads a whole section, a neighbour, a list or a plan cannot reach a flagged
+    passage, nor a salary row that only a flagged passage states. Without a gate, flagged
+    passages are out.
+    """
+
+    def __init__(self, version: IndexVersion, gate: PassageGate | None = None) -> None:
         self.version = version
-        self.salaries = version.salaries
-        self._chunks = {c.chunk_id: c for c in version.chunks.values()}
+        self.gate = gate if gate is not None else PassageGate.of(version.chunks.values())
+        self._chunks = {c.chunk_id: c for c in version.chunks.values() if self.gate.admits(c.chunk_id)}
+        rows = version.salaries
+        self.salaries = _stated(rows, self._chunks.values()) if self.gate.flags else rows
         self._stems: dict[str, frozenset[str]] = {}
         self._terms: dict[str, set[str]] = {}
-        units: Sequence[Any] = getattr(version, "units", None) or ()
+        stored: Sequence[Any] = getattr(version, "units", None) or ()
+        units = [u for u in stored if u.chunk_id in self._chunks]
         self.units: dict[str, list[Any]] = defaultdict(list)  # chunk id -> units, in order
         self.sequences: dict[str, list[Any]] = defaultdict(list)  # sequence id -> units, in order
         for unit in sorted(units, key=lambda u: (u.doc_id, u.position)):
@@ -75,7 +87,8 @@ class Library:
         chunk = self._chunks[chunk_id]
         doc = self.version.documents[chunk.doc_id]
         return Hit(rank, 0.0, chunk.doc_id, chunk_id, doc.title, doc.author, doc.date, doc.source,
-                   chunk.section, chunk.text, 0.0, url=doc.url)  # fmt: skip
+                   chunk.section, chunk.text, 0.0, url=doc.url,
+                   flagged=self.gate.marked(chunk_id))  # fmt: skip
 
     def hit_with_text(
         self, quote_text: str, doc_id: str | None = None, section: str | None = None
@@ -93,6 +106,14 @@ class Library:
 
     def title(self, doc_id: str) -> str:
         return self.version.documents[doc_id].title
+
+
+def _stated(rows: list[SalaryRow], chunks: Iterable[Chunk]) -> list[SalaryRow]:
+    """The salary rows that an admitted passage of their article states."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    for chunk in chunks:
+        texts[chunk.doc_id].append(chunk.text)
+    return [row for row in rows if any(row.quote in text for text in texts[row.doc_id])]
 
 
 @dataclass

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from advisor import __version__
 from advisor.api.deps import API_KEY
 from advisor.api.errors import install_error_handlers
-from advisor.api.middleware import install_middleware
+from advisor.api.middleware import RouteNames, install_middleware
 from advisor.api.openai_schemas import ChatCompletionChunk, OpenAIErrorOut
 from advisor.api.openapi import finish_schema
 from advisor.api.routers import admin, chat, conversations, docs, openai, page, search, service
@@ -58,25 +58,32 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         title="Career Advisor", version=__version__, description=DESCRIPTION, lifespan=lifespan,
         docs_url=None, redoc_url=None,  # routers/docs.py serves /docs from bundled assets, not a CDN
     )  # fmt: skip
-    install_middleware(app, settings, metrics)
+    open_features, keyed_features = (service, admin, page, docs), (search, chat, conversations, openai)
+    mounts = {"/static": static_files(), docs.ASSETS_URL: docs.assets()}
+    templates = [getattr(r, "path", "") for f in (*open_features, *keyed_features) for r in f.router.routes]
+    install_middleware(app, settings, metrics, RouteNames([t for t in templates if t], mounts))
     install_error_handlers(app)
-    for feature in (service, admin, page, docs):
+    for feature in open_features:
         app.include_router(feature.router)
     # Where keys are required, /docs shows it (and its Authorize button sends one).
     keyed = [API_KEY] if settings.api_key_list else []
-    for feature in (search, chat, conversations, openai):
+    for feature in keyed_features:
         app.include_router(feature.router, dependencies=keyed)
-    app.mount("/static", static_files(), name="static")
-    app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
+    app.mount("/static", mounts["/static"], name="static")
+    app.mount(docs.ASSETS_URL, mounts[docs.ASSETS_URL], name="docs-assets")
     finish_schema(app, ChatCompletionChunk, OpenAIErrorOut)
     return app
 
 
 async def _follow_index(services: Services) -> None:
     """Pick up a version another worker or `advisor index` made current (within a second)."""
+    failing: str | None = None  # the last failure, logged once (not every half second)
     while True:
         await asyncio.sleep(WATCH_SECONDS)
         try:
             await run_in_threadpool(services.reindexer.follow_current)
-        except Exception:  # keep watching whatever happens; the old version keeps serving
-            log.exception("following the index pointer failed")
+            failing = None
+        except Exception as exc:  # keep watching whatever happens; the old version keeps serving
+            if repr(exc) != failing:
+                log.exception("following the index pointer failed")
+            failing = repr(exc)

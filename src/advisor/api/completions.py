@@ -29,7 +29,8 @@ from advisor.api.openai_schemas import (
 )
 from advisor.api.problems import openai_error
 from advisor.api.schemas import CitationOut
-from advisor.engine import AnswerUnavailable, Event
+from advisor.engine import Event
+from advisor.errors import AdvisorError
 
 __all__ = ["Completion", "sources_text"]
 
@@ -99,12 +100,12 @@ class Completion:
                 if self.include_usage:
                     usage = self.usage(answer, self.text(answer))
                     yield self._line(self._base(choices=[], usage=usage))
-            elif event.kind == "error":
-                error: AnswerUnavailable = event.data["exception"]
+            elif event.kind == "error":  # the LLM failed, or the store would not keep the turn
+                error: AdvisorError = event.data["exception"]
                 body = unavailable_body(error)
-                yield format_sse_event(
-                    data_str=json.dumps(openai_error(503, body["error"], **body["detail"]))
-                )
+                detail = body["detail"] if isinstance(body["detail"], dict) else {}
+                problem = openai_error(error.status, body["error"], code=error.code, **detail)
+                yield format_sse_event(data_str=json.dumps(problem))
         yield format_sse_event(data_str="[DONE]")
 
     def _base(self, **fields: object) -> ChatCompletionChunk:

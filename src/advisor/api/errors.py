@@ -12,12 +12,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from advisor.api.problems import error_body
-from advisor.engine import AnswerUnavailable
 from advisor.errors import AdvisorError
 
 __all__ = ["OpenAIProblem", "install_error_handlers", "unavailable_body"]
 
 log = logging.getLogger("advisor.api")
+# What FastAPI's body parsing raises, besides json.JSONDecodeError, for a body that is not JSON
+_UNPARSED = (UnicodeError, RecursionError)
 
 
 class OpenAIProblem(AdvisorError):
@@ -42,8 +43,8 @@ def error(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def unavailable_body(exc: AnswerUnavailable) -> dict[str, Any]:
-    """The error event of a stream whose LLM failed: what failed, and the sources found."""
+def unavailable_body(exc: AdvisorError) -> dict[str, Any]:
+    """The error event of a stream: what failed (the LLM, the store) and, for the LLM, the sources found."""
     return {"error": exc.message, "detail": exc.detail()}
 
 
@@ -53,11 +54,17 @@ def _problem_text(problems: list[dict[str, Any]]) -> str:
     return "; ".join(parts[:3])
 
 
+def _field_path(loc: Any) -> list[Any]:
+    """The fields of an error's location, without pydantic's tags for the member of a union that
+    failed ("function-after[_valid_unicode(), str]"): no field name holds a bracket."""
+    return [part for part in loc if not (isinstance(part, str) and "[" in part)]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            {"loc": _field_path(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in exc.errors()
         ]  # the offending input is not echoed back: it may be a megabyte
         openai = request.url.path.startswith("/v1/")
@@ -80,6 +87,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http(request: Request, exc: HTTPException) -> JSONResponse:
         """Starlette's own (unknown path or method) and the key and token checks in deps.py."""
+        if exc.status_code == 400 and isinstance(exc.__cause__, _UNPARSED):
+            # FastAPI's "error parsing the body": not UTF-8, or nested past the parser's depth
+            unicode = isinstance(exc.__cause__, UnicodeError)
+            reason = "the body is not UTF-8" if unicode else "nested too deeply"
+            openai = request.url.path.startswith("/v1/")
+            message = f"malformed JSON: {reason}" if openai else "malformed JSON"
+            return error(request, 400, message, [{"loc": ["body"], "msg": reason, "type": "json_invalid"}],
+                         code="invalid_json")  # fmt: skip
         message = str(exc.detail)
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such endpoint: {request.method} {request.url.path}"

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from advisor.api.schemas import CitationOut, HitOut, JsonInt
+from advisor.api.schemas import INT64_MAX, CitationOut, HitOut, JsonInt, UnicodeText
 from advisor.conversation import MAX_TURNS
 
 __all__ = [
@@ -30,27 +30,36 @@ FinishReason = Literal["stop", "length"]
 MAX_MESSAGES_CHARS = 200_000
 
 
+class ContentPart(BaseModel):
+    """One part of a message's content: text, or a kind this server refuses (images, audio)."""
+
+    # strict: as on /api, a string must be valid Unicode (a lone surrogate is a 422, not a 500)
+    model_config = ConfigDict(extra="allow", strict=True)
+    type: UnicodeText = "text"
+    text: UnicodeText = ""
+
+
 class OpenAIMessage(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
     role: Literal["system", "user", "assistant", "tool", "developer"]
-    content: str | list[dict[str, Any]] | None = None
+    content: UnicodeText | list[ContentPart] | None = None
 
     def text(self) -> str:
         if isinstance(self.content, list):
-            return " ".join(str(part.get("text", "")) for part in self.content)
+            return " ".join(part.text for part in self.content)
         return self.content or ""
 
     def non_text_part(self) -> str | None:
         """The type of the first content part that is not text (images, audio), if any."""
         if isinstance(self.content, list):
             for part in self.content:
-                if part.get("type", "text") != "text":
-                    return str(part.get("type"))
+                if part.type != "text":
+                    return part.type
         return None
 
 
 class StreamOptions(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
     include_usage: bool = False
 
 
@@ -82,15 +91,17 @@ class OpenAIChatIn(BaseModel):
             ]
         },
     )
-    model: str = MODEL_ID
+    model: UnicodeText = MODEL_ID
     messages: list[OpenAIMessage] = Field(min_length=1, max_length=2 * MAX_TURNS + 10)
     stream: bool = False
     stream_options: StreamOptions | None = None
     max_tokens: JsonInt | None = Field(default=None, ge=1, le=4096, description="caps an LLM answer")
     max_completion_tokens: JsonInt | None = Field(default=None, ge=1, le=4096, description="as max_tokens")
-    stop: str | list[str] | None = Field(default=None, description="up to 4 stop sequences (LLM mode)")
+    stop: UnicodeText | list[UnicodeText] | None = Field(
+        default=None, description="up to 4 stop sequences (LLM mode)"
+    )
     store: bool | None = Field(default=False, description="keep this conversation on the server")
-    n: JsonInt | None = Field(default=None, ge=1, description="only 1 is supported")
+    n: JsonInt | None = Field(default=None, ge=1, le=INT64_MAX, description="only 1 is supported")
     tools: list[dict[str, Any]] | None = Field(default=None, description="not supported: 400")
     functions: list[dict[str, Any]] | None = Field(default=None, description="not supported: 400")
     response_format: dict[str, Any] | None = Field(default=None, description='only {"type": "text"}')

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from advisor.engine import MAX_QUESTION_CHARS
 
 __all__ = [
+    "INT64_MAX",
     "AnswerOut",
     "ChartBarOut",
     "ChatIn",
@@ -31,19 +32,37 @@ __all__ = [
     "SearchOut",
     "StepOut",
     "TableOut",
+    "UnicodeText",
 ]
 
 
 def _json_integer(value: Any) -> Any:
-    """JSON's integers, 25.0 included (JSON Schema counts it as one); never "5", true or 5.5."""
+    """JSON's integers, 25.0 included (JSON Schema counts it as one); never "5", true or 5.5, and
+    none that a 64-bit integer cannot hold (a database column could not store it)."""
     if isinstance(value, (bool, str)):
         raise ValueError("must be a JSON integer, not a string or a boolean")
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        value = int(value)
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        raise ValueError("must fit in a 64-bit integer")
     return value
 
 
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+INT64_MAX = 2**63 - 1  # a field with no smaller bound says this one in the schema
+
+
+def _valid_unicode(value: str) -> str:
+    """A string that UTF-8 can hold: JSON's \\ud800 escapes decode to lone surrogates, which cannot."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("is not valid Unicode (it holds a lone surrogate)") from None
+    return value
+
+
+#: A string that is valid Unicode (constrained strings, such as ChatIn.message, are checked anyway).
+UnicodeText = Annotated[str, AfterValidator(_valid_unicode)]
 
 
 class _In(BaseModel):
@@ -73,6 +92,7 @@ class HitOut(BaseModel):
     text: str
     similarity: float
     url: str | None = None  # the original article, when its front matter names one
+    flagged: bool = False  # flagged as instructions to a model, let through by ADVISOR_ALLOW_FLAGGED
 
 
 HIT_EXAMPLE: dict[str, Any] = {
@@ -142,6 +162,7 @@ class CitationOut(BaseModel):
     url: str | None = None  # the original article, when its front matter names one
     stale: bool | None = None  # older than ADVISOR_STALE_AFTER_DAYS, or undated
     context: str | None = None  # what makes the quote readable alone: a table row's header row
+    flagged: bool = False  # a flagged passage let through by ADVISOR_ALLOW_FLAGGED: not advice
 
 
 class TableOut(BaseModel):
@@ -308,8 +329,10 @@ class ReindexOut(BaseModel):
     chunks: int
     seconds: float
     embedded: int = 0
+    units_embedded: int = 0
     version: str | None = None
     skipped: list[dict[str, str]] = []
+    flagged: list[dict[str, str]] = []  # passages kept out of answers, as `advisor index --json` lists them
 
     model_config = ConfigDict(
         json_schema_extra={

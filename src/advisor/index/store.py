@@ -9,7 +9,10 @@ Layout of the index folder::
     versions/<name>.tmp/     a build in progress (or one that crashed: removed by the next build)
 
 A reader only ever follows CURRENT to a finished folder, so a build killed at any moment
-leaves the previous version loadable.
+leaves the previous version loadable. CURRENT must name one folder of versions/ (never a path
+out of it), and the manifest holds a SHA-256 of each vector file, checked at load: a vector
+file damaged in place (right size, other bytes) is refused, not searched. A version written
+before checksums existed still loads.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -37,6 +41,7 @@ from advisor.ingest.records import shown
 
 __all__ = [
     "FORMAT",
+    "BadPointer",
     "DocRecord",
     "IndexKind",
     "IndexNotFound",
@@ -46,11 +51,15 @@ __all__ = [
     "current_version_name",
     "load_index",
     "save_index",
+    "version_exists",
     "writer_lock",
 ]
 
 FORMAT = 2  # 2: salary facts stored beside the chunks
 KEEP_VERSIONS = 3
+VECTOR_FILES = ("vectors.faiss", "units.faiss", "quotes.faiss")  # checksummed in the manifest
+_REBUILD = "run `advisor index --full`"
+_VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")  # one folder name, never a path
 # Units outnumber chunks four to six times, so an exact search over them is the first to
 # grow slow (400k units: 34 ms a query); from this many they are searched with HNSW.
 UNITS_HNSW_FROM = 100_000
@@ -125,11 +134,36 @@ def unit_index_kind(kind: IndexKind, units: int) -> IndexKind:
 # ----------------------------------------------------------------------------- reading
 
 
+class BadPointer(IndexUnusable):
+    """index/CURRENT cannot be followed: unreadable, not UTF-8, not a version's name, or naming
+    one that no longer exists."""
+
+    code = "index_pointer_unusable"
+
+
 def current_version_name(index_dir: Path) -> str | None:
+    """The version CURRENT names; None when there is no CURRENT. Raises BadPointer when it
+    cannot be read or does not name one folder of versions/."""
     try:
-        return (index_dir / "CURRENT").read_text().strip() or None
+        raw = (index_dir / "CURRENT").read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise BadPointer(f"index/CURRENT cannot be read ({exc.strerror}): {_REBUILD}") from None
+    try:
+        name = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise BadPointer(f"index/CURRENT is not UTF-8 text: {_REBUILD}") from None
+    if not name:
+        return None
+    if not _VERSION_NAME.fullmatch(name):
+        held = shown(name[:80])
+        raise BadPointer(f"index/CURRENT holds {held!r}, which is not a version's name: {_REBUILD}")
+    return name
+
+
+def version_exists(index_dir: Path, name: str) -> bool:
+    return (index_dir / "versions" / name).is_dir()
 
 
 def load_index(index_dir: Path, model: str | None = None, dim: int | None = None) -> IndexVersion:
@@ -138,8 +172,11 @@ def load_index(index_dir: Path, model: str | None = None, dim: int | None = None
     if name is None:
         raise IndexNotFound(f"no index in {index_dir.name}/ yet: run `advisor index`")
     folder = index_dir / "versions" / name
+    if not folder.is_dir():
+        raise BadPointer(f"index/CURRENT names version {name}, which does not exist (deleted?): {_REBUILD}")
     try:
         manifest = _manifest(folder / "manifest.json", name)
+        _check_vector_files(folder, manifest, name)
         vectors = VectorStore.load(folder / "vectors.faiss")
         documents = {
             d["doc_id"]: DocRecord(**{**d, **{k: tuple(d[k]) for k in _TUPLES if k in d}})
@@ -215,6 +252,28 @@ def _vocabulary(
         with contextlib.suppress(ValueError):  # another format: learned again below
             return Vocabulary.from_json(json.loads(path.read_text()))
     return build_vocabulary(chunks.values(), salaries, [d.title for d in documents.values()])
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _checksums(folder: Path) -> dict[str, str]:
+    """The manifest's record of each vector file written: its SHA-256."""
+    return {name: _digest(folder / name) for name in VECTOR_FILES if (folder / name).exists()}
+
+
+def _check_vector_files(folder: Path, manifest: dict[str, Any], name: str) -> None:
+    """Each vector file the manifest has a checksum of must still have it (older versions have none)."""
+    recorded = manifest.get("checksums")
+    if not isinstance(recorded, dict):
+        return
+    for file, expected in recorded.items():
+        path = folder / str(file)
+        if not path.exists() or _digest(path) != expected:
+            what = "is missing" if not path.exists() else "does not match its checksum (damaged)"
+            raise IndexUnusable(f"index/versions/{name}/{shown(str(file))} {what}: {_REBUILD}")
 
 
 def _manifest(path: Path, name: str) -> dict[str, Any]:
@@ -294,7 +353,7 @@ def save_index(
         staging / "manifest.json",
         {"format": FORMAT, "model": model, "dim": dim, "kind": kind,
          "documents": len(documents), "chunks": len(chunks), "units": len(units or []),
-         "created": time.time()},
+         "created": time.time(), "checksums": _checksums(staging)},
     )  # fmt: skip
     for path in staging.iterdir():
         _fsync_file(path)

@@ -31,6 +31,7 @@ class Hit:
     query: str = ""  # the query as searched: spelling corrected
     relevance: float = 0.0  # calibrated 0..1: how likely this passage answers the query
     url: str | None = None  # the original article on the web, when its metadata names one
+    flagged: bool = False  # flagged as instructions to a model, let through by ADVISOR_ALLOW_FLAGGED
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -2,12 +2,18 @@
 
 The keyword side also searches the article words nearest in meaning to query words no article
 uses (expansion.py), and, while it ships, 0.1.0's small hand thesaurus.
+
+Queries are tokenized by `QueryTokens`, read-only over the index's vocabulary: bm25s's own
+tokenizer, even with update_vocab=False, remembers every word it ever stems (its word_to_stem
+dict), so a server kept every word any client searched until the next re-index. The ids are
+the same as bm25s's for the same words, so rankings do not change.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 import bm25s
 import bm25s.selection
@@ -19,7 +25,7 @@ from advisor.retrieval.dense import Ranking
 from advisor.retrieval.expansion import Expander, WordVectors
 from advisor.text.spelling import information
 
-__all__ = ["NOT_TOPIC", "KeywordRetriever", "expand_query"]
+__all__ = ["NOT_TOPIC", "KeywordRetriever", "QueryTokens", "expand_query"]
 
 # Job seekers ask "what do they make?" where articles say "salary range": the keyword side
 # gets the article's words too. Dense retrieval needs no help with these.
@@ -58,6 +64,41 @@ def expand_query(query: str) -> str:
     return " ".join([query, *extra])
 
 
+STEM_CACHE = 4096  # query words whose stems are remembered (the commonest ones are asked again and again)
+SUFFIX_ROOM = 16  # characters a word may have beyond the longest stem or word the index knows
+
+
+class QueryTokens:
+    """A query's token ids as bm25s's tokenizer gives them with update_vocab=False, keeping nothing.
+
+    A word longer than any the index knows (plus room for a suffix) cannot have an id, and is
+    dropped before it is stemmed: a 4,000-character token costs a length check.
+    """
+
+    def __init__(self, tokenizer: Tokenizer, stem: Callable[[str], str]) -> None:
+        self._split = tokenizer.splitter
+        self._lower = tokenizer.lower
+        self._stopwords = frozenset(tokenizer.stopwords or ())
+        self._word_ids: dict[str, int] = dict(tokenizer.word_to_id)
+        self._stem_ids: dict[str, int] = dict(tokenizer.stem_to_sid)
+        known = [*self._word_ids, *self._stem_ids]
+        self._longest = max(map(len, known), default=0) + SUFFIX_ROOM
+        self._stem = lru_cache(maxsize=STEM_CACHE)(stem)
+
+    def ids(self, text: str) -> list[int]:
+        found: list[int] = []
+        for word in self._split(text.lower() if self._lower else text):
+            if word in self._word_ids:
+                found.append(self._word_ids[word])
+            elif word not in self._stopwords and len(word) <= self._longest:
+                sid = self._stem_ids.get(self._stem(word))
+                if sid is not None:
+                    found.append(sid)
+        if not found and "" in self._word_ids:  # bm25s's allow_empty: the empty token's id
+            found = [self._word_ids[""]]
+        return found
+
+
 class KeywordRetriever:
     """BM25 over the chunks' texts; ids are the chunks' faiss ids, in the order given."""
 
@@ -80,6 +121,7 @@ class KeywordRetriever:
         if texts:
             tokens = self._tokenizer.tokenize(list(texts), return_as="ids", show_progress=False)
             self._bm25.index(tokens, show_progress=False)
+        self._query_tokens = QueryTokens(self._tokenizer, self._stemmer.stemWord)
         self.thesaurus = thesaurus
         self._expander = None
         if words is not None and derived_thesaurus:
@@ -93,8 +135,9 @@ class KeywordRetriever:
         searched = expand_query(query) if self.thesaurus else query
         if self._expander is not None:
             searched = " ".join([searched, *self._expander.expand(query)])
-        # bm25s's own tokenize() and retrieve() wrap one query in progress bars and batches
-        (tokens,) = self._tokenizer.tokenize([searched], update_vocab=False, return_as="stream")
+        # bm25s's own tokenize() keeps every word it sees, and retrieve() wraps one query in
+        # progress bars and batches
+        tokens = self._query_tokens.ids(searched)
         if not tokens:
             return []
         scores, docs = bm25s.selection.topk(self._bm25.get_scores(tokens), k=n, backend="numpy")

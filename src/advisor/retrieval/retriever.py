@@ -8,7 +8,7 @@ from typing import Literal
 
 from advisor.config import Settings
 from advisor.corpus.chunking import context_text
-from advisor.corpus.flags import flag_passages
+from advisor.corpus.flags import PassageGate
 from advisor.embedding import Embedder, Vectors, load_embedder
 from advisor.index.store import IndexVersion, load_index
 from advisor.retrieval.dense import DenseRetriever, Ranking
@@ -61,8 +61,9 @@ class Retriever:
         self.words = words
         self.options = options or RetrievalOptions()
         self.weights = weights or FusionWeights()
-        # passages that read as instructions to a model stay out of results (corpus/flags.py)
-        self.flagged = {} if allow_flagged else flag_passages(version.chunks.values())
+        # passages that read as instructions to a model stay out of results and answers
+        # (corpus/flags.py); the answer side asks the same gate (answer/sources.py)
+        self.gate = PassageGate.of(version.chunks.values(), allow_flagged)
         self._text_keys: dict[int, int] = {}  # faiss id -> hash of its chunk's words (see _hits)
         ids = list(version.chunks)
         texts = [self._context(i) for i in ids]
@@ -136,7 +137,7 @@ class Retriever:
             key = self._text_keys.get(faiss_id)
             if key is None:  # passages of the same text are one hit; found once per chunk
                 key = self._text_keys[faiss_id] = hash(re.sub(r"\W+", " ", chunk.text).strip().lower())
-            if key in seen or chunk.chunk_id in self.flagged:
+            if key in seen or not self.gate.admits(chunk.chunk_id):
                 continue
             seen.add(key)
             doc = self.version.documents[chunk.doc_id]
@@ -159,6 +160,7 @@ class Retriever:
                     query=query,
                     relevance=round(calibrated(max(similarity, unit_best.get(faiss_id, -1.0))), 4),
                     url=doc.url,
+                    flagged=self.gate.marked(chunk.chunk_id),
                 )
             )
             if len(hits) == k:

@@ -8,7 +8,9 @@ two for long words), a corpus word (found by SymSpell) winning a tie over an Eng
 then a word that the articles write next to the typed word's neighbour ("opn source": "open
 source", not "on source"), then the more frequent in the corpus; with nothing near it stays
 as typed. A word written in capitals ("RIC", "PMP") or joined to digits ("CS231n", "AI-102")
-is a name or a code, not a misspelling, and is never corrected.
+is a name or a code, not a misspelling, and is never corrected. Nor is a word longer than
+MAX_WORD letters: no article or English word is that long, and the edits of a 4,000-letter
+token would cost seconds.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ _WORD_OR_LINE = re.compile(rf"{_WORD.pattern}|\n")
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?:'[a-z]+)?")
 MIN_LENGTH = 3  # two-letter words are too often acronyms ("ml", "ai") to guess at
 LONG_WORD = 8  # from this length a word may be two edits from what was meant
+MAX_WORD = 40  # longer than any English word (and two edits from one): left as typed
 # The frequency dictionary's rarest entries include misspellings and fragments; a word rarer
 # than this in Google Books is not trusted to be a real word.
 MIN_ENGLISH_COUNT = 100_000
@@ -151,7 +154,7 @@ class Speller:
         """The word, or the corpus (or else English) word at the smallest edit distance from it;
         neighbours, the words typed before and after it, break a tie (see the module)."""
         lower = word.lower()
-        if len(lower) < MIN_LENGTH or lower in self.counts or lower in self._english:
+        if not MIN_LENGTH <= len(lower) <= MAX_WORD or lower in self.counts or lower in self._english:
             return word
         if "'" in word:  # "waht's": the word before the apostrophe is corrected, the ending kept
             stem, _, ending = word.partition("'")

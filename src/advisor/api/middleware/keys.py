@@ -1,8 +1,9 @@
 """API keys and the admin token, checked before the body is read; failed attempts throttled.
 
 When the server sets keys, `/api/*` and `/v1/*` need `Authorization: Bearer KEY`;
-`/api/reindex` needs the admin token. An address that sent AUTH_FAILURES wrong keys or
-tokens gets 429 (with Retry-After) before its next one is even compared.
+`/api/reindex` needs the admin token, and so does `/metrics` when ADVISOR_METRICS_REQUIRE_ADMIN
+is set. An address that sent AUTH_FAILURES wrong keys or tokens gets 429 (with Retry-After)
+before its next one is even compared.
 """
 
 from __future__ import annotations
@@ -14,11 +15,22 @@ from limits import parse, storage, strategies
 
 from advisor.api.middleware.asgi import ASGIApp, Receive, Scope, Send, bearer, send_error
 
-__all__ = ["ADMIN_PATHS", "AUTH_FAILURES", "PROTECTED_PREFIXES", "ApiKeyMiddleware", "is_protected"]
+__all__ = [
+    "ADMIN_PATHS",
+    "AUTH_FAILURES",
+    "METRICS_PATH",
+    "PROTECTED_PREFIXES",
+    "ApiKeyMiddleware",
+    "is_protected",
+]
 
 PROTECTED_PREFIXES = ("/api/", "/v1/")
-# The admin token rides in the same header as a key.
-ADMIN_PATHS = ("/api/reindex", "/api/admin/library", "/api/admin/gaps")
+ADMIN_PATHS = (
+    "/api/reindex",
+    "/api/admin/library",
+    "/api/admin/gaps",
+)  # the admin token rides in the same header as a key
+METRICS_PATH = "/metrics"
 AUTH_FAILURES = "10/minute"  # wrong keys or tokens from one address before it must wait
 
 
@@ -30,8 +42,11 @@ def is_protected(path: str) -> bool:
 class ApiKeyMiddleware:
     """A caller without the right key or token costs a comparison, never a body read."""
 
-    def __init__(self, app: ASGIApp, api_keys: list[str], admin_token: str | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, api_keys: list[str], admin_token: str | None = None, private_metrics: bool = False
+    ) -> None:
         self.app = app
+        self.admin_paths = (*ADMIN_PATHS, METRICS_PATH) if private_metrics else ADMIN_PATHS
         self.api_keys = [k.encode() for k in api_keys]
         self.admin_token = admin_token.encode() if admin_token else None
         self.failures = parse(AUTH_FAILURES)
@@ -53,7 +68,7 @@ class ApiKeyMiddleware:
             given = bearer(scope)
             if not any(secrets.compare_digest(given, secret) for secret in expected):
                 self.limiter.hit(self.failures, who)
-                admin = scope.get("path") in ADMIN_PATHS
+                admin = scope.get("path") in self.admin_paths
                 await send_error(
                     scope, send, 401, f"missing or wrong {'admin token' if admin else 'API key'}",
                     "send Authorization: Bearer " + ("ADMIN_TOKEN" if admin else "KEY"),
@@ -64,6 +79,8 @@ class ApiKeyMiddleware:
 
     def _expected(self, path: str) -> list[bytes]:
         """The secrets one of which this path needs; none when it is open."""
+        if path == METRICS_PATH and METRICS_PATH in self.admin_paths:
+            return [self.admin_token] if self.admin_token else []  # config.py insists on a token
         if path in ADMIN_PATHS:
             return [self.admin_token] if self.admin_token else []  # unset: the route answers 403
         return self.api_keys if is_protected(path) else []

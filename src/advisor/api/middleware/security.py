@@ -1,6 +1,10 @@
-"""Security headers on every response: a strict CSP (no inline script) and friends."""
+"""Security headers on every response: a strict CSP (no inline script) and friends; and
+redirects that name no host (a Location built from the request's Host header would send a
+client wherever that header, which the client chose, says)."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
 
 from advisor.api.middleware.asgi import ASGIApp, Message, Receive, Scope, Send
 
@@ -44,9 +48,19 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
+                headers = [_relative(h) for h in message.get("headers", [])]
                 names = {bytes(name).lower() for name, _ in headers}
                 message["headers"] = headers + [h for h in extra if h[0] not in names]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _relative(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+    """A Location header as a path (and query) on this server, whatever host it named."""
+    name, value = header
+    if bytes(name).lower() != b"location":
+        return header
+    parts = urlsplit(bytes(value).decode("latin-1"))
+    path = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    return name, ("/" + path.lstrip("/")).encode("latin-1")  # "//evil.example" is a host too
