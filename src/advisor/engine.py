@@ -30,7 +30,7 @@ from advisor.conversation import MAX_TURNS, ConversationStore, Message
 from advisor.corpus.vocabulary import Vocabulary
 from advisor.errors import AdvisorError, BadInput, Unavailable
 from advisor.llm import GenerationOptions, LLMClient, LLMError, StreamReport
-from advisor.retrieval import Hit, Retriever
+from advisor.retrieval import Hit, Retriever, Searches
 
 __all__ = [
     "MAX_QUESTION_CHARS",
@@ -129,9 +129,10 @@ class _Turn:
     hits: list[Hit]  # every ask's passages, the first ask's first
     understood: Question
     new: bool  # the conversation starts with this turn: it is created when the turn is stored
-    asks: list[Ask] = field(default_factory=list)
-    evidence: list[list[Hit]] = field(default_factory=list)  # each ask's passages, searched once
-    profile: Profile = field(default_factory=Profile)
+    asks: list[Ask]
+    evidence: list[list[Hit]]  # each ask's passages, searched once
+    profile: Profile
+    search: Searches  # the turn's searches: the asks', then any a composer adds
 
 
 class Advisor:
@@ -222,12 +223,16 @@ class Advisor:
         )
         refused = refusal(reason, turn.understood, suggester, self.mode) if reason else None
         if refused is not None or self._llm is None:
-            answer = refused or extractive.answer_asks(turn.asks, turn.evidence, turn.profile)
+            answer = refused or extractive.answer_asks(turn.asks, turn.evidence, turn.profile, turn.search)
+            self._observe("retrieval", turn.search.seconds)  # the asks' searches and the composers'
             for line in answer.answer.splitlines(keepends=True):
                 yield Event("token", {"text": line})
         else:
             parts: list[str] = []
-            composed = extractive.answer_asks(turn.asks, turn.evidence, turn.profile)  # the LLM's facts
+            composed = extractive.answer_asks(
+                turn.asks, turn.evidence, turn.profile, turn.search
+            )  # the LLM's facts
+            self._observe("retrieval", turn.search.seconds)
             grounding = ground(composed, turn.hits, extractive.library.hit)
             report = StreamReport()
             started = time.perf_counter()
@@ -306,13 +311,13 @@ class Advisor:
             self.store.ensure_room(owner, new)  # the caller's cap on stored turns, before any work too
         understood, profile = self._understand(question, history, retriever)
         asks = read_asks(question, understood.query, retriever.version.vocabulary, profile)
-        started = time.perf_counter()
-        # Each ask's passages, searched once here (corrected once, above); composers read these.
-        evidence = [_merged([retriever.search(q, k=TOP_K, spelled=True) for q in a.searches]) for a in asks]
-        self._observe("retrieval", time.perf_counter() - started)
+        # Each ask's passages, searched once here (corrected once, above); composers read these,
+        # and search more through the same object.
+        search = Searches(retriever)
+        evidence = [_merged([search(q, TOP_K) for q in a.searches]) for a in asks]
         hits = list({h.chunk_id: h for found in evidence for h in found}.values())
         return _Turn(question, typed, conversation_id, history, understood.query, hits, understood, new,
-                     asks, evidence, profile)  # fmt: skip
+                     asks, evidence, profile, search)  # fmt: skip
 
     def _understand(
         self, question: str, history: list[Message], retriever: Retriever

@@ -73,7 +73,7 @@ from advisor.answer.question import (
 from advisor.answer.quotes import Quote, QuoteRanker, content_words, near_duplicate, quotes_from_hits
 from advisor.answer.roles import loose_roles
 from advisor.answer.sources import Citer, Library
-from advisor.retrieval import Hit, Retriever
+from advisor.retrieval import Hit, Retriever, Searches
 
 __all__ = ["ExtractiveAnswerer"]
 
@@ -140,12 +140,16 @@ class ExtractiveAnswerer:
              *(d.title for d in version.documents.values())]
         )  # fmt: skip
 
-    def answer_asks(self, asks: list[Ask], evidence: list[list[Hit]], profile: Profile) -> Answer:
-        """A message's answer: each ask answered with its own passages, in the order asked."""
+    def answer_asks(
+        self, asks: list[Ask], evidence: list[list[Hit]], profile: Profile, search: Searches
+    ) -> Answer:
+        """A message's answer: each ask answered with its own passages, in the order asked;
+        `search` is the turn's, which found them."""
         several = len(asks) > 1
         parts = [
             Part(
-                heading_of(ask.text) if several else None, self.answer(ask.question, hits, profile, ask.also)
+                heading_of(ask.text) if several else None,
+                self.answer(ask.question, hits, profile, ask.also, search),
             )
             for ask, hits in zip(asks, evidence, strict=True)
         ]
@@ -154,13 +158,20 @@ class ExtractiveAnswerer:
         return answer
 
     def answer(
-        self, question: Question, hits: list[Hit], profile: Profile | None = None, also: tuple[str, ...] = ()
+        self,
+        question: Question,
+        hits: list[Hit],
+        profile: Profile | None = None,
+        also: tuple[str, ...] = (),
+        search: Searches | None = None,
     ) -> Answer:
         """One ask's answer; `also` are the searches made for people like the asker, whose lines
-        may open a plan written for everyone."""
+        may open a plan written for everyone. A composer that needs more passages asks `search`
+        (the turn's: nothing is searched twice)."""
         # Where a kind takes the first passage that has something, "first" is by evidence: the
         # same five passages give the same answer whichever fusion ordered them.
         profile = profile or Profile()
+        search = search or Searches(self.retriever)
         hits = self.evidence.order(question.query, hits)
         unpriced = unpriced_line(question.text, self._lines)
         if unpriced is not None:  # a price or an hourly rate: salary rows would not answer it
@@ -177,21 +188,21 @@ class ExtractiveAnswerer:
             return self._not_covered(question, hits, gap)
         composed: Answer | None = None
         if question.kind is Kind.SALARY and len(question.entities.roles) >= 2:  # "X pay against Y pay"
-            composed = self._comparison(replace(question, sides=question.entities.roles), hits)
+            composed = self._comparison(replace(question, sides=question.entities.roles), search)
         if question.kind is Kind.SALARY:
             composed = composed or self._salary(question, hits)
         elif question.kind is Kind.COMPARISON and len(question.sides) >= 2:
-            composed = self._comparison(question, hits)
+            composed = self._comparison(question, search)
         elif question.kind is Kind.PLAN:
             composed = self._plan(question, hits)
         elif question.kind is Kind.LIST:
-            composed = self._list(question, hits)
+            composed = self._list(question, hits, search)
         elif question.kind is Kind.ROLE_FIT:
             composed = self._role_fit(question, hits, profile)
         elif question.kind is Kind.DEFINITION:
             composed = self._definition(question, hits)
         elif question.kind is Kind.ADVICE:
-            composed = self._advice(question, hits)
+            composed = self._advice(question, hits, search)
         elif question.kind is Kind.GENERAL and _ASKS_LIST.search(question.text):  # "which makers ...?"
             composed = self._item_list(question, hits)
         if question.kind in (Kind.DEFINITION, Kind.ROLE_FIT, Kind.GENERAL):  # an FAQ asking it answers first
@@ -350,9 +361,9 @@ class ExtractiveAnswerer:
             lines += ["", "What the articles do say:", "", general.answer]
         return Answer("\n".join(lines), citer.citations, False, "extractive", chart=chart or None)
 
-    def _comparison(self, question: Question, hits: list[Hit]) -> Answer | None:
+    def _comparison(self, question: Question, searches: Searches) -> Answer | None:
         def search(query: str, k: int = SIDE_K) -> list[Hit]:
-            return self.evidence.order(query, self.retriever.search(query, k=k))
+            return self.evidence.order(query, searches(query, k))
 
         citer = Citer()
         composed = compose_comparison(question, search, self.library, self.ranker, citer)
@@ -414,12 +425,12 @@ class ExtractiveAnswerer:
             return Answer("\n".join(lines), citer.citations, False, "extractive", steps=steps)
         return None
 
-    def _list(self, question: Question, hits: list[Hit]) -> Answer | None:
+    def _list(self, question: Question, hits: list[Hit], search: Searches) -> Answer | None:
         # A role's own list ("what skills does a prompt engineer need?") is read from its sections.
         vocabulary = self.library.version.vocabulary
         named_role = any(r in vocabulary.roles for r in vocabulary.find_roles(question.text))  # named in full
         return (None if named_role else self._item_list(question, hits)) or self._lists_of_topic(
-            question, hits
+            question, hits, search
         )
 
     def _item_list(self, question: Question, hits: list[Hit]) -> Answer | None:
@@ -462,7 +473,7 @@ class ExtractiveAnswerer:
         unique = list({q.text: q for q in found}.values())
         return sorted(unique, key=lambda q: q.position)
 
-    def _lists_of_topic(self, question: Question, hits: list[Hit]) -> Answer | None:
+    def _lists_of_topic(self, question: Question, hits: list[Hit], search: Searches) -> Answer | None:
         topic = question.list_topic or "items"
         # "Which AI roles": for roles the words before the noun name the field, not one part of it.
         modifier = topic_modifier(question.text, question.list_topic) if topic != "roles" else ()
@@ -471,7 +482,7 @@ class ExtractiveAnswerer:
             # A long question can find no list of what it asks ("the really ambitious, expert-tier
             # portfolio projects that ..."): the topic with its qualifying words is searched alone.
             searched = f"{' '.join(modifier)} {topic}"
-            more = self.evidence.order(searched, self.retriever.search(searched, k=len(hits) or 5))
+            more = self.evidence.order(searched, search(searched, len(hits) or 5))
             hits = [*more, *(h for h in hits if h.chunk_id not in {x.chunk_id for x in more})]
             found = self._lists(question, topic, modifier, hits)
         if topic != "items" and not any(_headed_by(c, topic) for c in found):
@@ -599,9 +610,9 @@ class ExtractiveAnswerer:
         lines += ["", *(f"- {self._line(q, citer, shown)}" for q in support)] if support else []
         return Answer("\n".join(lines), citer.citations, False, "extractive")
 
-    def _advice(self, question: Question, hits: list[Hit]) -> Answer | None:
+    def _advice(self, question: Question, hits: list[Hit], search: Searches) -> Answer | None:
         """A passage's own "No. Many ... without ..." opens the answer when it is about the question."""
-        found = self.retriever.search(question.query, k=ADVICE_K)  # an FAQ reply often ranks lower
+        found = search(question.query, ADVICE_K)  # an FAQ reply often ranks lower
         found = self.evidence.order(question.query, found)
         if faq := self._faq(question.query, hits, found):
             return faq

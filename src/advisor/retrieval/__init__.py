@@ -11,5 +11,6 @@
 
 from advisor.retrieval.hits import Hit
 from advisor.retrieval.retriever import RetrievalOptions, Retriever, open_retriever
+from advisor.retrieval.searches import Searches
 
-__all__ = ["Hit", "RetrievalOptions", "Retriever", "open_retriever"]
+__all__ = ["Hit", "RetrievalOptions", "Retriever", "Searches", "open_retriever"]
