@@ -70,3 +70,17 @@ def test_a_currency_of_one_country_gives_it() -> None:
         "India", "Sweden", "Australia", "UK", "US",
     ]  # fmt: skip
     assert currency_country("EUR") is None and currency_country(None) is None  # many countries' own
+
+
+def test_a_state_or_province_gives_its_country() -> None:
+    for text, state, country in [
+        ("final-year CS student in Texas", "Texas", "US"),
+        ("I live in ontario", "Ontario", "Canada"),
+        ("moving to Tamil Nadu next year", "Tamil Nādu", "India"),  # written without its accent
+    ]:
+        assert find_regions(text) == (state,)
+        assert country_of(state) == country and covers(state, country)  # the country's figures answer it
+    assert (
+        find_regions("a job in Georgia") == ("Georgia",) and country_of("Georgia") == "Georgia"
+    )  # the country
+    assert find_regions("Berlin or Munich?") == ("Berlin", "Munich")  # cities stay cities

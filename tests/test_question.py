@@ -59,6 +59,19 @@ def test_comparison_keeps_both_sides() -> None:
     assert regions.sides == ("US", "Canada")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What's the difference between telemetry, geofencing and route planning?",
+        "telemetry vs geofencing vs route planning whats the difference",
+    ],
+)
+def test_three_things_compared_are_three_sides(text: str) -> None:
+    q = read_question(text, VOCAB)
+    assert q.kind is Kind.COMPARISON
+    assert [s.lower() for s in q.sides] == ["telemetry", "geofencing", "route planning"]
+
+
 def test_stated_background_and_list_topic() -> None:
     q = read_question("I'm a warehouse manager with ten years of experience; which roles fit me?", VOCAB)
     assert q.kind is Kind.ROLE_FIT and q.background == "warehouse manager"

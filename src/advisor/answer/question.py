@@ -349,7 +349,7 @@ _SIDE_SPLIT = re.compile(
 )
 # Words after which a side's name has ended: "Gazebo or Webots for a laptop", "... which pays more".
 _SIDE_ENDS = (
-    r"\s+(?:which|who|what|in terms|for|as an?|"
+    r"\s+(?:which|who|what|whats|what.s|in terms|for|as an?|"
     r"pays?|earns?|makes?|needs?|requires?|is|are|has|have|offers?)\b"  # a verb ends a noun phrase
 )
 _SIDE_NOISE = re.compile(
@@ -391,17 +391,22 @@ def _sides(text: str, query: str, entities: Entities) -> tuple[str, ...]:
     """What is compared: two roles, regions or levels if named, else the words either side of "or"."""
     if named := _named_sides(entities):
         return named
-    between = re.search(r"\bbetween (.+?) and (.+?)(?:[?.!,]|$)", text, _F)
-    if between:
-        return (" ".join(between.group(1).split()[-5:]), " ".join(between.group(2).split()[:5]))
+    between = re.search(r"\bbetween (.+?) and (.+?)(?:[?.!]|,\s|$)", text, _F)
+    if between:  # "between AI, machine learning and deep learning": three sides
+        first = [" ".join(side.split()[-5:]) for side in between.group(1).split(",") if side.strip()]
+        return (*first, " ".join(between.group(2).split()[:5]))
     parts = _SIDE_SPLIT.split(text.strip(), maxsplit=1)
     if len(parts) != 2:
         return ()
     left = _SIDE_NOISE.sub("", _BEFORE_SIDE.split(parts[0])[-1]).strip()
     right = _SIDE_NOISE.sub("", _AFTER_SIDE.split(parts[1])[0]).strip()
     left = " ".join(left.split()[-4:])
-    right = " ".join(right.split()[:4])
-    return (left, right) if left and right else ()
+    more = [" ".join(_AFTER_SIDE.split(side)[0].split()[:4]) for side in _CHAIN.split(right)]  # "ai vs ml vs dl"
+    sides = (left, *more)
+    return sides if all(sides) else ()
+
+
+_CHAIN = re.compile(r"\s+(?:vs\.?|versus)\s+", _F)
 
 
 _BACKGROUND = re.compile(

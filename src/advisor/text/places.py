@@ -5,7 +5,9 @@ Every country pycountry knows is found by its name, common name or official name
 ISO code ("DE", "IND") is read as it too. words.toml keeps the rest: everyday aliases
 ("the states", "Britain"), regions that are no country ("Europe", "Remote"), and cities. A
 city is a region of its own inside its country: "Melbourne" covers no other Australian city,
-and "Australia" covers Melbourne.
+and "Australia" covers Melbourne. So is a state, province or German Land pycountry knows
+("Texas", "Ontario", "Bayern"), unless its name is a country's or a city's, or provinces of
+several countries share it ("Punjab").
 
 Country names that are also everyday words or people's names ("Jordan", "Chad", "turkey")
 are places only after a word that introduces one ("in Jordan", "from Georgia").
@@ -16,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -94,8 +97,36 @@ def _city_tables() -> tuple[dict[str, str], dict[str, str]]:
     return aliases, country
 
 
+_STATE_TYPES = frozenset({"State", "Province", "Land"})
+
+
+def _state_tables(taken: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Lower-case state names (as pycountry spells them, and without accents) -> the state, and
+    the state -> its country; names in `taken` (countries, cities) or shared are left out."""
+    lands: dict[str, set[str]] = {}
+    for division in pycountry.subdivisions:
+        if division.type in _STATE_TYPES:
+            name = re.sub(r"\s*\(.*?\)|\s*\[.*?\]", "", division.name).strip()
+            lands.setdefault(name, set()).add(
+                _country_name(pycountry.countries.get(alpha_2=division.country_code))
+            )
+    aliases, country = {}, {}
+    for name, owners in lands.items():
+        plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        spellings = {name.lower(), plain.lower()}
+        if len(owners) == 1 and len(name) >= 4 and not spellings & taken:
+            aliases.update(dict.fromkeys(spellings, name))
+            country[name] = next(iter(owners))
+    return aliases, country
+
+
 _COUNTRIES, _CODES = _country_aliases()
 _CITY_ALIASES, CITIES = _city_tables()
+_STATE_ALIASES, _STATES = _state_tables(
+    {*_COUNTRIES, *(a.lower() for a in _WORDS["regions"]), *_CITY_ALIASES}
+)
+_CITY_ALIASES |= _STATE_ALIASES
+CITIES |= _STATES  # a state is a region inside its country, as a city is
 _OTHER: dict[str, str] = _WORDS["regions"]
 _NAMED = {**_COUNTRIES, **_OTHER}  # every alias of a country or region, everyday words too
 # alias -> canonical, every alias found in running text (everyday country names need a lead word)
