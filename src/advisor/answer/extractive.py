@@ -81,7 +81,7 @@ MAX_SUPPORT = 4  # supporting bullets after the first sentence
 BARE_NAME_WORDS = (
     6  # a list item this short is a name on its own ("Prompt Engineer / AI Solutions Specialist")
 )
-SUPPORT_RATIO = 0.6  # a supporting line scores at least this share of the opening's score
+SUPPORT_RATIO = 0.8  # a supporting line scores at least this share of the opening's score (dev readers)
 SUPPORT_BAR = 0.6  # ... and at least this (Opening's score: cosine + focus + shape), fitted on dev
 SIDE_K = 4  # passages retrieved for each side of a comparison
 ADVICE_K = 10  # passages searched for a yes/no question's direct reply

@@ -10,8 +10,10 @@ part of the code.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:  # the HTML reader hands in its parsed tree; plain text needs no lxml
+    from lxml import etree
 
 __all__ = ["drop_hidden_elements", "drop_hidden_text"]
 
