@@ -60,16 +60,16 @@ def fitting(
     best: dict[str, Fit] = {}
     for scored in ranked:
         role = role_of_quote[id(scored.quote)]
-        score = scored.score - _penalty(avoid, role, scored)
+        score = scored.score - _penalty(avoid, role, scored) - _lacking(profile, scored.quote.text)
         if role not in best or score > best[role].score:
             best[role] = Fit(role, scored.quote, score)
     return sorted(best.values(), key=lambda f: -f.score)[:MAX_FITS]
 
 
 def _about(ask: str, profile: Profile) -> str:
-    """What the person says of themselves that bears on a role, and the ask."""
-    parts = [profile.background or "", *profile.skills, *(f"no {w}" for w in profile.lacks),
-             *profile.preferences, profile.interest or "", ask]  # fmt: skip
+    """What the person says of themselves that bears on a role, and the ask. What they lack is
+    not here: a line asking for it ("people who enjoy coding") would match it (see _lacking)."""
+    parts = [profile.background or "", *profile.skills, *profile.preferences, profile.interest or "", ask]
     return " ".join(p for p in parts if p)
 
 
@@ -88,6 +88,23 @@ def _penalty(avoid: frozenset[str], role: str, scored: Scored) -> float:
         return 0.0
     held = avoid & stems(role)
     return AVOID_PENALTY if held else 0.0
+
+
+_WITHOUT = re.compile(r"\b(?:no|not|don'?t|doesn'?t|without|never|little|less)\b", re.I)
+
+
+def _lacking(profile: Profile, line: str) -> float:
+    """AVOID_PENALTY for a line that asks for what the person lacks ("People who enjoy both
+    coding and ..." for someone with no coding); a line saying it is not needed ("you don't
+    code") is no demand."""
+    lacked = stems(" ".join(profile.lacks))
+    if not lacked:
+        return 0.0
+    words = re.findall(r"[\w']+", line.lower())
+    for n, word in enumerate(words):
+        if stems(word) & lacked and not any(_WITHOUT.fullmatch(w) for w in words[max(0, n - 3) : n]):
+            return AVOID_PENALTY
+    return 0.0
 
 
 def _candidates(hits: Sequence[Hit], library: Library, vocabulary: Vocabulary) -> list[tuple[Quote, str]]:
