@@ -336,7 +336,10 @@ class Advisor:
             about = _about_from_text(history, last, vocabulary)
             earlier = _profile(history, vocabulary)
         ladder = list(dict.fromkeys(vocabulary.levels.values()))
-        pointed = point_back(question, about, retriever.version.salaries, ladder) if about else None
+        earlier_abouts = [a for a in _stored_abouts(history)[1:RECENT_QUESTIONS] if a is not None]
+        pointed = (
+            point_back(question, about, retriever.version.salaries, ladder, earlier_abouts) if about else None
+        )
         query = resolve_follow_up(pointed[:MAX_QUESTION_CHARS] if pointed else question, last, vocabulary)
         if last is not None and self._llm is not None:
             with contextlib.suppress(LLMError):  # the rule-based resolution stands
@@ -371,6 +374,14 @@ def _stored_state(history: list[Message]) -> _State | None:
         about = About.from_json(shown.get("about"))
         return _State(str(shown["query"]), about, Profile.from_json(shown.get("profile")))
     return None
+
+
+def _stored_abouts(history: list[Message]) -> list[About | None]:
+    """What each answered turn stored it was about, latest first."""
+    shown = [
+        m.shown for m in reversed(history) if m.role == "assistant" and m.shown and not m.shown.get("refused")
+    ]
+    return [About.from_json(s.get("about")) for s in shown]
 
 
 def _about_from_text(history: list[Message], last: LastTurn | None, vocabulary: Vocabulary) -> About | None:

@@ -16,6 +16,7 @@ from advisor.answer.profile import Profile
 from advisor.answer.question import Entities, Kind, Question, read_question
 from advisor.answer.roles import loose_roles
 from advisor.corpus.vocabulary import Vocabulary
+from advisor.text.places import canonical_region
 
 __all__ = ["MAX_ASKS", "Ask", "heading_of", "read_asks", "split_asks"]
 
@@ -176,7 +177,9 @@ def _tailored(question: Question, profile: Profile, vocabulary: Vocabulary, whol
     roles = roles or entities.roles
     if profile.background and question.kind is Kind.LIST and question.list_topic == "roles":
         question = replace(question, kind=Kind.ROLE_FIT, background=profile.background, list_topic=None)
-    regions = entities.regions or whole.entities.regions or ((profile.country,) if profile.country else ())
+    # the place they are in, as precisely as it is written: a city's own figures, then its country's
+    here = canonical_region(profile.place) if profile.place else profile.country
+    regions = entities.regions or whole.entities.regions or ((here,) if here else ())
     levels = entities.levels or whole.entities.levels
     if (roles, regions, levels) == (entities.roles, entities.regions, entities.levels):
         return question

@@ -65,8 +65,9 @@ class Coverage:
         for i in unseen:
             if i > 0 and tokens[i - 1].lower() in _OWN:  # "my CV" is the asker's, not the topic
                 continue
-            if not any(t.lower() in _DETERMINERS for t in tokens[max(0, i - NOUN_REACH) : i]):
-                continue  # a topic is a thing named ("a laptop", "which bootcamp"), not a verb or a mood
+            named = any(t.lower() in _DETERMINERS for t in tokens[max(0, i - NOUN_REACH) : i])
+            if not named and not _plural(tokens[i]):
+                continue  # a topic is a thing named ("a laptop", "which bootcamp", "visas"), not a mood
             salience = self._salience(text, tokens[i], whole)
             # A word carrying much of the ask is its topic even where a line holds its other words.
             if salience < MIN_SALIENCE or (best_focus >= MAX_FOCUS and salience < STRONG_SALIENCE):
@@ -87,6 +88,12 @@ def _phrase(tokens: list[str], i: int) -> str:
     while start > 0 and not _asking(tokens[start - 1]) and i - start < 1:
         start -= 1
     return " ".join(tokens[start : i + 1])
+
+
+def _plural(token: str) -> bool:
+    """A plural noun names things without a determiner ("sponsor work visas")."""
+    low = token.lower()
+    return len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is"))
 
 
 def _asking(token: str) -> bool:

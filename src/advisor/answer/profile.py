@@ -18,6 +18,7 @@ from typing import Any
 from advisor.answer.question import as_role
 from advisor.corpus.vocabulary import Vocabulary
 from advisor.text.lexicon import split_sentences
+from advisor.text.places import country_of
 
 __all__ = ["Profile", "read_profile"]
 
@@ -242,7 +243,7 @@ def _place(text: str, vocabulary: Vocabulary) -> tuple[str | None, str | None]:
             rf"(?<![\w.]){re.escape(a)}(?!\w)", text, _F)]  # fmt: skip
         shown = max(written, key=len) if written else canonical
         match = re.search(rf"(?<![\w.]){re.escape(shown)}(?!\w)", text, _F)
-        return (match.group(0) if match else shown), canonical
+        return (match.group(0) if match else shown), country_of(canonical) or canonical
     return None, None
 
 

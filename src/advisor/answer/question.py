@@ -216,8 +216,10 @@ def read_question(text: str, vocabulary: Vocabulary, query: str | None = None) -
     background = _background(text)
     # A follow-up rewritten in place ("the advanced ones" -> "the advanced projects") asks what its
     # rewriting asks; one with its topic appended in brackets is read by its own words.
-    list_topic = _list_topic(query if query != text and "(" not in query else text)
-    kind = _kind(text, entities, sides, background, list_topic)
+    rewritten = query != text and "(" not in query
+    list_topic = _list_topic(query if rewritten else text)
+    # ... and so does its kind: "the better paid one" names a role, it does not ask for pay
+    kind = _kind(query if rewritten else text, entities, sides, background, list_topic)
     if kind is Kind.GENERAL and query != text:  # an ellipsis ("and in the UK?") asks what its query asks
         return replace(read_question(query, vocabulary), text=text)
     if kind is not Kind.COMPARISON:
@@ -401,7 +403,9 @@ def _sides(text: str, query: str, entities: Entities) -> tuple[str, ...]:
     left = _SIDE_NOISE.sub("", _BEFORE_SIDE.split(parts[0])[-1]).strip()
     right = _SIDE_NOISE.sub("", _AFTER_SIDE.split(parts[1])[0]).strip()
     left = " ".join(left.split()[-4:])
-    more = [" ".join(_AFTER_SIDE.split(side)[0].split()[:4]) for side in _CHAIN.split(right)]  # "ai vs ml vs dl"
+    more = [
+        " ".join(_AFTER_SIDE.split(side)[0].split()[:4]) for side in _CHAIN.split(right)
+    ]  # "ai vs ml vs dl"
     sides = (left, *more)
     return sides if all(sides) else ()
 

@@ -107,9 +107,23 @@ def _plain(name: str) -> str:
     return re.sub(r",\s*(?:UK|US|[A-Z][a-z]+)$", "", name).strip()
 
 
-def point_back(text: str, about: About, salaries: Sequence[SalaryRow], ladder: Sequence[str]) -> str | None:
-    """The follow-up with what it points back to named, or None when it points at nothing here."""
+def point_back(
+    text: str,
+    about: About,
+    salaries: Sequence[SalaryRow],
+    ladder: Sequence[str],
+    earlier: Sequence[About] = (),
+) -> str | None:
+    """The follow-up with what it points back to named, or None when it points at nothing here.
+    `earlier`: what the turns before the last were about, latest first: "the other one" after a
+    turn about one of two things named before is the other of those two."""
     items = list(about.items) or list(about.roles)
+    if (other := _OTHER.search(text)) and len(items) < 2:
+        discussed = {n.lower() for n in (*about.items, *about.roles)}
+        pair = next((list(a.items) or list(a.roles) for a in earlier if len(a.items or a.roles) >= 2), [])
+        rest = [i for i in pair if i.lower() not in discussed]
+        if discussed and len(rest) == 1:
+            return _put(text, other, rest[0])
     if (ordinal := _ORDINAL.search(text)) and items:
         index = _ORDINALS[ordinal.group(1).lower()]
         if -len(items) <= index < len(items):
