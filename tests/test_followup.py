@@ -29,6 +29,11 @@ def test_ellipsis_swaps_the_region_then_the_level() -> None:
     )
 
 
+def test_a_region_named_again_replaces_the_one_carried_over() -> None:
+    query = resolve("What does a fleet analyst earn in Germany?", "and that same senior level in Canada?")
+    assert "Canada" in query and "Germany" not in query, query
+
+
 def test_they_becomes_the_role() -> None:
     assert (
         resolve("What does a data steward do all day?", "What do they earn?") == "What do Data Stewards earn?"

@@ -130,7 +130,7 @@ def resolve_follow_up(text: str, last: LastTurn | None, vocabulary: Vocabulary) 
         singular = people.group(1).lower() in {"that role", "this role"}
         names = " and ".join(r if singular else _plural(r) for r in roles)
         return _cap(_PEOPLE.sub(names, text, count=1))
-    return _cap(f"{text.rstrip()} ({_topic(last, text, mine)})")
+    return _cap(f"{text.rstrip()} ({_topic(last, text, mine, vocabulary)})")
 
 
 def _roles_of(last: LastTurn) -> tuple[str, ...]:
@@ -146,7 +146,7 @@ def _roles_of(last: LastTurn) -> tuple[str, ...]:
     )
 
 
-def _topic(last: LastTurn, text: str, mine: Entities) -> str:
+def _topic(last: LastTurn, text: str, mine: Entities, vocabulary: Vocabulary) -> str:
     """What the earlier turn was about, in a few words: sides or roles, region, level, topic words."""
     question = last.question
     ordinal = _ORDINAL.search(text)
@@ -170,11 +170,21 @@ def _topic(last: LastTurn, text: str, mine: Entities) -> str:
         parts.append("salary")
     said = set(normalize_term(" ".join([*parts, text])).split())
     carried = " ".join(re.findall(r"\(([^()]*)\)", question.query))  # the topic it carried itself
-    words = [w for w in _content_words(f"{carried} {question.query}") if normalize_term(w) not in said]
+    words = [
+        w for w in _content_words(f"{carried} {question.query}")
+        if normalize_term(w) not in said and not _replaced(w, mine, vocabulary)
+    ]  # fmt: skip
     if question.list_topic and question.list_topic not in {w.lower() for w in words}:
         words.insert(0, question.list_topic)
     topic = " ".join([*parts, *dict.fromkeys(words)][: TOPIC_WORDS + len(parts)])
     return re.sub(r"[()\[\]]", "", topic).strip() or question.text
+
+
+def _replaced(word: str, mine: Entities, vocabulary: Vocabulary) -> bool:
+    """A region or level of the earlier turn that this one replaces with its own ("... in the UK?")."""
+    return bool(mine.regions and vocabulary.find_regions(word)) or bool(
+        mine.levels and word.lower() in vocabulary.levels
+    )
 
 
 def _written(text: str, aliases: dict[str, str], canonical: tuple[str, ...]) -> list[str]:
