@@ -47,6 +47,13 @@ def test_salary_question_shows_each_article_with_its_own_figure(advisor: Advisor
                 assert figure in answer.answer  # never rewritten
 
 
+def test_pay_with_no_region_asked_leads_with_the_region_the_article_gives_first(advisor: Advisor) -> None:
+    answer = advisor.ask("What does an AI engineer earn?")
+    assert answer.kind == "salary"
+    first = answer.answer.splitlines()[0]
+    assert "in the US" in first and "remotely" not in first, answer.answer  # US is the table's first column
+
+
 def test_uk_question_gets_uk_rows(advisor: Advisor) -> None:
     answer = advisor.ask("How much does a junior ML engineer earn in the UK?")
     assert "£45,000 – £65,000" in answer.answer

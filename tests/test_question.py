@@ -83,3 +83,10 @@ def test_stated_background_and_list_topic() -> None:
 
 def test_us_the_pronoun_is_not_a_region() -> None:
     assert read_question("Can you tell us what a fleet analyst does?", VOCAB).entities.regions == ()
+
+
+def test_a_follow_up_with_its_own_ask_is_not_the_earlier_pay_question() -> None:
+    query = "how long would it take me to get there? (Fleet Analyst salary)"
+    assert read_question("how long would it take me to get there?", VOCAB, query).kind is not Kind.SALARY
+    ellipsis = read_question("and in Canada?", VOCAB, "What does a fleet analyst earn in Canada?")
+    assert ellipsis.kind is Kind.SALARY  # an ellipsis still asks what its query asks

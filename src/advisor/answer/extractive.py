@@ -73,6 +73,7 @@ from advisor.answer.question import (
 from advisor.answer.quotes import Quote, QuoteRanker, content_words, near_duplicate, quotes_from_hits
 from advisor.answer.roles import loose_roles
 from advisor.answer.sources import Citer, Library
+from advisor.ingest.shapes import glued_cells
 from advisor.retrieval import Hit, Retriever, Searches
 
 __all__ = ["ExtractiveAnswerer"]
@@ -326,6 +327,8 @@ class ExtractiveAnswerer:
     def _line(quote: Quote, citer: Citer, shown: set[str]) -> str:
         """A quote with its lead-in, unless an earlier line already showed that lead-in."""
         text = quote.text if quote.context in shown or (quote.context or "") in quote.text else quote.shown()
+        if quote.kind == "row" and (cells := glued_cells(quote.text)):  # "Role$1£2" as the table's cells
+            text = f"| {' | '.join(cells)} |"
         heading = quote.heading
         # "Complete this before ..." under "Deep Learning Specialization": the heading says what "this" is.
         if quote.kind == "sentence" and not quote.context and heading and heading not in shown:

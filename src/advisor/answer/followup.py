@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from advisor.answer.question import (
     LIST_TOPICS,
+    OWN_ASK,
     Entities,
     Kind,
     Question,
@@ -166,7 +167,7 @@ def _topic(last: LastTurn, text: str, mine: Entities, vocabulary: Vocabulary) ->
         parts += question.entities.levels
     if not mine.regions:
         parts += question.entities.regions
-    if question.kind is Kind.SALARY:
+    if question.kind is Kind.SALARY and not OWN_ASK.match(text):  # "how long would it take?" asks no pay
         parts.append("salary")
     said = set(normalize_term(" ".join([*parts, text])).split())
     carried = " ".join(re.findall(r"\(([^()]*)\)", question.query))  # the topic it carried itself

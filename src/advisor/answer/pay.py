@@ -164,10 +164,17 @@ def pay_lines(rows: Sequence[SalaryRow], by_level: bool = True, by_role: bool = 
     rows_in = {ln.region: 0 for ln in lines}
     for ln in lines:
         rows_in[ln.region] += len(ln.rows)
-    # The region most rows price first; within it, levels from junior up.
+    first_seen = {region: i for i, region in enumerate(dict.fromkeys(region_of(r) for r in rows))}
+    # The region most rows price first, then the one the articles give first (the table's first
+    # column, not the alphabet's "Remote"); within it, levels from junior up.
     return sorted(
         lines,
-        key=lambda ln: (-rows_in[ln.region], ln.region or "~", order.get(ln.level or "", 99), ln.low.value),
+        key=lambda ln: (
+            -rows_in[ln.region],
+            first_seen.get(ln.region, 99),
+            order.get(ln.level or "", 99),
+            ln.low.value,
+        ),
     )
 
 

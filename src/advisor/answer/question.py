@@ -15,6 +15,7 @@ from advisor.corpus.vocabulary import Vocabulary
 
 __all__ = [
     "LIST_TOPICS",
+    "OWN_ASK",
     "PERIOD_NUMBER",
     "PERIOD_WORDS",
     "Entities",
@@ -220,11 +221,16 @@ def read_question(text: str, vocabulary: Vocabulary, query: str | None = None) -
     list_topic = _list_topic(query if rewritten else text)
     # ... and so does its kind: "the better paid one" names a role, it does not ask for pay
     kind = _kind(query if rewritten else text, entities, sides, background, list_topic)
-    if kind is Kind.GENERAL and query != text:  # an ellipsis ("and in the UK?") asks what its query asks
+    if kind is Kind.GENERAL and query != text and not OWN_ASK.match(text):
+        # an ellipsis ("and in the UK?") asks what its query asks; "how long would it take me?"
+        # asks its own question about the earlier topic
         return replace(read_question(query, vocabulary), text=text)
     if kind is not Kind.COMPARISON:
         sides = ()
     return Question(text, query, kind, entities, sides, background, list_topic if kind is Kind.LIST else None)
+
+
+OWN_ASK = re.compile(r"^\W*(?:(?:so|and|ok|okay|but)\W+)?(?:how long|how hard|why|when|where)\b", _F)
 
 
 def _kind(
