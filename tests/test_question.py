@@ -90,3 +90,15 @@ def test_a_follow_up_with_its_own_ask_is_not_the_earlier_pay_question() -> None:
     assert read_question("how long would it take me to get there?", VOCAB, query).kind is not Kind.SALARY
     ellipsis = read_question("and in Canada?", VOCAB, "What does a fleet analyst earn in Canada?")
     assert ellipsis.kind is Kind.SALARY  # an ellipsis still asks what its query asks
+
+
+def test_the_askers_own_job_beside_the_one_they_want_is_no_comparison() -> None:
+    moving = read_question(
+        "I'm a fleet analyst in Oslo. I want to become a robotics engineer, where do I start and what would it pay?",
+        VOCAB,
+    )
+    assert moving.kind is not Kind.COMPARISON and moving.sides == ()
+    weighing = read_question(
+        "I'm a fleet analyst: does a robotics engineer earn more than a fleet analyst?", VOCAB
+    )
+    assert weighing.kind is Kind.COMPARISON  # a word that compares keeps both sides

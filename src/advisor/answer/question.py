@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from advisor.answer.roles import loose_roles
 from advisor.corpus.vocabulary import Vocabulary
+from advisor.text.lexicon import normalize_term
 
 __all__ = [
     "LIST_TOPICS",
@@ -220,7 +221,16 @@ def read_question(text: str, vocabulary: Vocabulary, query: str | None = None) -
     rewritten = query != text and "(" not in query
     list_topic = _list_topic(query if rewritten else text)
     # ... and so does its kind: "the better paid one" names a role, it does not ask for pay
-    kind = _kind(query if rewritten else text, entities, sides, background, list_topic)
+    asked = query if rewritten else text
+    kind = _kind(asked, entities, sides, background, list_topic)
+    if kind is Kind.COMPARISON and not _COMPARE.search(asked) and (stated := _BACKGROUND.search(text)):
+        # "I'm a backend developer ... I want to become an ML engineer ... and what would it pay?":
+        # the asker's own job named beside another role, with no word that compares, is no side
+        roles = tuple(r for r in entities.roles if normalize_term(r) not in normalize_term(stated.group(1)))
+        if len(roles) < len(entities.roles):
+            entities_left = replace(entities, roles=roles)
+            sides = tuple(as_role(side, vocabulary) for side in _sides(text, query, entities_left))
+            kind = _kind(asked, entities_left, sides, background, list_topic)
     if kind is Kind.GENERAL and query != text and not OWN_ASK.match(text):
         # an ellipsis ("and in the UK?") asks what its query asks; "how long would it take me?"
         # asks its own question about the earlier topic
