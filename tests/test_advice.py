@@ -104,3 +104,13 @@ def test_a_career_topic_no_article_treats_is_said_not_covered_not_refused(
     answer = advisor.ask(question)
     assert not answer.refused
     assert _opening(answer.answer).startswith("None of the articles"), answer.answer
+
+
+def test_the_role_whose_line_names_who_they_are_is_offered(advisor: Advisor) -> None:
+    # What they love matches another role's line word for word; a line naming teachers speaks to
+    # them too, and an article does say which role suits a teacher.
+    answer = advisor.ask(
+        "I'm a teacher who loves spreadsheets and careful record-keeping. Which museum technology role suits me?"
+    )
+    assert "Museum Learning Technologist" in answer.answer, answer.answer
+    assert "None of the articles says which role suits" not in answer.answer, answer.answer

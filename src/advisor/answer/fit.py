@@ -25,6 +25,7 @@ from advisor.retrieval import Hit
 __all__ = ["Fit", "fitting"]
 
 MAX_FITS = 3  # roles offered: a few options, best first
+BACKGROUND_BONUS = 0.3  # a line naming the rarest word of who they are ("DevOps") speaks to them
 AVOID_PENALTY = 0.5  # a role whose name or line holds what the person does not want
 _ARROW = re.compile(r"→|->|=>")
 _NEGATED = re.compile(
@@ -54,13 +55,21 @@ def fitting(
     if not candidates:
         return []
     about = _about(ask, profile)
+    background = {
+        w: n for w, n in opening.focus.terms(profile.background or "").items() if opening.focus.holds(w)
+    }
+    rarest = max(background, key=lambda w: background[w]) if background else None  # a word some line has
     ranked = opening.rank(about, about, [q for q, _ in candidates], subject=False)
+    naming = [q for q, _ in candidates if rarest and rarest in stems(q.text)]  # "Former teachers who ..."
+    ranked += opening.rank(about, about, naming, subject=False)  # ranked even where other words win
     role_of_quote = {id(q): role for q, role in candidates}
     avoid = _avoided(profile, ask)
     best: dict[str, Fit] = {}
     for scored in ranked:
         role = role_of_quote[id(scored.quote)]
         score = scored.score - _penalty(avoid, role, scored) - _lacking(profile, scored.quote.text)
+        if rarest and rarest in stems(scored.quote.text):  # "Software/DevOps engineers who ...": them
+            score += BACKGROUND_BONUS
         if role not in best or score > best[role].score:
             best[role] = Fit(role, scored.quote, score)
     return sorted(best.values(), key=lambda f: -f.score)[:MAX_FITS]

@@ -45,7 +45,9 @@ NOT_ROLE_START = frozenset(_WORDS["words"]["not_role_start"])
 _FUNCTION_WORDS = frozenset(_WORDS["words"]["function_words"])
 
 ROLE_NOUN = "|".join(ROLE_NOUNS)
-_ROLE_TITLE = re.compile(rf"\b(?:{ROLE_NOUN})s?(?:\s*\(.*\))?$", re.I)
+# ... or ends with an -ist agent noun no list names ("Learning Technologist", "Nurse Informaticist"),
+# not "Checklist"
+_ROLE_TITLE = re.compile(rf"\b(?:{ROLE_NOUN}|\w{{3,}}(?<!l)ist)s?(?:\s*\(.*\))?$", re.I)
 LEVEL_PREFIX = re.compile(
     r"^(?:(?:junior|senior|staff|principal|lead|mid-level|entry-level|distinguished|head of)\s+)+", re.I
 )
