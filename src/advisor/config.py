@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     # share one allowance), and how long an idle conversation is kept (0: for ever).
     max_conversations_per_owner: int = Field(default=1000, ge=1)
     max_turns_per_owner: int = Field(default=10_000, ge=1)
-    retention_days: float = Field(default=90, ge=0)
+    retention_days: float = Field(default=0, ge=0)  # 0 by default: an upgrade deletes nothing
     # prometheus_client's own variable: `advisor serve --workers N` sets it for its workers.
     prometheus_multiproc_dir: Path | None = Field(default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR")
     header_timeout: float = Field(default=10.0, gt=0, le=300)  # seconds to send complete request headers
