@@ -112,6 +112,14 @@ def test_what_counts_as_a_failure() -> None:
     assert failure_reasons(_turn("q", "Refused.", cited=False, rating=-1)) == ["refused", "not_helpful"]
 
 
+def test_the_answers_own_field_says_what_is_not_covered() -> None:
+    said = StoredTurn("q", "Pay runs from ...", True, None, time.time(), ("a salary for a barista",))
+    assert failure_reasons(said) == ["not_covered"]
+    # a turn that kept its ANSWER is judged by the field, not by how its text opens
+    plain = StoredTurn("q", "None of the articles is wrong here, but ...", True, None, time.time(), ())
+    assert failure_reasons(plain) == []
+
+
 def test_one_question_asked_twice_counts_twice_and_shows_once(real_embedder: Embedder) -> None:
     turns = [_turn("Sourdough hydration?", "", False), _turn("sourdough  HYDRATION?", "", False)]
     (gap,) = find_gaps(turns, real_embedder)

@@ -27,7 +27,14 @@ from advisor.answer.definition import (
 )
 from advisor.answer.evidence import Evidence
 from advisor.answer.fit import fitting
-from advisor.answer.gaps import Mentions, is_pay_figure, not_covered_line, unmentioned_names, unpriced_line
+from advisor.answer.gaps import (
+    Mentions,
+    asked_measure,
+    is_pay_figure,
+    not_covered_line,
+    unmentioned_names,
+    unpriced_line,
+)
 from advisor.answer.listing import (
     Entry,
     background_quotes,
@@ -179,6 +186,9 @@ class ExtractiveAnswerer:
             general = self._general(question.query, hits, keep=lambda q: not is_pay_figure(q.text))
             general.answer = f"{unpriced} What the articles do say:\n\n{general.answer}"
             general.kind = str(question.kind)
+            general.gaps = [
+                "hourly or day rates" if asked_measure(question.text) == "rate" else "what it costs"
+            ]
             return general
         ranked = self.opening.rank(
             _asked(question), question.query, quotes_from_hits(hits, self.library.units)
@@ -362,7 +372,11 @@ class ExtractiveAnswerer:
         if not figures.rows:
             general = self._general(question.query, hits, citer)
             lines += ["", "What the articles do say:", "", general.answer]
-        return Answer("\n".join(lines), citer.citations, False, "extractive", chart=chart or None)
+        answer = Answer("\n".join(lines), citer.citations, False, "extractive", chart=chart or None)
+        answer.gaps = (
+            [f"a salary for {figures.gap}"] if figures.gap else []
+        )  # "None of the articles gives ..."
+        return answer
 
     def _comparison(self, question: Question, searches: Searches) -> Answer | None:
         def search(query: str, k: int = SIDE_K) -> list[Hit]:

@@ -65,8 +65,10 @@ def failure_reasons(turn: StoredTurn) -> list[Reason]:
     reasons: list[Reason] = []
     if not turn.cited:
         reasons.append("refused")
-    elif _NOT_COVERED_OPENING.match(turn.answer_opening):
-        reasons.append("not_covered")
+    elif (
+        turn.not_covered if turn.not_covered is not None else _NOT_COVERED_OPENING.match(turn.answer_opening)
+    ):
+        reasons.append("not_covered")  # the ANSWER's field; turns stored before 0.3.0 by their opening
     if turn.rating == -1:
         reasons.append("not_helpful")
     return reasons

@@ -117,9 +117,18 @@ class StoredTurn:
     cited: bool  # the answer cited a source (refusals cite none)
     rating: int | None  # the last vote on the answer: 1, -1, or None
     created: float
+    not_covered: tuple[str, ...] | None = None  # what the answer said no article covers; None: not kept (0.2)
 
 
 OPENING_CHARS = 300
+
+
+def _not_covered(shown: str | None) -> tuple[str, ...] | None:
+    """The stored ANSWER's `not_covered`, or None for a turn that kept no ANSWER (before 0.3.0)."""
+    if not shown:
+        return None
+    gaps = json.loads(shown).get("not_covered")
+    return None if gaps is None else tuple(gaps)
 
 
 def owner_of(kind: str, secret: str) -> str:
@@ -418,7 +427,15 @@ class ConversationStore:
         opening = func.substr(m.c.content, 1, OPENING_CHARS)
         with self.engine.connect() as db:
             rows = db.execute(
-                select(m.c.conversation_id, m.c.idx, m.c.role, opening, m.c.citations != "[]", m.c.created)
+                select(
+                    m.c.conversation_id,
+                    m.c.idx,
+                    m.c.role,
+                    opening,
+                    m.c.citations != "[]",
+                    m.c.created,
+                    m.c.shown,
+                )
                 .where(*window)
                 .order_by(m.c.conversation_id, m.c.idx)
             ).all()
@@ -428,14 +445,18 @@ class ConversationStore:
                 .order_by(_feedback.c.created)
             ).all()
         last_vote = {(c, i): rating for c, i, rating in votes}  # the last one wins
-        answers = {(c, i): (text, bool(cited)) for c, i, role, text, cited, _ in rows if role == "assistant"}
+        answers = {
+            (c, i): (text, bool(cited), _not_covered(shown))
+            for c, i, role, text, cited, _, shown in rows
+            if role == "assistant"
+        }
         turns = []
-        for conversation, idx, role, question, _, created in rows:
+        for conversation, idx, role, question, _, created, _ in rows:
             if role != "user" or (conversation, idx + 1) not in answers:
                 continue
-            text, cited = answers[(conversation, idx + 1)]
+            text, cited, gaps = answers[(conversation, idx + 1)]
             rating = last_vote.get((conversation, idx + 1))
-            turns.append(StoredTurn(question, text, cited, rating, created))
+            turns.append(StoredTurn(question, text, cited, rating, created, gaps))
         return sorted(turns, key=lambda t: t.created)
 
     @staticmethod
