@@ -305,3 +305,18 @@ def test_an_answer_does_not_depend_on_the_order_its_passages_were_found_in(
     hits = retriever.search(understood.query, k=5)
     backwards = [replace(h, rank=i) for i, h in enumerate(reversed(hits), start=1)]
     assert answerer.answer(understood, backwards).answer == answerer.answer(understood, hits).answer
+
+
+def test_a_plan_asked_for_is_found_even_where_the_first_passages_describe_the_role(advisor: Advisor) -> None:
+    answer = advisor.ask("Show me a roadmap for getting into robotics as a software developer")
+    assert answer.kind == "plan" and answer.steps, answer.answer
+    assert "Month 5–6" in answer.answer, answer.answer
+
+
+def test_the_final_stage_of_the_plan_shown_opens_the_follow_up(advisor: Advisor) -> None:
+    first = advisor.ask("What is the six-month plan for robotics?")
+    assert first.steps, first.answer
+    last = advisor.ask("and what's in the final stage?", first.conversation_id)
+    assert last.answer.startswith("Month 5–6"), last.answer
+    step = advisor.ask("what is the first step?", first.conversation_id)  # a plan's step, not a listed item
+    assert step.answer.startswith("Month 1–2"), step.answer

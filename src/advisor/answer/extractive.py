@@ -92,6 +92,7 @@ BARE_NAME_WORDS = (
 SUPPORT_RATIO = 0.8  # a supporting line scores at least this share of the opening's score (dev readers)
 SUPPORT_BAR = 0.6  # ... and at least this (Opening's score: cosine + focus + shape), fitted on dev
 SIDE_K = 4  # passages retrieved for each side of a comparison
+PLAN_K = 5  # passages searched again for a plan when those found hold none
 ADVICE_K = 10  # passages searched for a yes/no question's direct reply
 DIRECT_SHARE = 0.8  # a direct reply is at least this close in meaning as the best other quote
 BACKGROUND_WORDS = 4  # a background this short ("backend developer") can be named in a sentence
@@ -116,6 +117,7 @@ _STRUCTURE_ANSWERS = frozenset(
 )
 _REFERS = re.compile(r"\b(this|it|these|they|them)\b", re.I)
 _TIMED_PLAN = re.compile(r"\b(?:days?|weeks?|months?|years?|plan|roadmap|timeline|schedule)\b", re.I)
+_END_STEP = re.compile(r"\b(first|opening|last|final)\s+(?:step|stage|phase|month|part|milestone)s?\b", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I)
 
 
@@ -205,7 +207,7 @@ class ExtractiveAnswerer:
         elif question.kind is Kind.COMPARISON and len(question.sides) >= 2:
             composed = self._comparison(question, search)
         elif question.kind is Kind.PLAN:
-            composed = self._plan(question, hits)
+            composed = self._plan(question, hits, search)
         elif question.kind is Kind.LIST:
             composed = self._list(question, hits, search)
         elif question.kind is Kind.ROLE_FIT:
@@ -390,7 +392,7 @@ class ExtractiveAnswerer:
         lines = [*lines, "", table.markdown()]
         return Answer("\n".join(lines), citer.citations, False, "extractive", table=table)
 
-    def _plan(self, question: Question, hits: list[Hit]) -> Answer | None:
+    def _plan(self, question: Question, hits: list[Hit], search: Searches) -> Answer | None:
         ordered = ordered_list(question.query, hits, self.library)
         if ordered:
             citer = Citer()
@@ -400,6 +402,10 @@ class ExtractiveAnswerer:
         if levels is not None:
             return levels
         plans = best_plans(question.query, hits, self.library, self.evidence.score)
+        if not plans:  # "show me a roadmap to ...": the passages found describe the role, not its plan
+            planned = search(f"{question.query} step by step plan", PLAN_K)
+            planned = self.evidence.order(question.query, planned)
+            plans = best_plans(question.query, planned, self.library, self.evidence.score)
         if not plans:
             return None
         citer = Citer()
@@ -412,6 +418,9 @@ class ExtractiveAnswerer:
             direct = [*compose_period(covered, self.library, citer), ""]
         elif (after := neighbour_step(question.text, plans[0])) is not None:  # "what comes after X?"
             direct = [*compose_period([after], self.library, citer), ""]
+        elif (end := _END_STEP.search(question.text)) and plans[0].steps:  # "the final stage", "step one"
+            step = plans[0].steps[0 if end.group(1).lower() in ("first", "opening") else -1]
+            direct = [*compose_period([step], self.library, citer), ""]
         elif _HOW_LONG.search(question.text):  # the passage that says how long comes first
             best = self.ranker.best(question.query, quotes_from_hits(hits, self.library.units), 1)
             direct = [self._line(best[0], citer, set()), ""] if best else []

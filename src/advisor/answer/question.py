@@ -87,7 +87,8 @@ _PLAN = re.compile(
     r"how many (?:months|weeks|years) (?:of|is|does)|how (?:do|can|should|would) (?:i|you|someone|one) "
     r"(?:become|get into|break into|transition|move|switch|start|learn|go from|prepare)|"
     r"where (?:do|should) i (?:start|begin)|what (?:should|do) i (?:learn|study|do) first|"
-    r"in what order|first (?:step|thing)s?|get started|path to|journey|(?:the|a|what) sequence|sequence of|"
+    r"in what order|first (?:step|thing)s?|(?:first|last|final) (?:stage|phase|month)s?|(?:last|final) step|"
+    r"get started|path to|journey|(?:the|a|what) sequence|sequence of|"
     r"progression|ladder|progress from|all the way (?:to|through)|starting (?:from|with) the)\b",
     _F,
 )

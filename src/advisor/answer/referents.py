@@ -36,7 +36,9 @@ _ORDINALS = {
     "latter": -1,
 }
 _ORDINAL = re.compile(
-    r"\bthe (first|second|third|fourth|fifth|last|former|latter)(?: one| option| role)?\b", _F
+    r"\bthe (first|second|third|fourth|fifth|last|former|latter)(?: one| option| role)?\b"
+    r"(?!\s+(?:steps?|stages?|phases?|months?|weeks?|years?|parts?|milestones?)\b)",  # a plan's, not an item
+    _F,
 )
 _TWO = re.compile(r"\b(those two|these two|the two|both(?: of them)?|those roles|these roles)\b", _F)
 _OTHER = re.compile(r"\bthe other(?: one)?\b", _F)
