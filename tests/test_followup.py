@@ -90,3 +90,12 @@ def test_the_second_one_of_a_list_of_roles_is_a_role() -> None:
     answer = "The articles name these roles: Data Steward, Fleet Analyst, Robotics Engineer."
     query = resolve("Which roles exist in robotics?", "tell me more about the second one", answers=(answer,))
     assert query.endswith("(Fleet Analyst)"), query
+
+
+def test_the_topic_carried_holds_no_scraps_of_the_askers_words() -> None:
+    query = resolve(
+        "I'm in Oslo and I'd like a role that suits me: what does a fleet analyst do?", "what would it pay?"
+    )
+    topic = query[query.index("(") :]
+    assert "Fleet Analyst" in topic, query
+    assert not {"m", "suits", "like"} & set(topic.strip("()").split()), query

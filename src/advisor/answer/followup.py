@@ -65,13 +65,15 @@ _GENERIC = set(
     "earnings make cost long take time need needed skills requirements outlook job jobs role roles "
     "career much many typical average usually about s first second last level levels ok okay so also "
     "then same more less better best than vs versus compare compared with both either two thing things "
-    "kind else other any some just really actually even if not no yes up out whole entire".split()
+    "kind else other any some just really actually even if not no yes up out whole entire "
+    "suit suits fit fits live like someone worth".split()
 )
 
 
 def _content_words(text: str) -> list[str]:
     words = re.findall(r"[A-Za-z][\w+#.-]*", re.sub(r"\([^)]*\)", " ", text))
-    return [w.strip(".") for w in words if w.lower().strip(".") not in _GENERIC]
+    kept = [w.strip(".") for w in words if w.lower().strip(".") not in _GENERIC]
+    return [w for w in kept if len(w) > 1 or w.isupper()]  # not the "m" of "I'm"
 
 
 def _has_topic(text: str, vocabulary: Vocabulary) -> bool:
