@@ -7,6 +7,7 @@ understand (clean -> resolve the follow-up -> classify) -> retrieve -> compose, 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import re
 import time
@@ -336,7 +337,7 @@ class Advisor:
             about = _about_from_text(history, last, vocabulary)
             earlier = _profile(history, vocabulary)
         ladder = list(dict.fromkeys(vocabulary.levels.values()))
-        earlier_abouts = [a for a in _stored_abouts(history)[1:RECENT_QUESTIONS] if a is not None]
+        earlier_abouts = [a for a in _stored_abouts(history, RECENT_QUESTIONS)[1:] if a is not None]
         pointed = (
             point_back(question, about, retriever.version.salaries, ladder, earlier_abouts) if about else None
         )
@@ -376,12 +377,12 @@ def _stored_state(history: list[Message]) -> _State | None:
     return None
 
 
-def _stored_abouts(history: list[Message]) -> list[About | None]:
-    """What each answered turn stored it was about, latest first."""
-    shown = [
+def _stored_abouts(history: list[Message], limit: int) -> list[About | None]:
+    """What the last `limit` answered turns stored they were about, latest first."""
+    shown = (
         m.shown for m in reversed(history) if m.role == "assistant" and m.shown and not m.shown.get("refused")
-    ]
-    return [About.from_json(s.get("about")) for s in shown]
+    )
+    return [About.from_json(s.get("about")) for s in itertools.islice(shown, limit)]
 
 
 def _about_from_text(history: list[Message], last: LastTurn | None, vocabulary: Vocabulary) -> About | None:

@@ -64,10 +64,11 @@ def fitting(
     ranked += opening.rank(about, about, naming, subject=False)  # ranked even where other words win
     role_of_quote = {id(q): role for q, role in candidates}
     avoid = _avoided(profile, ask)
+    lacked = stems(" ".join(profile.lacks))
     best: dict[str, Fit] = {}
     for scored in ranked:
         role = role_of_quote[id(scored.quote)]
-        score = scored.score - _penalty(avoid, role, scored) - _lacking(profile, scored.quote.text)
+        score = scored.score - _penalty(avoid, role, scored) - _lacking(lacked, scored.quote.text)
         if rarest and rarest in stems(scored.quote.text):  # "Software/DevOps engineers who ...": them
             score += BACKGROUND_BONUS
         if role not in best or score > best[role].score:
@@ -102,11 +103,10 @@ def _penalty(avoid: frozenset[str], role: str, scored: Scored) -> float:
 _WITHOUT = re.compile(r"\b(?:no|not|don'?t|doesn'?t|without|never|little|less)\b", re.I)
 
 
-def _lacking(profile: Profile, line: str) -> float:
+def _lacking(lacked: frozenset[str], line: str) -> float:
     """AVOID_PENALTY for a line that asks for what the person lacks ("People who enjoy both
     coding and ..." for someone with no coding); a line saying it is not needed ("you don't
-    code") is no demand."""
-    lacked = stems(" ".join(profile.lacks))
+    code") is no demand. `lacked`: the stems of what they lack."""
     if not lacked:
         return 0.0
     words = re.findall(r"[\w']+", line.lower())

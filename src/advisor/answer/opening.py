@@ -22,6 +22,7 @@ import numpy as np
 import Stemmer
 
 from advisor.answer.quotes import Quote, QuoteRanker, is_aside
+from advisor.text.money import has_money
 
 __all__ = ["ASKING_WORDS", "Articles", "Focus", "Opening", "Scored", "stems"]
 
@@ -61,7 +62,6 @@ _DURATION = re.compile(
     r"(?:\s*(?:[–-]|to)\s*\d+)?[\s-]+(?:days?|weeks?|months?|years?)\b",
     re.I,
 )
-_MONEY = re.compile(r"[$£€₹]\s?\d|\d\s?(?:k|K)\b|\b(?:USD|EUR|GBP|INR)\s?\d")
 _NAME = re.compile(
     r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Z][\w.+-]*(?:\s+[A-Z][\w.+-]*)+)"
 )
@@ -190,7 +190,7 @@ def _has_shape(ask: str, quote: Quote) -> bool:
     if _ASKS_NAME.match(ask):
         return bool(_NAME.search(text))
     if _ASKS_MONEY.search(ask):
-        return bool(_MONEY.search(text))
+        return has_money(text)  # any currency, code or word (text/money.py)
     return False
 
 
