@@ -58,7 +58,8 @@ index: $(BIN)/.installed-run
 # The whole suite, as CI runs it, with the coverage of the code the tests run in process (its floor
 # is pyproject's [tool.coverage.report] fail_under); the slowest tests are listed at the end.
 test: $(BIN)/.installed-dev /usr/bin/chromium /usr/lib/postgresql /usr/bin/redis-server
-	$(BIN)/python -m pytest --durations=15 --cov=advisor --cov-report=term:skip-covered
+	COVERAGE_FILE=$${TMPDIR:-/tmp}/career-advisor.coverage \
+	    $(BIN)/python -m pytest --durations=15 --cov=advisor --cov-report=term:skip-covered  # data kept out of the tree
 
 # The fast tier, for day-to-day work: no subprocess, server, LLM, browser or database.
 check: $(BIN)/.installed-dev
