@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 from advisor.answer.advice import direct_answers, faq_reply
 from advisor.answer.asks import Ask, heading_of
@@ -401,11 +402,13 @@ class ExtractiveAnswerer:
         levels = self._levels(question, hits)
         if levels is not None:
             return levels
-        plans = best_plans(question.query, hits, self.library, self.evidence.score)
+        terms = self.opening.focus.terms(_asked(question))
+        subject = partial(self.opening.articles.share, terms)
+        plans = best_plans(question.query, hits, self.library, self.evidence.score, subject)
         if not plans:  # "show me a roadmap to ...": the passages found describe the role, not its plan
             planned = search(f"{question.query} step by step plan", PLAN_K)
             planned = self.evidence.order(question.query, planned)
-            plans = best_plans(question.query, planned, self.library, self.evidence.score)
+            plans = best_plans(question.query, planned, self.library, self.evidence.score, subject)
         if not plans:
             return None
         citer = Citer()

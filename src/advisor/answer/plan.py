@@ -27,6 +27,9 @@ __all__ = [
 ]
 
 MIN_STEPS = 3  # fewer labelled steps than this is a list, not a plan
+W_SUBJECT = 1.0  # the weight of the share of the question's subject a plan's article holds
+SUBJECT_SLACK = 0.1  # a labelled plan replaces an outline from an article holding about as much
+OTHERS_SUBJECT = 0.5  # another article's plan is named when it holds half the subject the best's does
 STEP_CHARS = 420  # a step quotes its first sentences, up to about this many characters
 _TIME_WORDS = re.compile(r"\b(day|week|month|year|quarter)s?\b", re.I)
 # A lead-in that announces its items come in order: "The key libraries to learn, in order:".
@@ -108,14 +111,19 @@ def plan_of(sequence: str, library: Library) -> Plan | None:
 
 
 def best_plans(
-    question: str, hits: Sequence[Hit], library: Library, evidence: Callable[[str, Hit], float]
+    question: str,
+    hits: Sequence[Hit],
+    library: Library,
+    evidence: Callable[[str, Hit], float],
+    subject: Callable[[str], float] = lambda doc_id: 0.0,
 ) -> list[Plan]:
     """The plans of the retrieved articles, best fit first.
 
     A plan fits by the evidence of its passages that were retrieved (what they say about the
-    question: advisor.answer.evidence, never their rank), and its article's best; a plan
-    labelled by time periods fits a question about months or weeks better than a list of
-    numbered steps.
+    question: advisor.answer.evidence, never their rank), its article's best, and how much of
+    the question's subject its article holds (`subject`, 0..1: a plan to become a pilot is in
+    the article that names pilots); a plan labelled by time periods fits a question about
+    months or weeks better than a list of numbered steps.
     """
     found = {h.chunk_id: evidence(question, h) for h in hits}
     top = max(found.values(), default=0.0) or 1.0
@@ -135,7 +143,7 @@ def best_plans(
         shares = {u.chunk_id: share[u.chunk_id] for u in units if u.chunk_id in share}
         if not shares and docs[plan.doc_id] < best_doc:
             continue  # a plan none of whose passages was found, in an article that was not the best
-        score = sum(shares.values()) + 0.2 * docs[plan.doc_id]
+        score = sum(shares.values()) + 0.2 * docs[plan.doc_id] + W_SUBJECT * subject(plan.doc_id)
         label = plan.steps[0].label or ""
         if _TIME_WORDS.match(label):
             score += 0.5 if asks_time else 0.2
@@ -145,13 +153,16 @@ def best_plans(
     scored.sort(key=lambda item: -item[0])
     if scored and _numbered(scored[0][1]):
         # An article's numbered outline is its structure; a plan labelled by period or step
-        # ("Month 1-2", "Step 3") is a plan. The labelled plan of the best-found article wins.
+        # ("Month 1-2", "Step 3") is a plan. The labelled plan of the best-found article wins,
+        # from an article that holds as much of the question's subject as the outline's.
+        least = subject(scored[0][1].doc_id) - SUBJECT_SLACK
         labelled = [
             plan
             for sequence, units in library.sequences.items()
             if not _numbered(plan := _plan(sequence, units, library))
             and len(plan.steps) >= MIN_STEPS
             and not _lists_roles(plan)
+            and subject(plan.doc_id) >= least
         ]
         if labelled:
             first = min(labelled, key=lambda p: (-docs.get(p.doc_id, -1.0), -len(p.steps)))
@@ -160,7 +171,8 @@ def best_plans(
     for _, plan in scored:  # one plan per article
         if all(p.doc_id != plan.doc_id for p in best):
             best.append(plan)
-    if best:  # other articles' plans, named after the best: periods and steps, not numbered lists
+    if best:  # other articles' plans on the same subject, named after the best: periods and steps
+        least = OTHERS_SUBJECT * subject(best[0].doc_id)
         for sequence, units in library.sequences.items():
             plan = _plan(sequence, units, library)
             label = plan.steps[0].label if plan.steps else ""
@@ -170,6 +182,7 @@ def best_plans(
                 and not numbered
                 and not _lists_roles(plan)
                 and all(p.doc_id != plan.doc_id for p in best)
+                and subject(plan.doc_id) >= least
             ):
                 best.append(plan)
     return best
@@ -257,8 +270,8 @@ def compose_plan(plans: list[Plan], library: Library, citer: Citer) -> tuple[lis
         n = citer.cite(library.hit(unit.chunk_id), unit.text)
         heading = _heading(unit)
         text = _step_text(unit)
-        if heading and unit.label.rstrip(".)").isdigit():  # the list's own number is the label
-            shown = f"**{heading}** — {text}"
+        if unit.label.rstrip(".)").isdigit():  # the list's own number is the label
+            shown = f"**{heading}** — {text}" if heading else text
         else:
             shown = f"**{unit.label}: {heading}** — {text}" if heading else f"**{unit.label}** — {text}"
         lines.append(f"{i}. {shown} [{n}]")
