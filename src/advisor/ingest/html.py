@@ -16,7 +16,7 @@ from lxml import etree
 
 from advisor.ingest.dates import find_date
 from advisor.ingest.hidden import drop_hidden_elements
-from advisor.ingest.metadata import Metadata, split_names, web_url
+from advisor.ingest.metadata import Metadata, split_names, squash, web_url
 
 __all__ = ["html_to_markdown"]
 
@@ -62,12 +62,23 @@ def html_to_markdown(html: str) -> tuple[str, Metadata]:
         deduplicate=False,
     )
     meta = Metadata(
-        title=_clean(found.title) if found else None,
+        title=_whole_title(_clean(found.title) if found else None, tree),
         authors=split_names(_clean(found.author) or "") if found else (),
         date=find_date(found.date or "") if found else None,
         url=web_url(found.url or "") if found else None,
     )
     return _unescape(text or ""), meta
+
+
+def _whole_title(title: str | None, tree: etree._Element) -> str | None:
+    """The title as the page shows it: a headline cut short in its metadata ("Nurse Informaticist
+    Careers in Canada") gives way to the page's <h1> or og:title that it begins."""
+    if not title:
+        return title
+    shown = [_clean(h.text_content()) for h in tree.xpath("//h1")]
+    shown += [_clean(m.get("content")) for m in tree.xpath("//meta[@property='og:title']")]
+    longer = [t for t in shown if t and len(t) > len(title) and squash(t).startswith(squash(title))]
+    return min(longer, key=len) if longer else title
 
 
 _RUN_OF_SPACE = re.compile(r"\s*\n\s*")

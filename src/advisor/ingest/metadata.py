@@ -174,6 +174,9 @@ _DATE_TEXT = re.compile(
     r"|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?[-\s][A-Za-z]+\.?[-\s,]+\d{4}"
     r"|[A-Za-z]+\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s\d{4}"
 )
+_DATE_FIELD = re.compile(
+    r"^\W*(?:first\s+|last\s+)?(?:published|posted|updated|modified|revised|date|dated)(?:\s+on)?\s*:", re.I
+)
 _UPDATED = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|revised|edited)\b", re.IGNORECASE)
 
 
@@ -233,7 +236,7 @@ _PARTICLES = frozenset(
 def _is_name(text: str, rules: CleaningRules | None = None) -> bool:
     """A person's name (or a team's): two to five capitalised words; "van der", "da" may join them."""
     words = text.split()
-    if not 2 <= len(words) <= 5:
+    if not 2 <= len(words) <= 5 or (len(words) > 3 and text.isupper()):  # "FERRY DECKHAND JOBS IN SCOTLAND"
         return False
     if rules is not None and any(word.lower() in rules.byline_roles for word in words):
         return False
@@ -297,8 +300,11 @@ def _byline_date_index(lines: list[str]) -> int | None:
 
 
 def _is_dated_byline(line: str) -> bool:
-    """A short line that carries a full date and little else: "By Jane Doe | 3 March 2026"."""
-    return len(line.split()) <= 14 and bool(find_date(line)) and _is_byline_shaped(line)
+    """A short line that carries a full date and little else ("By Jane Doe | 3 March 2026"), or
+    a date's field, whatever it adds ("Published: 04/03/2026 (dates here are day/month/year)")."""
+    if len(line.split()) > 14 or not find_date(line):
+        return False
+    return _is_byline_shaped(line) or bool(_DATE_FIELD.match(line))
 
 
 def _is_byline_shaped(line: str) -> bool:
