@@ -20,7 +20,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from advisor.ingest import Block, Document, table_cells
-from advisor.text.lexicon import LEVEL_PREFIX, LEVELS, ROLE_NOUNS, role_lead, role_phrases, split_sentences
+from advisor.text.lexicon import (
+    LEVEL_PREFIX,
+    LEVELS,
+    NOT_ROLE_START,
+    ROLE_HEAD,
+    ROLE_HEAD_TITLED,
+    role_lead,
+    role_phrases,
+    split_sentences,
+)
 from advisor.text.money import Figure, find_money
 from advisor.text.places import canonical_region, currency_country, find_places, region_in
 
@@ -40,8 +49,8 @@ class SalaryRow:
 
 
 _SALARY_WORDS = re.compile(
-    r"\b(earn\w*|salar\w*|pay|pays|paid|compensation|make|makes|offers?|land|start(?:s|ing)? at|"
-    r"a year|per year|annually|per annum|a month|per month|ctc)\b",
+    r"\b(earn\w*|salar\w*|pay|pays|paid|compensation|make|makes|offers?|land|lands|landing|"
+    r"start(?:s|ing)? (?:at|on|from)|a year|per year|annually|per annum|a month|per month|ctc)\b",
     re.I,
 )
 # Words next to a figure that make it something else: a price, a bonus, a day rate, a company's size.
@@ -51,16 +60,40 @@ _NOT_SALARY_BEFORE = re.compile(
     re.I,
 )
 _NOT_SALARY_AFTER = re.compile(
-    r"^\W*(?:a day|per day|daily|an hour|per hour|hourly|in (?:assets|revenue|funding|sales)|valuation)\b",
+    r"^\W*(?:a day|per day|daily|an hour|per hour|hourly|in (?:assets|revenue|funding|sales)|valuation|"
+    r"per (?:person|head|course|seat|student|night)|tuition|fees?)\b",
     re.I,
 )
+# A row that prices something ("Integrated ATPL course", "Taster class ... per person") is no pay.
+_PRICED = re.compile(
+    r"\b(course|courses|tuition|fees?|costs?|prices?|per person|workshop|class|classes)\b", re.I
+)
+# Verbs whose subject is the person paid: "most clinical informatics nurses earn ...".
+_PAID_VERB = re.compile(
+    r"\b(?:earn|earns|earned|make|makes|(?:are|is|get|gets) paid|take home|takes home|"
+    r"start(?:s)? (?:on|at|from|out at))\b",
+    re.I,
+)
+# Words a sentence's subject cannot end in when it is someone paid: "Salaries start at ...".
+_NOT_PERSON = re.compile(
+    r"^(?:pay|salar\w*|wages?|rates?|offers?|packages?|compensation|income|figures?|ranges?|bonus\w*|"
+    r"roles?|jobs?|positions?|it|this|that|they|you|we|people|most|many|some)$",
+    re.I,
+)
+# A first cell naming a span of experience only: "2–4 years", "9+ yrs".
+_EXPERIENCE = re.compile(r"^\s*\d+\s*(?:[-–—+]|to)?\s*\d*\+?\s*(?:years?|yrs?)\b[\w\s()+.-]*$", re.I)
+# The last word of a name of someone paid, by its ending: "tester", "assistant", "technician".
+_AGENT_NOUN = re.compile(r"\w{2,}(?:er|or|ist|ian|ant|ent)s?")
+_NOT_NAME_START = NOT_ROLE_START | set(LEVELS) | {"most", "many", "some", "all", "few", "several", "new"}
+# "new first officers", "newly qualified": the level a sentence gives a starter.
+_STARTER = re.compile(r"\b(?:new|newly qualified|start(?:s|ing)? (?:on|at|from|out))\b", re.I)
 _LARGEST_SALARY = 1e8  # no yearly salary runs into billions, in any currency (₹1 crore is 1e7)
 _SALARY_LEAD_IN = re.compile(r"^(salary|salaries|pay|compensation)\b.*:$", re.IGNORECASE)
 _MONTHLY = re.compile(r"\b(month|monthly|per month|a month|/mo)\b", re.I)
 _YEARLY = re.compile(r"\b(annual|annually|year|yearly|per annum|p\.?a\.?|/yr|lpa|ctc)\b", re.I)
 _LEVEL = re.compile(r"\d|\b(junior|entry|mid|senior|staff|principal|lead)\b", re.IGNORECASE)
 _LEVEL_WORDS = frozenset(w for alias in LEVELS for w in re.split(r"[\s-]+", alias))
-_ROLE = re.compile(rf"((?:[A-Z][\w/&+.-]*\s+){{0,4}}(?:{'|'.join(n.title() for n in ROLE_NOUNS)})s?)\b")
+_ROLE = re.compile(rf"((?:[A-Z][\w/&+.-]*\s+){{0,4}}(?:{ROLE_HEAD_TITLED})s?)\b")
 _PLACE_COLUMN = re.compile(r"^(city|cities|location|region|country|market|metro|area|state|province)\b", re.I)
 _CLAUSE = re.compile(r",\s*(?:while|whereas|but|and)\s+|;\s*")
 
@@ -81,7 +114,7 @@ def salary_rows(document: Document) -> list[SalaryRow]:
             context = _role_in(block.text) or _role_in(document.title)
             place = region_in(block.text) or region_in(document.title)
         elif block.kind == "row" and block.table_header:
-            found = _table_row(document, block, context, above)
+            found = _table_row(document, block, context, above, place)
             above = LEVEL_PREFIX.sub("", found[0].role).strip() if found else above
             rows.extend(found)
         elif block.kind == "paragraph":
@@ -91,6 +124,8 @@ def salary_rows(document: Document) -> list[SalaryRow]:
             rows.extend(found)
         elif block.kind == "item" and in_salary_list and heading:
             rows.extend(_list_item(document, block, heading))
+        elif block.kind == "item":  # a point made in sentences: "- **Switching pays.** ... earn ₹12–22 lakh"
+            rows.extend(_prose(document, block.text, context, place))
     return rows
 
 
@@ -103,34 +138,71 @@ def _row(document: Document, quote: str, role: str, level: str | None, region: s
 # tables ---------------------------------------------------------------------------------
 
 
-def _table_row(document: Document, block: Block, context: str | None, above: str | None) -> list[SalaryRow]:
-    """One row's figures. A first cell that names only a level ("Principal / Distinguished")
-    takes the role of the row above it (`above`, its level left out), or the context's."""
+def _table_row(
+    document: Document, block: Block, context: str | None, above: str | None, section: str | None
+) -> list[SalaryRow]:
+    """One row's figures. A first cell that names only a level ("Principal / Distinguished") or
+    a span of years ("2–4 years") takes the role of the row above it (`above`, its level left
+    out), or the context's; so does a row of a table whose columns are levels ("Junior (0–2
+    yrs)"), whatever its first cell names ("Big Four"). A row that prices something, or whose
+    first cell names no one paid, gives none. Its region is its column's, its row's, its
+    currency's country, its column's label, else its section's (`section`)."""
     header = table_cells(block.table_header or "")
     cells = table_cells(block.text)
-    if len(cells) != len(header):
+    if len(cells) != len(header) or _PRICED.search(cells[0]):
         return []
-    money_at = [i for i, c in enumerate(cells) if i and find_money(c)]
+    money_at = [i for i, c in enumerate(cells) if i and _pay(c)]
     if _MONTHLY.search(block.table_header or "") and any(_YEARLY.search(header[i]) for i in money_at):
         money_at = [i for i in money_at if not _MONTHLY.search(header[i])]  # the yearly figures count
     if not money_at:
         return []
+    by_level = any(_LEVEL.search(header[i]) and not _place(header[i]) for i in money_at)
     place = _place(cells[0]) or (cells[0] if _PLACE_COLUMN.match(header[0]) else None)
-    role, level = _role_and_level(cells[0]) if place is None else (context, None)
-    if role is not None and _only_level_or_noun(role, context):
-        role, level = above or context, cells[0]  # the level as the row names it: "Principal / Distinguished"
+    role: str | None = context
+    level: str | None = None
+    if place is None:
+        role, level = _role_and_level(cells[0])
+        if _only_level_or_noun(role, context) or _EXPERIENCE.match(cells[0]):
+            role, level = above or context, cells[0]  # the level as the row names it: "2–4 years"
+        elif not _names_person(role):
+            role = context if by_level else None  # "Big Four / large consultancy" under levels; "ATPL course"
+        place = next(  # a "Country" column beside the role's
+            (
+                canonical_region(c)
+                for c, h in zip(cells[1:], header[1:], strict=True)
+                if _PLACE_COLUMN.match(h)
+            ),
+            None,
+        )
     if role is None:
         return []
-    if len(cells) > 2 and not find_money(cells[1]):  # a column of levels or years: "0–2 years"
-        level = level or cells[1]
+    if len(cells) > 2 and not find_money(cells[1]) and not _PLACE_COLUMN.match(header[1]):
+        level = level or cells[1]  # a column of levels or years: "0–2 years"
     rows = []
     for i in money_at:
         figures = find_money(cells[i])
         column = _place(header[i])
-        region = column or place or _currency_region(figures) or _label(header[i])
         column_level = header[i] if _LEVEL.search(header[i]) and not column else None
+        label = None if column_level else _label(header[i])  # "Consultant (3–5 yrs)" is a level
+        region = column or place or _currency_region(figures) or label or section
         rows.append(_row(document, block.text, role, level or column_level, region, cells[i]))
     return rows
+
+
+def _pay(cell: str) -> list[Figure]:
+    """A cell's figures that are pay: none priced "per person", charged as tuition or by the hour."""
+    return [f for f in find_money(cell) if not _NOT_SALARY_AFTER.search(cell[f.end :])]
+
+
+def _names_person(cell: str) -> bool:
+    """Whether a row's first cell names someone paid: a role's head noun ("QA automation
+    engineer"), a level ("Apprentice, glassworks") or an agent noun ("LQA tester (German)",
+    "Studio assistant"), not a thing ("Integrated ATPL course", "Big Four / large consultancy")."""
+    name = re.sub(r"\s*\(.*?\)", "", cell).strip()
+    words = [w.lower() for w in re.findall(r"[\w+#]+", name)]
+    if any(w in _LEVEL_WORDS for w in words) or re.search(rf"\b(?:{ROLE_HEAD})s?\b", name, re.I):
+        return True
+    return bool(words) and bool(_AGENT_NOUN.fullmatch(words[-1]))
 
 
 def _place(label: str) -> str | None:
@@ -203,14 +275,38 @@ def _prose(document: Document, paragraph: str, context: str | None, place: str |
             if not _SALARY_WORDS.search(sentence):
                 continue
             roles: list[str] = []
+            said: str | None = None  # the level of the clause before, for a clause naming no role
             for clause in _CLAUSE.split(sentence):
-                roles = _roles_in(clause, context) or roles
+                named = _roles_in(clause, context)
+                roles = named or roles
                 clause_region = region_in(clause) or region
-                level = next((w for w in re.findall(r"[a-z]+", clause.lower()) if w in LEVELS), None)
-                for figure in _salary_ranges(clause):
+                figures = _salary_ranges(clause)
+                said = next(iter(_levels(clause)), None) if named else said
+                for n, figure in enumerate(figures):
                     where = clause_region or currency_country(figure.low.code) or place
+                    level = _figure_level(clause, figures, n) or (None if named else said)
                     for role in roles:
                         yield _row(document, sentence, role, level, where, figure.text.rstrip(".,"))
+
+
+def _figure_level(clause: str, figures: list[Figure], n: int) -> str | None:
+    """The level a clause gives its nth figure: a level word since the figure before it, else
+    one after it up to the next ("... rising to £75k to £90k for senior first officers"), else
+    a starter's ("new first officers ... start on £45k"), else one before the clause's figures."""
+    start = figures[n - 1].end if n else 0
+    end = figures[n + 1].start if n + 1 < len(figures) else len(clause)
+    before, after = _levels(clause[start : figures[n].start]), _levels(clause[figures[n].end : end])
+    if before or after:
+        return before[0] if before else after[0]
+    if _STARTER.search(clause[start : figures[n].start]):
+        return "junior"
+    return next(iter(_levels(clause[: figures[0].start])), None)  # the clause's, before its figures
+
+
+def _levels(text: str) -> list[str]:
+    """The level words of a text, in order, as LEVELS spells them ("leads" -> "lead")."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return [w if w in LEVELS else w[:-1] for w in words if w in LEVELS or (w[:-1] in LEVELS)]
 
 
 def _salary_ranges(clause: str) -> list[Figure]:
@@ -243,11 +339,35 @@ def _roles_in(text: str, context: str | None = None) -> list[str]:
     found = found or [_titled(p) for p in role_phrases(text)]
     noun = context.split()[-1].lower() if context else None
     if not found:
-        bare = re.search(rf"\b({'|'.join(ROLE_NOUNS)})s?\b", text, re.I)
-        return [context] if context and bare and noun == bare.group(1).lower() else []
+        bare = re.search(rf"\b({ROLE_HEAD})s?\b", text, re.I)
+        if context and bare and noun == bare.group(1).lower():
+            return [context]
+        subject = _paid_subject(text)
+        return [subject] if subject else []
     names = [n[:-1] if n.endswith("s") and not n.endswith("ss") else n for n in (f.strip() for f in found)]
     names = [context if context and n.lower() == noun else n for n in names]
     return _subject(text, list(dict.fromkeys(names)))
+
+
+def _paid_subject(clause: str) -> str | None:
+    """The subject of a verb of being paid, for a role no job noun names: "most clinical
+    informatics nurses earn ..." names "Clinical Informatics Nurse", "Captains on narrow-body
+    aircraft usually earn ..." "Captain". The words before the verb, after the last comma and
+    before the first preposition, without adverbs ("typically"), quantifiers or levels."""
+    verb = _PAID_VERB.search(clause)
+    if not verb:
+        return None
+    before = re.split(r"[,;:()!?]", clause[: verb.start()])[-1]
+    before = re.split(r"\b(?:at|in|on|with|for|from|of|who|that|across|within|outside|inside)\b", before)[0]
+    words = [w for w in re.findall(r"[\w/+#-]+", before) if not w.lower().endswith("ly")]
+    while words and words[0].lower() in _NOT_NAME_START:
+        words = words[1:]
+    words = words[-4:]
+    if not words or not words[-1].isalpha() or _NOT_PERSON.match(words[-1]) or not words[-1][0].isalpha():
+        return None
+    head = words[-1]
+    words[-1] = head[:-1] if head.lower().endswith("s") and not head.lower().endswith("ss") else head
+    return _titled(" ".join(words))
 
 
 def _subject(text: str, names: list[str]) -> list[str]:

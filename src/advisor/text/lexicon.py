@@ -17,6 +17,8 @@ from advisor.text.places import REGIONS, canonical_region, find_places, is_us
 __all__ = [
     "LEVELS",
     "REGIONS",
+    "ROLE_HEAD",
+    "ROLE_HEAD_TITLED",
     "ROLE_NOUNS",
     "canonical_region",
     "is_role_title",
@@ -45,9 +47,12 @@ NOT_ROLE_START = frozenset(_WORDS["words"]["not_role_start"])
 _FUNCTION_WORDS = frozenset(_WORDS["words"]["function_words"])
 
 ROLE_NOUN = "|".join(ROLE_NOUNS)
-# ... or ends with an -ist agent noun no list names ("Learning Technologist", "Nurse Informaticist"),
-# not "Checklist"
-_ROLE_TITLE = re.compile(rf"\b(?:{ROLE_NOUN}|\w{{3,}}(?<!l)ist)s?(?:\s*\(.*\))?$", re.I)
+# ... or an -ist agent noun no list names ("Learning Technologist", "Nurse Informaticist"), not
+# "Checklist" nor the verbs "assist", "resist"
+AGENT_IST = r"\w{3,}(?<![ls])ist"
+ROLE_HEAD = f"{ROLE_NOUN}|{AGENT_IST}"  # a role's head noun, in lower case (re.I)
+ROLE_HEAD_TITLED = rf"{ROLE_NOUN.title()}|[A-Z]\w{{2,}}(?<![ls])ist"  # ... as a title writes it
+_ROLE_TITLE = re.compile(rf"\b(?:{ROLE_HEAD})s?(?:\s*\(.*\))?$", re.I)
 LEVEL_PREFIX = re.compile(
     r"^(?:(?:junior|senior|staff|principal|lead|mid-level|entry-level|distinguished|head of)\s+)+", re.I
 )
