@@ -425,3 +425,44 @@ def test_common_bylines_under_a_title_in_sentence_case(head: str, name: str) -> 
     assert doc.author in ("Priya Raman", "Dr. Priya Raman")
     assert doc.date == "2026-02-14"
     assert "Priya" not in " ".join(b.text for b in doc.blocks)  # the byline is not article text
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "title", "authors", "date"),
+    [
+        (  # names with letters beyond A-Z, three of them, under a title in capitals and its subtitle
+            "beekeeping.txt",
+            "BEEKEEPING AS A TRADE IN NORWAY\nhives, seasons and what the work pays, from spring to autumn\n\n"
+            "Written by Søren Ødegård, Åsa Lind and Émile Brun\n03.03.2026\n",
+            "Beekeeping as a Trade in Norway",
+            ["Søren Ødegård", "Åsa Lind", "Émile Brun"],
+            "2026-03-03",
+        ),
+        (  # a line of names alone is the byline, not the title above it
+            "beekeeping.md",
+            "How to Become a Beekeeper in Norway\n===================================\n\n"
+            "Kari Nordmann and Ola Hansen\n\n2025-09-18\n",
+            "How to Become a Beekeeper in Norway",
+            ["Kari Nordmann", "Ola Hansen"],
+            "2025-09-18",
+        ),
+        (  # the first publication beats the update named in the byline
+            "beekeeping.md",
+            "# Beekeeping in Norway: Hives and Pay\n\nBy Kari Nordmann | Updated 14 May 2025\n\n"
+            "*First published 2 February 2025*\n",
+            "Beekeeping in Norway: Hives and Pay",
+            ["Kari Nordmann"],
+            "2025-02-02",
+        ),
+    ],
+    ids=["capitals-and-accents", "names-line", "first-published"],
+)
+def test_bylines_as_other_sites_write_them(
+    name: str, header: str, title: str, authors: list[str], date: str
+) -> None:
+    body = "\n\n".join(
+        f"Beekeepers in Norway tend hives from April to September, season {n}." for n in range(8)
+    )
+    doc = parse_document(f"{header}\n{body}\n", f"corpus/{name}")
+    assert (doc.title, list(doc.authors), doc.date) == (title, authors, date)
+    assert all(line in doc.text for line in body.split("\n\n"))  # the article's text is kept

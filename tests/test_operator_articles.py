@@ -170,6 +170,7 @@ def test_pay_is_read_where_no_job_noun_names_the_role_and_prices_are_not(advisor
             ("Deckhand", None, "UK", "£24,000 and £29,000"),  # "Most deckhands ... earn": the verb's subject
             ("Deckhand", "senior", "UK", "£31,000 to £36,000"),  # "rising to ... for senior bosuns"
             ("Ferry Master", None, "UK", "£52,000 to £64,000"),
+            ("Relief Master", None, "UK", "£45,000 to £50,000"),  # "relief masters there often earn"
             (
                 "Deckhand, trainee",
                 "junior",

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from advisor.ingest import Block, Document, table_cells
 from advisor.text.lexicon import (
+    FUNCTION_WORDS,
     LEVEL_PREFIX,
     LEVELS,
     NOT_ROLE_START,
@@ -64,13 +65,12 @@ _NOT_SALARY_AFTER = re.compile(
     r"per (?:person|head|course|seat|student|night)|tuition|fees?)\b",
     re.I,
 )
-# A row that prices something ("Integrated ATPL course", "Taster class ... per person") is no pay.
-_PRICED = re.compile(
-    r"\b(course|courses|tuition|fees?|costs?|prices?|per person|workshop|class|classes)\b", re.I
-)
+# A row that prices something ("Integrated ATPL course") is no pay, nor is a table captioned so.
+_PRICED = re.compile(r"\b(courses?|tuition|fees?|costs?|prices?|per person)\b", re.I)
+_CAPTION_WORDS = 10  # a line this short just above a table is its caption ("Typical training costs")
 # Verbs whose subject is the person paid: "most clinical informatics nurses earn ...".
 _PAID_VERB = re.compile(
-    r"\b(?:earn|earns|earned|make|makes|(?:are|is|get|gets) paid|take home|takes home|"
+    r"\b(?:earn|earns|earned|make|makes|(?:are|get) paid|take home|takes home|"
     r"start(?:s)? (?:on|at|from|out at))\b",
     re.I,
 )
@@ -85,6 +85,7 @@ _EXPERIENCE = re.compile(r"^\s*\d+\s*(?:[-–—+]|to)?\s*\d*\+?\s*(?:years?|yrs
 # The last word of a name of someone paid, by its ending: "tester", "assistant", "technician".
 _AGENT_NOUN = re.compile(r"\w{2,}(?:er|or|ist|ian|ant|ent)s?")
 _NOT_NAME_START = NOT_ROLE_START | set(LEVELS) | {"most", "many", "some", "all", "few", "several", "new"}
+_NOT_NAME_START |= {"that", "these", "those"}  # a thing referred to: "That practical training is paid"
 # "new first officers", "newly qualified": the level a sentence gives a starter.
 _STARTER = re.compile(r"\b(?:new|newly qualified|start(?:s|ing)? (?:on|at|from|out))\b", re.I)
 _LARGEST_SALARY = 1e8  # no yearly salary runs into billions, in any currency (₹1 crore is 1e7)
@@ -106,14 +107,19 @@ def salary_rows(document: Document) -> list[SalaryRow]:
     place = region_in(document.title)  # where a section's sentences are, unless they say
     in_salary_list = False
     above: str | None = None  # the role of the table row above
+    priced = False  # the table below a caption that prices something
+    caption: str | None = None  # the paragraph or heading just above
     for block in document.blocks:
         if block.kind != "row":
             above = None
+        if block.kind == "header_row":  # a table begins: is the line just above it a caption of prices?
+            priced = caption is not None and _is_price_caption(caption)
+        caption = block.text if block.kind in ("paragraph", "heading") else None
         if block.kind == "heading":
             heading, in_salary_list = block.text, False
             context = _role_in(block.text) or _role_in(document.title)
             place = region_in(block.text) or region_in(document.title)
-        elif block.kind == "row" and block.table_header:
+        elif block.kind == "row" and block.table_header and not priced:
             found = _table_row(document, block, context, above, place)
             above = LEVEL_PREFIX.sub("", found[0].role).strip() if found else above
             rows.extend(found)
@@ -164,8 +170,8 @@ def _table_row(
         role, level = _role_and_level(cells[0])
         if _only_level_or_noun(role, context) or _EXPERIENCE.match(cells[0]):
             role, level = above or context, cells[0]  # the level as the row names it: "2–4 years"
-        elif not _names_person(role):
-            role = context if by_level else None  # "Big Four / large consultancy" under levels; "ATPL course"
+        elif by_level and context and not _names_person(role):
+            role = context  # "Big Four / large consultancy" under columns of levels
         place = next(  # a "Country" column beside the role's
             (
                 canonical_region(c)
@@ -187,6 +193,13 @@ def _table_row(
         region = column or place or _currency_region(figures) or label or section
         rows.append(_row(document, block.text, role, level or column_level, region, cells[i]))
     return rows
+
+
+def _is_price_caption(text: str) -> bool:
+    """A short line that prices, not pays: "Typical training costs, 2026"."""
+    return (
+        len(text.split()) <= _CAPTION_WORDS and bool(_PRICED.search(text)) and not _SALARY_WORDS.search(text)
+    )
 
 
 def _pay(cell: str) -> list[Figure]:
@@ -362,6 +375,8 @@ def _paid_subject(clause: str) -> str | None:
     words = [w for w in re.findall(r"[\w/+#-]+", before) if not w.lower().endswith("ly")]
     while words and words[0].lower() in _NOT_NAME_START:
         words = words[1:]
+    ends = [i for i, w in enumerate(words) if i and w.lower() in FUNCTION_WORDS]
+    words = words[: ends[0]] if ends else words  # "Fellows there often earn": the fellows
     words = words[-4:]
     if not words or not words[-1].isalpha() or _NOT_PERSON.match(words[-1]) or not words[-1][0].isalpha():
         return None

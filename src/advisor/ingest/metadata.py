@@ -177,7 +177,9 @@ _DATE_TEXT = re.compile(
 _DATE_FIELD = re.compile(
     r"^\W*(?:first\s+|last\s+)?(?:published|posted|updated|modified|revised|date|dated)(?:\s+on)?\s*:", re.I
 )
-_UPDATED = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|revised|edited)\b", re.IGNORECASE)
+_DATE_PARTS = re.compile(r"[•|·]|\s[—–]\s")  # "By A | Updated 14 May 2025": each part its own date
+_PUBLISHED = re.compile(r"\b(?:published|posted)\b", re.I)
+_UPDATE_WORD = re.compile(r"\b(?:updated|modified|revised|edited)\b", re.I)
 
 
 def strip_header(
@@ -198,8 +200,8 @@ def strip_header(
     elif date_at is not None:
         for i in range(date_at - 1, max(date_at - 7, -1), -1):
             above = i == date_at - 1  # the line right above the byline may be in sentence case
-            if is_byline_line(nonblank[i], rules):
-                continue  # "Written by A and B" is never the title
+            if is_byline_line(nonblank[i], rules) or _names(_plain(nonblank[i]), rules):
+                continue  # "Written by A and B", "Marta Kowalczyk and Piotr Nowak" are never the title
             if _is_h1(nonblank[i]) or _is_title_like(nonblank[i].lstrip("# "), rules, above):
                 title_at, found_title = i, nonblank[i].lstrip("# ").strip()
                 break
@@ -223,9 +225,13 @@ def strip_header(
 
 
 def _publication_date(lines: list[str]) -> str | None:
-    """The date a byline gives the article: the first not labelled as an update ("Updated: ...")."""
-    published = [line for line in lines if not _UPDATED.match(line)] or lines
-    return next((d for line in published if (d := find_date(line))), None)
+    """The date a byline gives the article: one labelled as published ("First published 2 February
+    2025"), else the first not labelled as an update ("By A | Updated 14 May 2025"), else the first."""
+    parts = [part for line in lines for part in _DATE_PARTS.split(line) if find_date(part)]
+    published = [part for part in parts if _PUBLISHED.search(part)]
+    plain = [part for part in parts if not _UPDATE_WORD.search(part)]
+    first = next((group[0] for group in (published, plain, parts) if group), None)
+    return find_date(first) if first else None
 
 
 _PARTICLES = frozenset(
@@ -240,7 +246,7 @@ def _is_name(text: str, rules: CleaningRules | None = None) -> bool:
         return False
     if rules is not None and any(word.lower() in rules.byline_roles for word in words):
         return False
-    capitalised = [re.fullmatch(r"[A-Z][\w'’\-]*\.?", word) is not None for word in words]
+    capitalised = [word[:1].isupper() and re.fullmatch(r"\w[\w'’\-]*\.?", word) is not None for word in words]
     inner = [c or w in _PARTICLES for c, w in zip(capitalised[1:-1], words[1:-1], strict=True)]
     return capitalised[0] and capitalised[-1] and all(inner)
 

@@ -15,6 +15,7 @@ from importlib.resources import files
 from advisor.text.places import REGIONS, canonical_region, find_places, is_us
 
 __all__ = [
+    "FUNCTION_WORDS",
     "LEVELS",
     "REGIONS",
     "ROLE_HEAD",
@@ -44,7 +45,7 @@ _WORDS = tomllib.loads(files("advisor.text").joinpath("words.toml").read_text(en
 LEVELS: dict[str, str] = _WORDS["levels"]  # seniority word -> canonical level ("entry-level" -> "junior")
 ROLE_NOUNS: tuple[str, ...] = tuple(_WORDS["words"]["role_nouns"])  # "engineer", "scientist", ...
 NOT_ROLE_START = frozenset(_WORDS["words"]["not_role_start"])
-_FUNCTION_WORDS = frozenset(_WORDS["words"]["function_words"])
+FUNCTION_WORDS = frozenset(_WORDS["words"]["function_words"])
 
 ROLE_NOUN = "|".join(ROLE_NOUNS)
 # ... or an -ist agent noun no list names ("Learning Technologist", "Nurse Informaticist"), not
@@ -95,7 +96,7 @@ def role_phrases(text: str) -> list[str]:
         words: list[str] = []
         for word in reversed(before[-3:]):
             low = word.lower().strip(".")
-            if low in NOT_ROLE_START or low in _FUNCTION_WORDS or low in LEVELS or not low:
+            if low in NOT_ROLE_START or low in FUNCTION_WORDS or low in LEVELS or not low:
                 break
             words.insert(0, word.strip("."))
         if words:
