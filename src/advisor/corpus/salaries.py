@@ -62,7 +62,8 @@ _NOT_SALARY_BEFORE = re.compile(
 )
 _NOT_SALARY_AFTER = re.compile(
     r"^\W*(?:a day|per day|daily|an hour|per hour|hourly|in (?:assets|revenue|funding|sales)|valuation|"
-    r"per (?:person|head|course|seat|student|night)|tuition|fees?)\b",
+    r"per (?:person|head|course|seat|student|night|session|shift|visit|lesson)|"
+    r"per half-day session|tuition|fees?)\b",
     re.I,
 )
 # A row that prices something ("Integrated ATPL course") is no pay, nor is a table captioned so.
@@ -86,6 +87,22 @@ _EXPERIENCE = re.compile(r"^\s*\d+\s*(?:[-–—+]|to)?\s*\d*\+?\s*(?:years?|yrs
 _AGENT_NOUN = re.compile(r"\w{2,}(?:er|or|ist|ian|ant|ent)s?")
 _NOT_NAME_START = NOT_ROLE_START | set(LEVELS) | {"most", "many", "some", "all", "few", "several", "new"}
 _NOT_NAME_START |= {"that", "these", "those"}  # a thing referred to: "That practical training is paid"
+_PREPOSITIONS = (
+    "at",
+    "in",
+    "on",
+    "with",
+    "for",
+    "from",
+    "of",
+    "who",
+    "that",
+    "across",
+    "within",
+    "outside",
+    "inside",
+)
+_PREPOSITION = rf"\b(?:{'|'.join(_PREPOSITIONS)})\b"
 # "new first officers", "newly qualified": the level a sentence gives a starter.
 _STARTER = re.compile(r"\b(?:new|newly qualified|start(?:s|ing)? (?:on|at|from|out))\b", re.I)
 _LARGEST_SALARY = 1e8  # no yearly salary runs into billions, in any currency (₹1 crore is 1e7)
@@ -371,7 +388,13 @@ def _paid_subject(clause: str) -> str | None:
     if not verb:
         return None
     before = re.split(r"[,;:()!?]", clause[: verb.start()])[-1]
-    before = re.split(r"\b(?:at|in|on|with|for|from|of|who|that|across|within|outside|inside)\b", before)[0]
+    parts = re.split(_PREPOSITION, before, flags=re.I)
+    if parts[0].strip() or len(parts) == 1:
+        before = parts[0]  # "Captains on narrow-body aircraft earn": before the preposition
+    else:  # "In the private sector many hygienists are paid": after a quantifier, if any
+        words = re.findall(r"[\w/+#-]+", before)
+        cut = [i for i, w in enumerate(words) if w.lower() in _NOT_NAME_START or w.lower() in _PREPOSITIONS]
+        before = " ".join(words[cut[-1] + 1 :]) if cut else before
     words = [w for w in re.findall(r"[\w/+#-]+", before) if not w.lower().endswith("ly")]
     while words and words[0].lower() in _NOT_NAME_START:
         words = words[1:]

@@ -66,7 +66,7 @@ def _alternatives(words: object) -> str:
     return "|".join(re.escape(str(w)) for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
 
 
-_NUMBER = r"\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
+_NUMBER = r"\d{1,3}(?:[,.\u00a0\u202f '’]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
 _LETTER_SIGNS = _alternatives(w for w in _SIGNS if w[0].isalpha())  # "CA$", "kr", "Rs"
 _SYMBOL_SIGNS = _alternatives(w for w in _SIGNS if not w[0].isalpha())  # "$", "€", "₹"
 # A sign may follow what stands before it directly: a table row whose cells lost their
@@ -78,10 +78,14 @@ _AMOUNT = re.compile(
     (?P<number>{_NUMBER})
     (?:\s?(?P<scale>{_alternatives(_SCALES)})(?![A-Za-z\d]))?
     (?P<plus>\+)?
-    (?(sign)|(?(code)|(?:\s?(?:(?P<after_sign>€|kr\.?|zł|Kč)|(?P<after_code>[A-Z]{{3}})|(?P<word>{_alternatives(_NAMES)}))(?![A-Za-z]))?))
+    (?(sign)|(?(code)|(?:\s?(?:(?P<after_sign>€|kr\.?|zł|Kč|円)|(?P<after_code>[A-Z]{{3}})|(?P<word>{_alternatives(_NAMES)}))(?![A-Za-z]))?))
     """,
     re.VERBOSE,
 )
+# A sign that is a bare capital letter ("R", the rand) marks money only before a number in
+# thousands ("R 58 000", "R1,800") or with a scale ("R1.2 million").
+_LETTER_ONLY_SIGNS = frozenset(w for w in _SIGNS if len(w) == 1 and w.isalpha())
+_GROUPED = re.compile(r"\d[,. '’]\d{3}|\d{4}")
 _JOIN = re.compile(r"^\s*(?:–|—|-|to)\s*$")
 _BETWEEN = re.compile(r"\bbetween\s+$", re.I)
 
@@ -105,7 +109,10 @@ def _token(m: re.Match[str]) -> _Token | None:
         code, end = None, m.start("after_code")
     written = m.group("sign") or code or m.group("after_sign") or m.group("word")
     iso = code or _SIGNS.get(written or "") or _NAMES.get((written or "").lower()) or None
-    number = parse_number(m.group("number").replace("\u00a0", " ").replace("\u202f", " "))
+    digits = m.group("number").replace("\u00a0", " ").replace("\u202f", " ")
+    if written in _LETTER_ONLY_SIGNS and not _GROUPED.search(digits) and not m.group("scale"):
+        return None  # "R 4.2" is the language's version; "R 58 000" is rand
+    number = parse_number(re.sub(r"['’]", "", digits))  # "CHF 58'000": the Swiss thousands mark
     if number is None:
         return None
     scale = _SCALES.get(m.group("scale") or "")
