@@ -87,20 +87,8 @@ _EXPERIENCE = re.compile(r"^\s*\d+\s*(?:[-–—+]|to)?\s*\d*\+?\s*(?:years?|yrs
 _AGENT_NOUN = re.compile(r"\w{2,}(?:er|or|ist|ian|ant|ent)s?")
 _NOT_NAME_START = NOT_ROLE_START | set(LEVELS) | {"most", "many", "some", "all", "few", "several", "new"}
 _NOT_NAME_START |= {"that", "these", "those"}  # a thing referred to: "That practical training is paid"
-_PREPOSITIONS = (
-    "at",
-    "in",
-    "on",
-    "with",
-    "for",
-    "from",
-    "of",
-    "who",
-    "that",
-    "across",
-    "within",
-    "outside",
-    "inside",
+_PREPOSITIONS = frozenset(
+    ("at", "in", "on", "with", "for", "from", "of", "who", "that", "across", "within", "outside")
 )
 _PREPOSITION = rf"\b(?:{'|'.join(_PREPOSITIONS)})\b"
 # "new first officers", "newly qualified": the level a sentence gives a starter.
@@ -167,9 +155,9 @@ def _table_row(
     """One row's figures. A first cell that names only a level ("Principal / Distinguished") or
     a span of years ("2–4 years") takes the role of the row above it (`above`, its level left
     out), or the context's; so does a row of a table whose columns are levels ("Junior (0–2
-    yrs)"), whatever its first cell names ("Big Four"). A row that prices something, or whose
-    first cell names no one paid, gives none. Its region is its column's, its row's, its
-    currency's country, its column's label, else its section's (`section`)."""
+    yrs)") whose first cell names no one paid ("Big Four"). A row that prices something gives
+    none. Its region is its column's, its row's (or a "Country" column's), its currency's
+    country, its column's label, else its section's (`section`)."""
     header = table_cells(block.table_header or "")
     cells = table_cells(block.text)
     if len(cells) != len(header) or _PRICED.search(cells[0]):
