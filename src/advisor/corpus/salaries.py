@@ -62,8 +62,7 @@ _NOT_SALARY_BEFORE = re.compile(
 )
 _NOT_SALARY_AFTER = re.compile(
     r"^\W*(?:a day|per day|daily|an hour|per hour|hourly|in (?:assets|revenue|funding|sales)|valuation|"
-    r"per (?:person|head|course|seat|student|night|session|shift|visit|lesson)|"
-    r"per half-day session|tuition|fees?)\b",
+    r"per (?:[\w-]+ )?(?:person|head|course|seat|student|night|session|shift|visit|lesson)|tuition|fees?)\b",
     re.I,
 )
 # A row that prices something ("Integrated ATPL course") is no pay, nor is a table captioned so.

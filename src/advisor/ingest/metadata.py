@@ -174,12 +174,14 @@ _DATE_TEXT = re.compile(
     r"|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?[-\s][A-Za-z]+\.?[-\s,]+\d{4}"
     r"|[A-Za-z]+\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s\d{4}"
 )
-_DATE_FIELD = re.compile(
-    r"^\W*(?:first\s+|last\s+)?(?:published|posted|updated|modified|revised|date|dated)(?:\s+on)?\s*:", re.I
+_PUBLISHED_WORDS = "published|posted"
+_UPDATE_WORDS = "updated|modified|revised|edited"
+_PUBLISHED = re.compile(rf"\b(?:{_PUBLISHED_WORDS})\b", re.I)
+_UPDATE_WORD = re.compile(rf"\b(?:{_UPDATE_WORDS})\b", re.I)
+_DATE_FIELD = re.compile(  # "Published: ...", "Last updated on: ...", "Date: ..."
+    rf"^\W*(?:first\s+|last\s+)?(?:{_PUBLISHED_WORDS}|{_UPDATE_WORDS}|date|dated)(?:\s+on)?\s*:", re.I
 )
 _DATE_PARTS = re.compile(r"[•|·]|\s[—–]\s")  # "By A | Updated 14 May 2025": each part its own date
-_PUBLISHED = re.compile(r"\b(?:published|posted)\b", re.I)
-_UPDATE_WORD = re.compile(r"\b(?:updated|modified|revised|edited)\b", re.I)
 
 
 def strip_header(

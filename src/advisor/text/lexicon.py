@@ -50,9 +50,9 @@ FUNCTION_WORDS = frozenset(_WORDS["words"]["function_words"])
 ROLE_NOUN = "|".join(ROLE_NOUNS)
 # ... or an -ist agent noun no list names ("Learning Technologist", "Nurse Informaticist"), not
 # "Checklist" nor the verbs "assist", "resist"
-AGENT_IST = r"\w{3,}(?<![ls])ist"
-ROLE_HEAD = f"{ROLE_NOUN}|{AGENT_IST}"  # a role's head noun, in lower case (re.I)
-ROLE_HEAD_TITLED = rf"{ROLE_NOUN.title()}|[A-Z]\w{{2,}}(?<![ls])ist"  # ... as a title writes it
+_IST = r"\w{2,}(?<![ls])ist"  # after a first letter
+ROLE_HEAD = rf"{ROLE_NOUN}|\w{_IST}"  # a role's head noun, in lower case (re.I)
+ROLE_HEAD_TITLED = rf"{ROLE_NOUN.title()}|[A-Z]{_IST}"  # ... as a title writes it
 _ROLE_TITLE = re.compile(rf"\b(?:{ROLE_HEAD})s?(?:\s*\(.*\))?$", re.I)
 LEVEL_PREFIX = re.compile(
     r"^(?:(?:junior|senior|staff|principal|lead|mid-level|entry-level|distinguished|head of)\s+)+", re.I
