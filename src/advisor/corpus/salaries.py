@@ -32,7 +32,7 @@ from advisor.text.lexicon import (
     split_sentences,
 )
 from advisor.text.money import Figure, find_money
-from advisor.text.places import canonical_region, currency_country, find_places, region_in
+from advisor.text.places import canonical_region, cleaned_label, currency_country, place_of, region_in
 
 __all__ = ["SalaryRow", "salary_rows"]
 
@@ -166,8 +166,8 @@ def _table_row(
         money_at = [i for i in money_at if not _MONTHLY.search(header[i])]  # the yearly figures count
     if not money_at:
         return []
-    by_level = any(_LEVEL.search(header[i]) and not _place(header[i]) for i in money_at)
-    place = _place(cells[0]) or (cells[0] if _PLACE_COLUMN.match(header[0]) else None)
+    by_level = any(_LEVEL.search(header[i]) and not place_of(header[i]) for i in money_at)
+    place = place_of(cells[0]) or (cells[0] if _PLACE_COLUMN.match(header[0]) else None)
     role: str | None = context
     level: str | None = None
     if place is None:
@@ -191,7 +191,7 @@ def _table_row(
     rows = []
     for i in money_at:
         figures = find_money(cells[i])
-        column = _place(header[i])
+        column = place_of(header[i])
         column_level = header[i] if _LEVEL.search(header[i]) and not column else None
         label = None if column_level else _label(header[i])  # "Consultant (3–5 yrs)" is a level
         region = column or place or _currency_region(figures) or label or section
@@ -222,19 +222,9 @@ def _names_person(cell: str) -> bool:
     return bool(words) and bool(_AGENT_NOUN.fullmatch(words[-1]))
 
 
-def _place(label: str) -> str | None:
-    """The region a label names ("United Kingdom", "Sydney", "US Compensation (Total)"), or None."""
-    canonical = canonical_region(label)
-    return canonical if canonical != _cleaned(label) or find_places(label) else None
-
-
-def _cleaned(label: str) -> str:
-    return re.sub(r"\s*\(.*?\)|\bcompensation\b|\btotal\b", "", label, flags=re.I).strip()
-
-
 def _label(header: str) -> str | None:
     """A column header that names no place, kept as the region label it is ("Global tech hubs")."""
-    cleaned = _cleaned(header)
+    cleaned = cleaned_label(header)
     return cleaned if cleaned and not _LEVEL.search(cleaned) and not _YEARLY.search(cleaned) else None
 
 

