@@ -367,7 +367,7 @@ class ExtractiveAnswerer:
         e = question.entities
         levels = e.levels or levels_in_years(question.text)
         roles = e.roles or loose_roles(question.text, self.library.version.vocabulary.roles)
-        figures = find_figures(roles, levels, e.regions, self.library, {h.text for h in hits})
+        figures = find_figures(roles, levels, e.regions, self.library, {h.text for h in hits}, question.text)
         if not figures.rows and not figures.gap:
             return None
         citer = Citer()

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from advisor.answer.models import ChartBar
+from advisor.answer.opening import ASKING_WORDS, stems
 from advisor.answer.outliers import Figure, disagreeing
 from advisor.answer.sources import Citer, Library
 from advisor.corpus.salaries import SalaryRow
 from advisor.text.lexicon import LEVELS, canonical_region, normalize_term
 from advisor.text.money import Money, parse_range
-from advisor.text.places import covers
+from advisor.text.places import covers, place_of, region_in
 
 __all__ = [
     "Figures",
@@ -31,6 +32,10 @@ __all__ = [
 ]
 
 MAX_ROWS = 12
+_LEVEL_STEMS = stems(" ".join(LEVELS))  # levels are matched as levels (level_of), not as words
+_PAY_WORDS = stems(
+    "salary salaries pay paid earn earns earning make makes money wage wages income month year"
+)
 ROLE_SLACK = 0.2  # row roles this close to the best match are the same role written differently
 _YEARS = re.compile(r"(\d+)\s*(?:\+|[-–]\s*\d+)?\s*(?:years?|yrs?)?")
 # Seniority by years of experience, for rows that give years instead of a word.
@@ -66,11 +71,14 @@ def region_of(row: SalaryRow) -> str | None:
     return canonical_region(row.region) if row.region else None
 
 
-def in_regions(row: SalaryRow, regions: Sequence[str]) -> bool:
+def in_regions(row: SalaryRow, regions: Sequence[str], article_place: str | None = None) -> bool:
     """The row is for one of the regions: by its label, or a place its label names
-    ("Global tech hubs (Berlin, Toronto, Singapore)" is in Germany)."""
+    ("Global tech hubs (Berlin, Toronto, Singapore)" is in Germany), or, where its label names
+    no place ("Offshore"), the place its article is about (`article_place`)."""
     if any(covers(asked, region_of(row)) for asked in regions):
         return True
+    if row.region and place_of(row.region) is None and article_place is not None:  # "Offshore"
+        return any(covers(asked, article_place) for asked in regions)
     label = row.quote.split(row.range, 1)[0] if row.region else ""
     places = [
         canonical_region(p.strip()) for group in re.findall(r"\(([^)]*)\)", label) for p in group.split(",")
@@ -191,8 +199,10 @@ class Figures:
 
 
 def find_figures(roles: Sequence[str], levels: Sequence[str], regions: Sequence[str],
-                 library: Library, retrieved: set[str]) -> Figures:  # fmt: skip
-    """The rows for the role, level and region asked; `retrieved` holds the passages' texts."""
+                 library: Library, retrieved: set[str], asked: str = "") -> Figures:  # fmt: skip
+    """The rows for the role, level and region asked; `retrieved` holds the passages' texts.
+    `asked` is the question: its words that only some rows' labels hold ("newly qualified",
+    "offshore", "Christchurch") narrow the rows to those."""
     rows = library.salaries
     role = roles[0] if roles else None
     if role:
@@ -206,7 +216,7 @@ def find_figures(roles: Sequence[str], levels: Sequence[str], regions: Sequence[
             return Figures([], None, False)
     subject = role or "these roles"
     if regions:
-        in_region = [r for r in rows if in_regions(r, regions)]
+        in_region = [r for r in rows if in_regions(r, regions, region_in(library.title(r.doc_id)))]
         if not in_region:
             gap = f"{subject} in {' or '.join(regions)}"
             return Figures(_narrow(rows, levels, ())[:MAX_ROWS], gap, True, subject, tuple(levels))
@@ -217,14 +227,62 @@ def find_figures(roles: Sequence[str], levels: Sequence[str], regions: Sequence[
         docs = {r.doc_id for r in rows}
         rows += [r for r in library.salaries if r.doc_id in docs and _only_level(r.role) and r not in rows]
         at_level = [r for r in rows if level_of(r) in levels]
-        if at_level:
-            rows = at_level + [r for r in rows if level_of(r) is None]
+        if at_level:  # a range for all levels together is no answer beside the level's own
+            rows = at_level
         else:  # a range "for all levels" does not price the level asked: it is the nearest figure
             where = in_region_phrase(regions[0]) if len(regions) == 1 else ""
             gap = f"{subject} at {' or '.join(levels)} level{where}"
             nearest = [r for r in rows if level_of(r) is None] or rows
             return Figures(nearest[:MAX_ROWS], gap, True, subject, tuple(levels))
+    titles = [library.title(doc) for doc in {r.doc_id for r in rows}]
+    rows = years_rows(asked, named_rows(asked, rows, [*roles, *titles]))
     return Figures(rows[:MAX_ROWS], None, False, subject, tuple(levels))
+
+
+def named_rows(asked: str, rows: list[SalaryRow], subjects: Sequence[str] = ()) -> list[SalaryRow]:
+    """The rows whose labels hold most of the question's words that tell rows apart: words of
+    the rows' role, level or column the question names beyond what it asks about (`subjects`:
+    the role asked, the rows' articles' titles). A word every row's label holds, or none does,
+    tells nothing."""
+    labels = [_label_words(row) for row in rows]
+    words = (stems(asked) - ASKING_WORDS - _PAY_WORDS - _LEVEL_STEMS).difference(
+        *(stems(s) for s in subjects)
+    )
+    if not labels:
+        return rows
+    every: frozenset[str] = frozenset.intersection(*labels)
+    telling = words & (frozenset().union(*labels) - every)  # held by some rows' labels, not all
+    if not telling:
+        return rows
+    held = [len(telling & label) for label in labels]
+    return [row for row, n in zip(rows, held, strict=True) if n == max(held)]
+
+
+_NUMBER_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+_ASKED_YEARS = re.compile(
+    rf"(?<![\d–-])(\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\s*(?:years?|yrs?)\b(?!\s*(?:old|of age|ago))", re.I
+)
+_SPAN = re.compile(r"(\d{1,2})\s*(?:(?:[-–]|to)\s*(\d{1,2})|(\+))\s*(?:years?|yrs?)", re.I)
+
+
+def years_rows(asked: str, rows: list[SalaryRow]) -> list[SalaryRow]:
+    """Where the question gives one number of years ("~5 yrs experience", "after five years"),
+    the rows whose span of years holds it ("3–7 years", "5+ years"), if any row gives one."""
+    found = _ASKED_YEARS.search(asked)
+    if not found:
+        return rows
+    word = found.group(1).lower()
+    years = _NUMBER_WORDS.get(word, int(word) if word.isdigit() else -1)
+    holding = []
+    for row in rows:
+        span = _SPAN.search(f"{row.role} {row.level or ''}")
+        if span and int(span.group(1)) <= years <= (int(span.group(2)) if span.group(2) else 99):
+            holding.append(row)
+    return holding or rows
+
+
+def _label_words(row: SalaryRow) -> frozenset[str]:
+    return stems(f"{row.role} {row.level or ''} {row.region or ''}")
 
 
 def _only_level(role: str) -> bool:
@@ -283,7 +341,7 @@ def compose_pay(figures: Figures, library: Library, citer: Citer) -> tuple[list[
         across = f" across {line.articles} articles" if line.articles > 1 else ""
         label = line.label[:1].upper() + line.label[1:]
         if len(line.rows) == 1:  # one row: as its article writes it
-            summary_lines.append(f"- {_row_line(line.rows[0])} ({line.years}) {marks}")
+            summary_lines.append(f"- {_row_line(line.rows[0], figures.levels)} ({line.years}) {marks}")
         else:
             summary_lines.append(f"- {label}: {line.range}{across} ({line.years}) {marks}")
         chart.append(ChartBar(label, line.low.value, line.high.value, line.low.currency,
@@ -297,17 +355,18 @@ def compose_pay(figures: Figures, library: Library, citer: Citer) -> tuple[list[
     if figures.gap or all(len(line.rows) == 1 for line in summary):  # each line is its one row
         return lines, chart
     lines += ["", "The rows behind these figures:", ""]
-    lines += [f"- {_row_line(row)} [{cite_row(row, library, citer)}]" for row in figures.rows]
+    lines += [f"- {_row_line(row, figures.levels)} [{cite_row(row, library, citer)}]" for row in figures.rows]
     return lines, chart
 
 
-def _row_line(row: SalaryRow) -> str:
-    """A salary row as its article writes it: "**Junior ML Engineer (0-2 years), UK**: £45,000 – £65,000"."""
+def _row_line(row: SalaryRow, levels: Sequence[str] = ()) -> str:
+    """A salary row as its article writes it: "**Junior ML Engineer (0-2 years), UK**: £45,000 – £65,000".
+    Where a level was asked and the row names none, it says the range is all levels'."""
     region = f", {row.region}" if row.region else ""
     after = row.quote.split(row.range, 1)[-1].strip()  # "(at OpenAI, DeepMind, ...)"
     note = f" {after}" if after.startswith("(") else ""
-    levels = " (all levels together)" if level_of(row) is None else ""
-    return f"**{role_label(row)}{region}**{levels}: {row.range}{note}"
+    pooled = " (all levels together)" if levels and level_of(row) is None else ""
+    return f"**{role_label(row)}{region}**{pooled}: {row.range}{note}"
 
 
 def _agreeing(rows: list[SalaryRow], one_role: bool) -> tuple[list[SalaryRow], list[SalaryRow]]:
@@ -343,6 +402,8 @@ def _direct(subject: str, summary: list[PayLine], levels: Sequence[str]) -> str:
     first = summary[0]
     if first.role:  # several roles: each its own figures, never one span across them
         level = f" at {' or '.join(levels)} level" if levels else ""
+        if len(summary) == 1:  # its line names its role, level and region
+            return "The articles give one figure for this:"
         return f"The articles give these figures{level}{in_region_phrase(first.region)}, role by role:"
     same = [ln for ln in summary if ln.region == first.region and ln.low.key == first.low.key]
     low = min((ln.low for ln in same), key=lambda m: m.value)
@@ -360,4 +421,6 @@ def in_region_phrase(region: str | None) -> str:
         return ""
     if region.strip().lower() == "remote":  # not a place
         return " working remotely"
+    if place_of(region) is None:  # a setting its table names: "Offshore", "Big Tech"
+        return f" ({region})"
     return f" in the {region}" if region.isupper() else f" in {region}"

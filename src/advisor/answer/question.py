@@ -68,7 +68,11 @@ _SALARY = re.compile(
     r"\b(earn|earns|earning|earnings|salar(?:y|ies)|pay|pays|paid|paying|compensation|income|wages?|"
     r"how much (?:do|does|can|could|will|would|might)\b.*\b(?:make|get|take home)|"
     r"(?:what|how much) (?:do|does|can|could|would|will|might) [\w /-]+ make\b|"
-    r"(?:make|makes) (?:more|less|in a year|in the|in [A-Z]|per year|a year|annually)|six figures?)\b|[$£€]",
+    r"(?:make|makes) (?:more|less|in a year|in the|in [A-Z]|per year|a year|annually)|six figures?|"
+    # "how much brutto per month?": an amount a period, where nothing priced is named
+    r"how much\b(?!.*\b(?:costs?|fees?|prices?|tuition|charges?|spend|budget)\b)"
+    r".*\b(?:per|a|an) (?:month|year|hour|annum))\b|"
+    r"[$£€]",
     _F,
 )
 # Phrases that make a question a comparison even when the sides are not known names.
