@@ -2,7 +2,8 @@
 
 "What is X?" opens with the line that defines X wherever the library has it ("X (its
 expansion) ..." or "X is ..."), with the sentence after it when that one refers back
-("Think of them as ..."). "What does an X do all day?" keeps to X's own sections, and a
+("Think of them as ...", or "The appointed actuary ..." after 'translated as "appointed
+actuary"'). "What does an X do all day?" keeps to X's own sections, and a
 list it quotes from ("Day-to-day tasks:") is shown whole, in the article's order.
 """
 
@@ -69,9 +70,20 @@ def refers_back(quote: Quote, library: Library) -> Quote | None:
         units = library.units.get(quote.hit.chunk_id, ())
         own = next((u.text for u in units if u.position == after[0].position), after[0].text)
         opening = " ".join(own.split()[:REFER_WORDS])
-        if _REFERS_BACK.search(opening) and own not in quote.text:
+        if (_REFERS_BACK.search(opening) or _names_again(opening, quote.text)) and own not in quote.text:
             return replace(after[0], text=own, context=None, hit=quote.hit)
     return None
+
+
+_GLOSS = re.compile(r"[\"“]([^\"”]{3,60})[\"”]|\*\*([^*]{3,60})\*\*")
+
+
+def _names_again(opening: str, before: str) -> bool:
+    """Whether a sentence opens by naming what the one before introduced, in quotes or bold:
+    'usually translated as "appointed actuary".' then "The appointed actuary confirms ..."."""
+    named = [a or b for a, b in _GLOSS.findall(before)]
+    low = opening.lower()
+    return any(re.match(rf"^(?:the |an? |this |each )?{re.escape(n.lower())}\b", low) for n in named)
 
 
 def on_role(quotes: Sequence[Quote], roles: Sequence[str]) -> list[Quote]:

@@ -55,7 +55,7 @@ ASKING_WORDS = stems(
     "ok okay so please tell know want like need get getting go going good best better worth use used "
     "using thing things way ways kind sort type one ones lot lots someone anyone somebody people "
     "and or of to in on for with at by from as into about than then if not no yes be been being "
-    "long take takes taking"  # "how long does it take": the form of a question about duration
+    "long take takes taking often"  # "how long does it take", "how often": forms of asking
 )
 _DURATION = re.compile(
     r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|several)"
@@ -69,6 +69,19 @@ _YES_NO = re.compile(r"^(?:\*\*)?(?:yes|no|not necessarily|absolutely|definitely
 _ASKS_DURATION = re.compile(
     r"\bhow (?:long|many (?:days|weeks|months|years))\b|\bhow much time\b|\btimeline\b|"
     r"\b(?:a|one|two|\d+|six|twelve)\s+(?:years?|months?|weeks?)\b.*\b(?:realistic|enough|possible|doable|feasible)\b",
+    re.I,
+)
+_ASKS_FREQUENCY = re.compile(r"\bhow (?:often|frequently|regularly)\b", re.I)
+_FREQUENCY = re.compile(
+    r"\bevery\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?|quarters?|seasons?)\b|"
+    r"\b(?:once|twice|\w+ times)\s+(?:a|per|every|each)\b|\b(?:per|a|each) (?:year|month|week|day)\b|"
+    r"\b(?:annual(?:ly)?|yearly|monthly|weekly|biennial\w*|valid for)\b",
+    re.I,
+)
+_ASKS_COUNT = re.compile(r"\bhow many\s+(\w+(?:\s+\w+)?)", re.I)  # "how many (written) exams"
+_NUMBER = re.compile(
+    r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|hundred|dozen)$",
     re.I,
 )
 _ASKS_WHEN = re.compile(r"^\W*(?:so |and |but )?(?:when|at what point)\b", re.I)
@@ -185,6 +198,10 @@ def _has_shape(ask: str, quote: Quote) -> bool:
         return bool(_WHEN.search(text) or _DURATION.search(text))
     if _ASKS_DURATION.search(ask):
         return quote.kind != "row" and bool(_DURATION.search(text))
+    if _ASKS_FREQUENCY.search(ask):  # "how often must I renew it?": every, valid for, once a year
+        return bool(_FREQUENCY.search(text) or _DURATION.search(text))
+    if counted := _ASKS_COUNT.search(ask):  # "how many exams?": a number of exams
+        return _counts(text, counted.group(1))
     if _ASKS_YES_NO.match(ask):
         return bool(_YES_NO.match(text))
     if _ASKS_NAME.match(ask):
@@ -192,6 +209,15 @@ def _has_shape(ask: str, quote: Quote) -> bool:
     if _ASKS_MONEY.search(ask):
         return has_money(text)  # any currency, code or word (text/money.py)
     return False
+
+
+def _counts(text: str, counted: str) -> bool:
+    """Whether a text gives a number of what is counted: "seven exams", "3 written papers"."""
+    want = stems(counted) - ASKING_WORDS
+    words = _WORD.findall(text.lower())
+    return any(
+        _NUMBER.match(word) and want & stems(" ".join(words[i + 1 : i + 4])) for i, word in enumerate(words)
+    )
 
 
 def _penalty(ask: str, quote: Quote) -> float:
