@@ -466,3 +466,19 @@ def test_bylines_as_other_sites_write_them(
     doc = parse_document(f"{header}\n{body}\n", f"corpus/{name}")
     assert (doc.title, list(doc.authors), doc.date) == (title, authors, date)
     assert all(line in doc.text for line in body.split("\n\n"))  # the article's text is kept
+
+
+def test_a_numbered_heading_over_a_numbered_list_stays_a_heading() -> None:
+    # "4. Step by step to a licence" sits between the numbered headings 3 and 5, over a list from "1."
+    text = (
+        "Becoming a Tram Driver in Lisbon\n\nBy Rui Costa\n\n"
+        "3. Entry requirements\n\nApplicants must be over 21 and hold a car licence.\n\n"
+        "4. Step by step to a licence\n\n  1. Pass the medical.\n  2. Finish the classroom course.\n"
+        "  3. Drive 200 supervised hours.\n\n"
+        "5. What it pays\n\nNew drivers are paid monthly.\n"
+    )
+    doc = parse_document(text, "corpus/tram.txt")
+    headings = [b.text for b in doc.blocks if b.kind == "heading" and b.text[:1].isdigit()]
+    assert headings == ["3. Entry requirements", "4. Step by step to a licence", "5. What it pays"], headings
+    items = [b.text for b in doc.blocks if b.kind == "item"]
+    assert len(items) == 3 and items[0].endswith("Pass the medical."), items

@@ -121,16 +121,26 @@ def _cut(line: str | None, starts: list[int]) -> list[str] | None:
 
 def numbered_runs(lines: Sequence[str | None], kinds: Sequence[BlockKind | None]) -> Change:
     """A numbered line taken for a heading ("4. Knowledge of GDPR") is a list item where the
-    line before or after it carries the number before or after its own."""
+    line before or after it carries the number before or after its own. A numbered line taken
+    for an item, written flush left, is a heading where no line next to it continues it but the
+    numbered headings around it do ("3. Admission requirements", "4. Step by step to
+    registration", then a list from "1.", then "5. What it costs")."""
     changes: Change = {}
+    headings = {i: _number(line) for i, line in enumerate(lines) if kinds[i] == "heading"}
     for i, line in enumerate(lines):
-        if line is None or kinds[i] != "heading" or not (m := _NUMBERED.match(line)):
+        if line is None or kinds[i] not in ("heading", "item") or not (m := _NUMBERED.match(line)):
             continue
         n = int(m.group(1))
         before = _number(lines[i - 1]) if i else None
         after = _number(lines[i + 1]) if i + 1 < len(lines) else None
-        if before == n - 1 or after == n + 1:
+        listed = before == n - 1 or after == n + 1
+        if kinds[i] == "heading" and listed:
             changes[i] = ("item", line.strip())
+        elif kinds[i] == "item" and not listed and line == line.lstrip():
+            above = next((headings[j] for j in range(i - 1, -1, -1) if headings.get(j) is not None), None)
+            below = next((headings[j] for j in range(i + 1, len(lines)) if headings.get(j) is not None), None)
+            if above == n - 1 and below == n + 1:
+                changes[i] = ("heading", line.strip())
     return changes
 
 
