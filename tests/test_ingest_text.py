@@ -454,8 +454,38 @@ def test_common_bylines_under_a_title_in_sentence_case(head: str, name: str) -> 
             ["Kari Nordmann"],
             "2025-02-02",
         ),
+        (  # a labelled field in bold
+            "glazier.md",
+            "# Becoming a Glazier in Chile\n\n**Author:** Camila Rojas Soto\n\n2025/04/09\n",
+            "Becoming a Glazier in Chile",
+            ["Camila Rojas Soto"],
+            "2025-04-09",
+        ),
+        (  # "Words:" labels a byline; the title above it is in sentence case
+            "tram.txt",
+            "Becoming a tram driver in Portugal: the licence, the shifts and "
+            "the pay\n\nWords: Rui Costa and Ana Lima\nApr. 9, 2025\n",
+            "Becoming a tram driver in Portugal: the licence, the shifts and the pay",
+            ["Rui Costa", "Ana Lima"],
+            "2025-04-09",
+        ),
+        (  # each name in emphasis, the line between marks
+            "sailing.txt",
+            "Teaching Sailing for a Living in Greece\n\n~ by *Nikos Pappas* and *Eleni Kosta* ~\n9 April 2025\n",
+            "Teaching Sailing for a Living in Greece",
+            ["Nikos Pappas", "Eleni Kosta"],
+            "2025-04-09",
+        ),
+        (  # "Author(s):", a title before a name and each one's role in brackets
+            "reporters.md",
+            "# Court Reporters in Chile\n\nAuthor(s): Dr. Camila Rojas (linguist), Pedro Soto (court "
+            "reporter, Santiago) and Ana Vera (editor)\n\n09.04.2025\n",
+            "Court Reporters in Chile",
+            ["Camila Rojas", "Pedro Soto", "Ana Vera"],
+            "2025-04-09",
+        ),
     ],
-    ids=["capitals-and-accents", "names-line", "first-published"],
+    ids=["capitals-and-accents", "names-line", "first-published", "bold-field", "words", "emphasis", "roles"],
 )
 def test_bylines_as_other_sites_write_them(
     name: str, header: str, title: str, authors: list[str], date: str

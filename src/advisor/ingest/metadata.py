@@ -168,7 +168,7 @@ _READ_TIME = re.compile(r"\b\d+\s*(min|mins|minute|minutes|minuten)\b.*$", re.IG
 _BY = re.compile(r"^(?:written\s+)?(by|door|von|par|por|di)\s+", re.IGNORECASE)  # "by" in a few languages
 # A byline's parts: "By Jane Doe, 1 May 2026", "Jane Doe — 1 May 2026", "by Jane Doe on 1 May 2026"
 _BYLINE_PARTS = re.compile(r"[•|·,—–]|\s+on\s+")
-_FIELD = re.compile(r"^([A-Za-z]+(?: [A-Za-z]+)?):\s+(\S.*)$")  # "Author: ...", "Written by: ..."
+_FIELD = re.compile(r"^([A-Za-z]+(?:\(s\))?(?: [A-Za-z]+)?):\s+(\S.*)$")  # "Author: ...", "Author(s): ..."
 _DATE_TEXT = re.compile(
     r"\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:T[\d:.+Z-]+)?|\d{1,2}[/.]\d{1,2}[/.]\d{4}(?:\s*\([DMY/.-]+\))?"
     r"|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?[-\s][A-Za-z]+\.?[-\s,]+\d{4}"
@@ -200,13 +200,19 @@ def strip_header(
         if title_at is not None and title_at > len(nonblank) // 2:
             title_at = None
     elif date_at is not None:
-        for i in range(date_at - 1, max(date_at - 7, -1), -1):
-            above = i == date_at - 1  # the line right above the byline may be in sentence case
-            if is_byline_line(nonblank[i], rules) or _names(_plain(nonblank[i]), rules):
-                continue  # "Written by A and B", "Marta Kowalczyk and Piotr Nowak" are never the title
-            if _is_h1(nonblank[i]) or _is_title_like(nonblank[i].lstrip("# "), rules, above):
-                title_at, found_title = i, nonblank[i].lstrip("# ").strip()
-                break
+        window = [
+            i
+            for i in range(date_at - 1, max(date_at - 7, -1), -1)
+            if not (is_byline_line(nonblank[i], rules) or _names(_plain(nonblank[i]), rules))
+        ]  # "Written by A and B", "Marta Kowalczyk and Piotr Nowak" are never the title
+        # The nearest line shaped like a title; failing that, the line right above the byline
+        # (its other lines aside) may be a title in sentence case.
+        title_at = next(
+            (i for i in window if _is_h1(nonblank[i]) or _is_title_like(nonblank[i].lstrip("# "), rules)),
+            window[0] if window and _is_title_like(nonblank[window[0]], rules, sentence_case=True) else None,
+        )
+        if title_at is not None:
+            found_title = nonblank[title_at].lstrip("# ").strip()
     if date_at is None or (title_at is not None and date_at < title_at):
         kept = nonblank[title_at:] if title_at is not None else nonblank
         return kept, Metadata(title=found_title)
@@ -271,7 +277,7 @@ def _labelled(line: str, rules: CleaningRules) -> str | None:
     match = _FIELD.match(line.strip())
     if match is None:
         return None
-    label = match.group(1).lower().removesuffix("by").split()  # "Written by: ...", "By: ..."
+    label = match.group(1).lower().replace("(s)", "").removesuffix("by").split()  # "Written by: ..."
     known = all(word in rules.byline_roles or word.removesuffix("s") in rules.byline_roles for word in label)
     return match.group(2).strip() if known else None  # "Authors: ..." too
 
@@ -283,15 +289,25 @@ def is_byline_line(line: str, rules: CleaningRules) -> bool:
     return bool(signed) or _is_dated_byline(text) or _labelled(text, rules) is not None
 
 
+_ROLE_NOTE = re.compile(r"\s*\([^)]*\)")  # "Omar Haddad (senior paramedic, Dubai)"
+_HONORIFIC = re.compile(r"\b(?:Dr|Prof|Mr|Mrs|Ms|Mx)\.?\s+(?=[A-Z])")
+
+
 def _names(text: str, rules: CleaningRules | None) -> tuple[str, ...]:
-    """The names a byline part lists ("Anjali Rao and Tom Becker"), or () if it is no list of names."""
+    """The names a byline part lists ("Anjali Rao and Tom Becker", "Dr. A (physician) and B"),
+    or () if it is no list of names."""
+    text = _HONORIFIC.sub("", _ROLE_NOTE.sub("", text))
     parts = [p.strip(" .") for p in _NAME_SEPARATORS.split(text.strip()) if p.strip(" .")]
     return tuple(parts) if parts and all(_is_name(p, rules) for p in parts) else ()
 
 
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])")
+
+
 def _plain(line: str) -> str:
-    """A line without the emphasis around it: "*By Jane Doe, 1 May 2026*", "_Updated ..._"."""
-    return line.strip().strip("*_").strip()
+    """A line without its emphasis and the marks around it: "*By Jane Doe, 1 May 2026*",
+    "**Author:** Jane Doe", "~ by *A* and *B* ~"."""
+    return _EMPHASIS.sub("", line.strip()).strip(" ~*_").strip()
 
 
 def _is_h1(line: str) -> bool:
