@@ -224,6 +224,12 @@ def test_how_often_and_how_many_open_with_the_line_that_says_it(
     assert opening in answer.answer.split("\n\n")[0], answer.answer
 
 
+def test_an_amount_no_article_gives_is_said_missing_though_other_prices_are_near(advisor: Advisor) -> None:
+    # the article names the association and prices equipment, never the membership
+    answer = advisor.ask("how much is the yearly membership of the sign language interpreters association?")
+    assert answer.answer.startswith("None of the articles gives what it costs."), answer.answer
+
+
 def test_a_definition_goes_on_with_the_sentence_that_names_its_gloss_again(advisor: Advisor) -> None:
     answer = advisor.ask("what is a relay interpreter?")
     opening = answer.answer.split("\n\n")[0]

@@ -84,7 +84,10 @@ def not_covered_line(names: list[str]) -> str:
 # What a question asks to be measured other than yearly pay: a price, or pay by the hour or day.
 _ASKS_PRICE = re.compile(
     r"\b(?:(?:how much|what) (?:does|do|would|will|did) [\w' -]{1,40}? (?:usually |typically )?"
-    r"(?:cost|charge)|prices?|pricing|fees?|tuition)\b",
+    r"(?:cost|charge)|prices?|pricing|fees?|tuition)\b|"
+    # "how much is the yearly membership renewal?": an amount for a thing, not pay
+    r"\bhow much (?:is|are|was|would be) (?:the |a |an |my |your )"
+    r"(?![\w' -]*\b(?:salary|salaries|pay|paid|earn\w*|wages?|income|make|makes)\b)",
     re.I,
 )
 _ASKS_RATE = re.compile(r"\b(?:hourly|per hour|an hour|day rates?|daily rates?|per day)\b", re.I)
@@ -111,9 +114,13 @@ def unpriced_line(question: str, texts: Iterable[str]) -> str | None:
     if measure is None:
         return None
     words = _ASKS_RATE if measure == "rate" else _PRICE_WORDS
-    # A line gives the price asked when it also names something the question does ("Isaac Sim").
+    # A line gives the price asked when it also names most of what the question prices ("Isaac
+    # Sim"): a course fee that names the same body is no price for its membership.
     subject = content_words(question) - _MEASURE_WORDS
-    if any(has_money(t) and words.search(t) and subject & content_words(t) for t in texts):
+    if any(
+        has_money(t) and words.search(t) and 2 * len(subject & content_words(t)) >= len(subject)
+        for t in texts
+    ):
         return None
     if measure == "rate":
         return (
