@@ -6,8 +6,8 @@ without bullets; rupees, crowns, euros, Australian dollars ...), each set with t
 writer gave (metadata.json) and questions with checks (questions.jsonl, scored by
 `python eval/answers.py --articles DIR`). `dev` was read while the code was written; `heldout`
 was opened once, when the work was done, and measured as it stood: what it got wrong is listed
-in heldout/known_misses.json and expected to fail here. `third` is a later set of six, written
-blind and measured once the same way (its known_misses.json says what still differs). salary_facts.json lists the salary
+in heldout/known_misses.json and expected to fail here. `third` and `fourth` are later sets of six,
+written blind and measured once the same way (their known_misses.json say what still differs). salary_facts.json lists the salary
 facts each article states, read by hand.
 
 tests/data/mechanism_articles/ holds articles written for these tests: an FAQ of question

@@ -55,6 +55,7 @@ def test_labels_and_codes() -> None:
     assert canonical_region("US Compensation (Total)") == "US"
     assert canonical_region("DE") == "Germany" and canonical_region("IND") == "India"  # a code as a label
     assert canonical_region("Global tech hubs") == "Global tech hubs"  # no place: as written
+    assert canonical_region("Istanbul, per day") == "Istanbul"  # the period a row is paid by is no place
     assert canonical_region("Bangalore") == canonical_region("Bengaluru") == "Bengaluru"
 
 

@@ -265,8 +265,14 @@ def place_of(label: str) -> str | None:
 
 
 def cleaned_label(label: str) -> str:
-    """A label without its bracketed notes and words that name no place: "US Compensation (Total)" is "US"."""
-    return re.sub(r"\s*\(.*?\)|\bcompensation\b|\btotal\b", "", label, flags=re.I).strip()
+    """A label without its bracketed notes, the period it is paid by ("Istanbul, per day") and words
+    that name no place: "US Compensation (Total)" is "US"."""
+    return re.sub(
+        r"\s*\(.*?\)|\bcompensation\b|\btotal\b|,?\s*\b(?:per|a|an) (?:day|week|month|year|hour|annum)\b",
+        "",
+        label,
+        flags=re.I,
+    ).strip()
 
 
 def country_of(region: str | None) -> str | None:
