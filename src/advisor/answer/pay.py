@@ -38,6 +38,8 @@ _PAY_WORDS = stems(
 )
 ROLE_SLACK = 0.2  # row roles this close to the best match are the same role written differently
 _YEARS = re.compile(r"(\d+)\s*(?:\+|[-–]\s*\d+)?\s*(?:years?|yrs?)?")
+# A span of years of experience: "3–7 years", "2 to 4 yrs", "5+ years".
+_SPAN = re.compile(r"(\d{1,2})\s*(?:(?:[-–]|to\s)\s*(\d{1,2})|(\+))\s*(?:years?|yrs?)", re.I)
 # Seniority by years of experience, for rows that give years instead of a word.
 _BY_YEARS = ((8, "staff"), (5, "senior"), (2, "mid"), (0, "junior"))
 _LEVEL_PREFIX = re.compile(
@@ -47,7 +49,7 @@ _LEVEL_PREFIX = re.compile(
 
 def levels_in_years(text: str) -> tuple[str, ...]:
     """Levels a text gives as years of experience: "3-5 years" -> ("mid",)."""
-    found = re.search(r"(\d+)\s*(?:\+|[-–]\s*\d+|to\s+\d+)\s*(?:years?|yrs?)", text)
+    found = _SPAN.search(text)
     if not found:
         return ()
     low = int(found.group(1))
@@ -216,7 +218,8 @@ def find_figures(roles: Sequence[str], levels: Sequence[str], regions: Sequence[
             return Figures([], None, False)
     subject = role or "these roles"
     if regions:
-        in_region = [r for r in rows if in_regions(r, regions, region_in(library.title(r.doc_id)))]
+        about = {doc: region_in(library.title(doc)) for doc in {r.doc_id for r in rows}}  # once per article
+        in_region = [r for r in rows if in_regions(r, regions, about[r.doc_id])]
         if not in_region:
             gap = f"{subject} in {' or '.join(regions)}"
             return Figures(_narrow(rows, levels, ())[:MAX_ROWS], gap, True, subject, tuple(levels))
@@ -262,7 +265,6 @@ _NUMBER_WORDS = {w: n for n, w in enumerate("zero one two three four five six se
 _ASKED_YEARS = re.compile(
     rf"(?<![\d–-])(\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\s*(?:years?|yrs?)\b(?!\s*(?:old|of age|ago))", re.I
 )
-_SPAN = re.compile(r"(\d{1,2})\s*(?:(?:[-–]|to)\s*(\d{1,2})|(\+))\s*(?:years?|yrs?)", re.I)
 
 
 def years_rows(asked: str, rows: list[SalaryRow]) -> list[SalaryRow]:
@@ -272,7 +274,7 @@ def years_rows(asked: str, rows: list[SalaryRow]) -> list[SalaryRow]:
     if not found:
         return rows
     word = found.group(1).lower()
-    years = _NUMBER_WORDS.get(word, int(word) if word.isdigit() else -1)
+    years = int(word) if word.isdigit() else _NUMBER_WORDS[word]
     holding = []
     for row in rows:
         span = _SPAN.search(f"{row.role} {row.level or ''}")
